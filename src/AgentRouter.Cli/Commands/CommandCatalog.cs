@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace AgentRouter.Cli.Commands;
+
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Build();
+    }
+}

@@ -1,0 +1,27 @@
+namespace AgentRouter.Core.Policies;
+
+/// <summary>Builds policies by their registered name.</summary>
+public static class PolicyCatalog
+{
+    private static readonly Dictionary<string, Func<PolicySettings, IRoutingPolicy>> Factories =
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["random"] = settings => new RandomPolicy(settings),
+        };
+
+    public static IReadOnlyCollection<string> Names => Factories.Keys;
+
+    public static bool IsKnown(string name) => Factories.ContainsKey(name);
+
+    /// <exception cref="ArgumentException">The name is not a registered policy.</exception>
+    public static IRoutingPolicy Create(string name, PolicySettings settings)
+    {
+        if (!Factories.TryGetValue(name, out var factory))
+        {
+            throw new ArgumentException(
+                $"Unknown policy '{name}'. Known policies: {string.Join(", ", Factories.Keys.Order())}.", nameof(name));
+        }
+
+        return factory(settings);
+    }
+}

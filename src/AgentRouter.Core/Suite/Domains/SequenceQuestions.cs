@@ -3,7 +3,8 @@ using System.Globalization;
 namespace AgentRouter.Core.Suite.Domains;
 
 /// <summary>"next: 3,7,11,15,?": difficulty 1 is an arithmetic progression with a small step (up or down),
-/// 2 one with a 3-digit start and 2-digit step, 3 a progression whose step grows by a constant each term.
+/// 2 one with a 3-digit start and 2-digit step, 3 one with a 4-digit start whose step grows by a constant
+/// each term.
 /// Distractors apply the wrong step.</summary>
 internal sealed class SequenceQuestions : IQuestionMaker
 {
@@ -17,7 +18,7 @@ internal sealed class SequenceQuestions : IQuestionMaker
         {
             1 => (random.Between(0, 299), random.Between(1, 19) * (random.Coin() ? 1 : -1), 0),
             2 => (random.Between(100, 999), random.Between(11, 99), 0),
-            _ => (random.Between(0, 299), random.Between(1, 9), random.Between(1, 5)),
+            _ => (random.Between(1000, 9999), random.Between(1, 29), random.Between(1, 9)),
         };
 
         var terms = new List<int> { start };

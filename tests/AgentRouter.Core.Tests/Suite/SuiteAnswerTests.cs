@@ -53,8 +53,11 @@ public sealed partial class SuiteAnswerTests
                     Assert.All(item.Options, option => Assert.Equal(word.Order(), option.Order()));
                     break;
                 case SuiteDomains.Strings:
+                    // A letter of the word, or an earlier letter that is missing from it.
                     var letters = FirstLetterQuestion().Match(item.Question).Groups[1].Value;
-                    Assert.All(item.Options, option => Assert.True(option.Length == 1 && letters.Contains(option[0], StringComparison.Ordinal)));
+                    Assert.All(item.Options, option => Assert.True(
+                        option.Length == 1 && char.IsAsciiLetterLower(option[0]) && (letters.Contains(option[0], StringComparison.Ordinal) || option[0] < letters.Min()),
+                        $"{item.Question}: option '{option}'"));
                     break;
                 default:
                     Assert.All(item.Options, option => Assert.True(int.TryParse(option, NumberStyles.None, CultureInfo.InvariantCulture, out _), option));

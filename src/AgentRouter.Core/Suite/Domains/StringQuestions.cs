@@ -1,7 +1,8 @@
 namespace AgentRouter.Core.Suite.Domains;
 
 /// <summary>Two string tasks, alternating at random: "reverse kqbz?" (word of 3, 5 or 7 letters) and
-/// "first alphabetically: qbzh?" (4, 6 or 8 distinct letters; options are letters of the word).</summary>
+/// "first alphabetically: qbzh?" (4, 6 or 8 distinct letters; options are letters of the word and earlier letters
+/// that are not in it).</summary>
 internal sealed class StringQuestions : IQuestionMaker
 {
     public string Domain => SuiteDomains.Strings;
@@ -17,7 +18,10 @@ internal sealed class StringQuestions : IQuestionMaker
         var candidates = new List<string> { word };
         for (var i = 0; i + 1 < length; i++)
         {
+            // Swaps of the word as well as of its reversal, so the correct option is not the lone centre that
+            // every distractor is one swap away from.
             candidates.Add(SwapAdjacent(reversed, i));
+            candidates.Add(SwapAdjacent(word, i));
         }
 
         candidates.Add(reversed[1..] + reversed[0]);
@@ -32,11 +36,20 @@ internal sealed class StringQuestions : IQuestionMaker
         var letters = random.Sample(alphabet, length);
         var word = new string(letters.ToArray());
         var first = letters.Min();
-        return QuestionDraft.FromCandidates(
-            random,
-            $"first alphabetically: {word}?",
-            first.ToString(),
-            letters.Where(letter => letter != first).Select(letter => letter.ToString()));
+
+        // Impostors are earlier letters missing from the word: without them the answer would always be the
+        // alphabetically first option, and the word would not need reading.
+        var impostors = alphabet.Where(letter => letter < first).ToList();
+        var impostorCount = random.Between(0, QuestionDraft.DistractorCount);
+        if (impostors.Count < impostorCount)
+        {
+            // Redraw rather than settle for fewer impostors, which would skew the answer towards the extreme option.
+            return null;
+        }
+
+        var members = random.Sample(letters.Where(letter => letter != first).ToList(), QuestionDraft.DistractorCount - impostorCount);
+        var distractors = random.Sample(impostors, impostorCount).Concat(members);
+        return new QuestionDraft($"first alphabetically: {word}?", first.ToString(), distractors.Select(letter => letter.ToString()).ToList());
     }
 
     private static string Reverse(string word)

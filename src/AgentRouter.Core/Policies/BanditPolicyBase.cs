@@ -30,6 +30,7 @@ public abstract class BanditPolicyBase : IRoutingPolicy
             ParameterReader.CostWeightOverride(name, settings) ?? parameters.Double("costWeight", 0, 0),
             parameters.Double("latencyWeight", 0, 0));
         _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
+        _costRef = _fixedCostRef ?? 1;
     }
 
     public string Name { get; }

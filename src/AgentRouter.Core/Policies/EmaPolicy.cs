@@ -34,6 +34,7 @@ public sealed class EmaPolicy : IRoutingPolicy
         _latencyRefMs = parameters.Double("latencyRefMs", 5000, 0, minExclusive: true);
         _costWeight = ParameterReader.CostWeightOverride(Name, settings) ?? parameters.Double("costWeight", 0.1, 0);
         _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
+        _costRef = _fixedCostRef ?? 1;
         parameters.RejectUnknown();
         _rule = string.Create(CultureInfo.InvariantCulture,
             $"score = q + {_stabilityWeight}·stability − {_latencyWeight}·min(latency/{_latencyRefMs}ms, 3) − {_costWeight}·min(cost/costRef, 3) over EMAs (α={_estimates.Alpha}{(_estimates.PerTaskType ? ", per task type" : "")}); panel = top-k by score, ties by candidate order");

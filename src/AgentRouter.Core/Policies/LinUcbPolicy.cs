@@ -34,6 +34,7 @@ public sealed class LinUcbPolicy : IRoutingPolicy
             ParameterReader.CostWeightOverride(Name, settings) ?? parameters.Double("costWeight", 0, 0),
             parameters.Double("latencyWeight", 0, 0));
         _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
+        _costRef = _fixedCostRef ?? 1;
         parameters.RejectUnknown();
         _rule = string.Create(CultureInfo.InvariantCulture,
             $"disjoint LinUCB: index = θᵀx + {_alpha}·sqrt(xᵀA⁻¹x) − {_residentPenalty}·[not resident] (ridge {_ridge}); reward = quality − {Weights.CostWeight}·cost/costRef − {Weights.LatencyWeightPerMs}·latencyMs; panel = top-k by index");

@@ -70,6 +70,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
 
         _costExponent = ParameterReader.CostWeightOverride(Name, settings) ?? p.Double("costExponent", 1, 0);
         _fixedEpsilon = p.OptionalDouble("costEpsilon", 0, minExclusive: true);
+        _costEpsilon = _fixedEpsilon ?? 1;
         var clusters = p.Int("clusters", 8, 1, 1024);
         _clusters = new OnlineClusterer(clusters,
             p.Double("clusterTemperature", 0.1, 0, minExclusive: true), p.Double("clusterSpawnDistance", 0.5, 0));

@@ -42,6 +42,36 @@ internal static class VectorMath
         return sum;
     }
 
+    /// <summary>Σ_{i ∈ nonZero} x_i·(M_i · x) for a row-major matrix whose rows are <paramref name="stride"/>
+    /// floats (a multiple of the SIMD width) and x zero-padded to the same length. The per-row products stay
+    /// in vector registers; only the final total is reduced horizontally.</summary>
+    public static float QuadraticForm(ReadOnlySpan<float> matrix, int stride, ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero)
+    {
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(paddedX[..stride]);
+        var total = Vector<float>.Zero;
+        foreach (var i in nonZero)
+        {
+            var row = MemoryMarshal.Cast<float, Vector<float>>(matrix.Slice(i * stride, stride));
+            var acc0 = Vector<float>.Zero;
+            var acc1 = Vector<float>.Zero;
+            var v = 0;
+            for (; v + 1 < row.Length; v += 2)
+            {
+                acc0 += row[v] * vx[v];
+                acc1 += row[v + 1] * vx[v + 1];
+            }
+
+            if (v < row.Length)
+            {
+                acc0 += row[v] * vx[v];
+            }
+
+            total += (acc0 + acc1) * paddedX[i];
+        }
+
+        return Vector.Sum(total);
+    }
+
     /// <summary>y ← y + factor·x.</summary>
     public static void AddScaled(Span<double> y, ReadOnlySpan<double> x, double factor)
     {

@@ -11,6 +11,7 @@ namespace AgentRouter.Benchmarks;
 /// observed, LinUCB's A⁻¹ dense, pheromone off τ0); queries carry 64-dimensional hashed n-gram features and
 /// one of 8 task types, as they would in a replay.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class PolicyDecisionBenchmarks
 {
     private const int Agents = 16;

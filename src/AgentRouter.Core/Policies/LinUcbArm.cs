@@ -3,11 +3,11 @@ namespace AgentRouter.Core.Policies;
 /// <summary>One disjoint-LinUCB arm: A⁻¹ (kept by Sherman–Morrison rank-1 updates, never re-inverted), b and
 /// θ = A⁻¹b, with A = λI + Σ xxᵀ and b = Σ r·x.</summary>
 /// <remarks>The decision path reads a single-precision mirror of A⁻¹ whose rows are padded to whole SIMD
-/// vectors: the confidence width needs no more than float precision, and it halves the memory the
-/// d² quadratic form streams through per arm. Learning keeps the double-precision A⁻¹.</remarks>
+/// vectors: the confidence width needs no more than float precision, and it halves the bytes the d²
+/// quadratic form streams per arm. Learning keeps the double-precision A⁻¹.</remarks>
 internal sealed class LinUcbArm
 {
-    private float[] _mirror;
+    private readonly float[] _mirror;
 
     public LinUcbArm(int dimension, double ridge)
     {

@@ -43,6 +43,8 @@ internal sealed class PheromoneTable
         _agents = size;
     }
 
+    public bool TryGetNamedRow(string taskType, out int row) => _namedRows.TryGetValue(taskType, out row);
+
     public int NamedRow(string taskType)
     {
         if (_namedRows.TryGetValue(taskType, out var row))

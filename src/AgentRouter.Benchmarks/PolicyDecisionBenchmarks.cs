@@ -12,6 +12,7 @@ namespace AgentRouter.Benchmarks;
 /// one of 8 task types, as they would in a replay.</summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[Config(typeof(PolicyBenchmarkConfig))]
 public class PolicyDecisionBenchmarks
 {
     private const int Agents = 16;

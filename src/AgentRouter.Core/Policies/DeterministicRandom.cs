@@ -154,9 +154,16 @@ public sealed class DeterministicRandom
 
     private static string Hex(ulong value) => value.ToString("x16", CultureInfo.InvariantCulture);
 
-    private static ulong ParseHex(JsonNode? node) =>
-        ulong.Parse(node?.GetValue<string>() ?? throw new ArgumentException("A random-state word is missing.", "random"),
-            NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    private static ulong ParseHex(JsonNode? node)
+    {
+        var text = node is null ? null : PolicyState.Value<string>(node, "random.s");
+        if (text is null || !ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var word))
+        {
+            throw new ArgumentException("The snapshot's random-generator state ('random.s') holds a missing or malformed word.", "random.s");
+        }
+
+        return word;
+    }
 
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 

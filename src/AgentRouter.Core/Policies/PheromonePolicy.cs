@@ -368,7 +368,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
         _pheromone.Restore(PolicyState.RequiredObject(state, "pheromone"), names.Length);
         _clusters.Restore(PolicyState.RequiredObject(state, "clusters"));
         _costEpsilon = PolicyState.Required<double>(state, "costEpsilon");
-        _lastClusteredQuery = state["lastClusteredQuery"]?.GetValue<string>();
+        _lastClusteredQuery = state["lastClusteredQuery"] is { } last ? PolicyState.Value<string>(last, "lastClusteredQuery") : null;
         _random.Restore(state["random"]);
     }
 }

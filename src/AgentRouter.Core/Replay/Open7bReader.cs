@@ -35,6 +35,7 @@ public static partial class Open7bReader
         var models = new List<string>();
         var lineCounter = new LineCounter();
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var itemIndex = 0;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -42,7 +43,6 @@ public static partial class Open7bReader
                 throw new ReplayDataException(fileName, lineCounter.LineAt(bytes, reader.TokenStartIndex), null, "expected a JSON array of items");
             }
 
-            var itemIndex = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 var line = lineCounter.LineAt(bytes, reader.TokenStartIndex);
@@ -76,7 +76,7 @@ public static partial class Open7bReader
         }
         catch (JsonException error)
         {
-            throw new ReplayDataException(fileName, (error.LineNumber ?? 0) + 1, error.Path, $"bad JSON: {error.Message}", error);
+            throw new ReplayDataException(fileName, (error.LineNumber ?? 0) + 1, error.Path ?? $"[{itemIndex}]", $"bad JSON: {error.Message}", error);
         }
 
         if (load.RowsRead == 0)

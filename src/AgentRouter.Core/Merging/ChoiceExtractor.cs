@@ -22,6 +22,21 @@ public static partial class ChoiceExtractor
             return null;
         }
 
+        // Fast path for the commonest recorded form: the bare letter, maybe with surrounding whitespace.
+        var bare = text.AsSpan().Trim();
+        if (bare.Length == 1)
+        {
+            foreach (var option in options)
+            {
+                if (option.Length == 1 && option[0] == bare[0])
+                {
+                    return option;
+                }
+            }
+
+            return null;
+        }
+
         var cleaned = text.Replace("**", string.Empty, StringComparison.Ordinal).Replace("`", string.Empty, StringComparison.Ordinal).Trim();
         string? found = null;
 

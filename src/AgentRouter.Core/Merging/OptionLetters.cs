@@ -10,24 +10,28 @@ public static partial class OptionLetters
     /// <returns>The letters in order ("A".."E"), or null when the prompt has fewer than two options.</returns>
     public static IReadOnlyList<string>? FromPrompt(string prompt)
     {
-        var trimmed = prompt.TrimEnd();
+        var trimmed = prompt.AsSpan().TrimEnd();
         var blockStart = trimmed.LastIndexOf("\n\n", StringComparison.Ordinal);
         var block = blockStart < 0 ? trimmed : trimmed[(blockStart + 2)..];
-        var letters = new List<string>();
-        foreach (Match line in OptionLine().Matches(block))
+        List<string>? letters = null;
+        foreach (var line in OptionLine().EnumerateMatches(block))
         {
-            var letter = line.Groups["letter"].Value;
-            if (letter[0] != (char)('A' + letters.Count))
+            // The match is "A) " or "(A) ": the letter is the first letter in it.
+            var letter = block[line.Index] == '(' ? block[line.Index + 1] : block[line.Index];
+            letters ??= [];
+            if (letter != (char)('A' + letters.Count))
             {
                 break;
             }
 
-            letters.Add(letter);
+            letters.Add(Letters[letter - 'A']);
         }
 
-        return letters.Count >= 2 ? letters : null;
+        return letters is { Count: >= 2 } ? letters : null;
     }
 
-    [GeneratedRegex(@"^\(?(?<letter>[A-J])[).]\s", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static readonly string[] Letters = Enumerable.Range(0, 10).Select(i => ((char)('A' + i)).ToString()).ToArray();
+
+    [GeneratedRegex(@"^\(?[A-J][).]\s", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex OptionLine();
 }

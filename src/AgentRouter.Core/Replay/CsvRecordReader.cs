@@ -7,6 +7,7 @@ namespace AgentRouter.Core.Replay;
 public sealed class CsvRecordReader : IDisposable
 {
     private const int BufferSize = 64 * 1024;
+    private static readonly System.Buffers.SearchValues<char> UnquotedStops = System.Buffers.SearchValues.Create(",\r\n\"");
 
     private readonly TextReader _reader;
     private readonly string _file;
@@ -37,85 +38,119 @@ public sealed class CsvRecordReader : IDisposable
         }
 
         RecordLine = _line;
-        _field.Clear();
-        var quoted = false;
-        var afterClosingQuote = false;
-        var fieldStart = true;
+        while (true)
+        {
+            _field.Clear();
+            if (_buffer[_position] == '"')
+            {
+                _position++;
+                ReadQuotedRest(fields.Count);
+                if (!EnsureData())
+                {
+                    fields.Add(_field.ToString());
+                    return true;
+                }
+
+                var after = _buffer[_position];
+                if (after is not (',' or '\r' or '\n'))
+                {
+                    throw new ReplayDataException(_file, _line, $"#{fields.Count + 1}", $"unexpected '{after}' after a closing quote");
+                }
+            }
+            else
+            {
+                ReadUnquoted(fields.Count);
+            }
+
+            fields.Add(_field.ToString());
+            if (!EnsureData())
+            {
+                return true;
+            }
+
+            var separator = _buffer[_position++];
+            if (separator == ',')
+            {
+                if (!EnsureData())
+                {
+                    fields.Add(string.Empty);
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (separator == '\r' && EnsureData() && _buffer[_position] == '\n')
+            {
+                _position++;
+            }
+
+            _line++;
+            return true;
+        }
+    }
+
+    /// <summary>Copies an unquoted field up to (not including) the next separator or line break.</summary>
+    private void ReadUnquoted(int fieldIndex)
+    {
+        while (EnsureData())
+        {
+            var span = _buffer.AsSpan(_position, _length - _position);
+            var stop = span.IndexOfAny(UnquotedStops);
+            if (stop < 0)
+            {
+                _field.Append(span);
+                _position = _length;
+                continue;
+            }
+
+            if (span[stop] == '"')
+            {
+                throw new ReplayDataException(_file, _line, $"#{fieldIndex + 1}", "quote inside an unquoted field");
+            }
+
+            _field.Append(span[..stop]);
+            _position += stop;
+            return;
+        }
+    }
+
+    /// <summary>Copies a quoted field's content after its opening quote, through its closing quote.</summary>
+    private void ReadQuotedRest(int fieldIndex)
+    {
         while (true)
         {
             if (!EnsureData())
             {
-                if (quoted)
-                {
-                    throw new ReplayDataException(_file, RecordLine, $"#{fields.Count + 1}", "quoted field is not closed before the end of the file");
-                }
-
-                fields.Add(_field.ToString());
-                return true;
+                throw new ReplayDataException(_file, RecordLine, $"#{fieldIndex + 1}", "quoted field is not closed before the end of the file");
             }
 
-            var c = _buffer[_position++];
-            if (quoted)
+            var span = _buffer.AsSpan(_position, _length - _position);
+            var stop = span.IndexOfAny('"', '\n');
+            if (stop < 0)
             {
-                if (c == '"')
-                {
-                    if (!EnsureData() || _buffer[_position] != '"')
-                    {
-                        quoted = false;
-                        afterClosingQuote = true;
-                        continue;
-                    }
-
-                    _position++;
-                    _field.Append('"');
-                    continue;
-                }
-
-                if (c == '\n')
-                {
-                    _line++;
-                }
-
-                _field.Append(c);
+                _field.Append(span);
+                _position = _length;
                 continue;
             }
 
-            switch (c)
+            _field.Append(span[..stop]);
+            _position += stop + 1;
+            if (span[stop] == '\n')
             {
-                case ',':
-                    fields.Add(_field.ToString());
-                    _field.Clear();
-                    fieldStart = true;
-                    afterClosingQuote = false;
-                    continue;
-                case '\r':
-                    if (EnsureData() && _buffer[_position] == '\n')
-                    {
-                        _position++;
-                    }
-
-                    _line++;
-                    fields.Add(_field.ToString());
-                    return true;
-                case '\n':
-                    _line++;
-                    fields.Add(_field.ToString());
-                    return true;
-                case '"' when fieldStart:
-                    quoted = true;
-                    fieldStart = false;
-                    continue;
-                default:
-                    if (afterClosingQuote || c == '"')
-                    {
-                        throw new ReplayDataException(_file, _line, $"#{fields.Count + 1}",
-                            afterClosingQuote ? $"unexpected '{c}' after a closing quote" : "quote inside an unquoted field");
-                    }
-
-                    fieldStart = false;
-                    _field.Append(c);
-                    continue;
+                _line++;
+                _field.Append('\n');
+                continue;
             }
+
+            if (EnsureData() && _buffer[_position] == '"')
+            {
+                _field.Append('"');
+                _position++;
+                continue;
+            }
+
+            return;
         }
     }
 

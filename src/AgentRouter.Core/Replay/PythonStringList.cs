@@ -8,6 +8,10 @@ namespace AgentRouter.Core.Replay;
 /// concatenation and the escapes Python's repr emits (\\ \' \" \n \r \t \a \b \f \v \0-\777 \xHH \uHHHH \UHHHHHHHH).</summary>
 public static class PythonStringList
 {
+    // Reused per thread: prompts run to kilobytes and a fresh builder would regrow for every cell.
+    [ThreadStatic]
+    private static StringBuilder? t_value;
+
     /// <exception cref="FormatException">The text is not a list of string literals; the message gives the offset.</exception>
     public static List<string> Parse(string text)
     {
@@ -21,7 +25,7 @@ public static class PythonStringList
             return items;
         }
 
-        var value = new StringBuilder();
+        var value = t_value ??= new StringBuilder();
         while (true)
         {
             value.Clear();
@@ -71,16 +75,19 @@ public static class PythonStringList
                 throw new FormatException("string literal not closed");
             }
 
+            // Copy the run up to the next quote or backslash in one go.
+            var run = text.AsSpan(i).IndexOfAny(quote, '\\');
+            if (run < 0)
+            {
+                throw new FormatException("string literal not closed");
+            }
+
+            value.Append(text.AsSpan(i, run));
+            i += run;
             var c = text[i++];
             if (c == quote)
             {
                 return;
-            }
-
-            if (c != '\\')
-            {
-                value.Append(c);
-                continue;
             }
 
             if (i >= text.Length)

@@ -203,7 +203,8 @@ public static class RouterBenchReader
 
         try
         {
-            return string.Join('\n', PythonStringList.Parse(cell));
+            var parts = PythonStringList.Parse(cell);
+            return parts.Count == 1 ? parts[0] : string.Join('\n', parts);
         }
         catch (FormatException error)
         {

@@ -140,8 +140,14 @@ internal static class ReplayCommand
 
     private static void Render(ReplayReport report)
     {
+        // Redirected output has no terminal width; Spectre would assume 80 columns and wrap every cell.
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 160;
+        }
+
         var table = new Table().Title($"Replay of {Markup.Escape(report.Source)} ({report.Queries} queries, panel {report.Settings.PanelSize}, {Markup.Escape(report.Settings.Merge)}, seed {report.Settings.Seed})");
-        table.AddColumns("policy", "accuracy", "mean cost $", "cost/best-single", "acc/best-single", "AIQ", "regret", "decision µs", "top agent");
+        table.AddColumns("policy", "acc", "$/query", "cost×best", "acc×best", "AIQ", "regret", "µs/dec", "top agent");
         foreach (var column in table.Columns.Skip(1))
         {
             column.RightAligned();
@@ -159,10 +165,10 @@ internal static class ReplayCommand
                 p.Aiq?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "—",
                 p.CumulativeRegret.ToString("0.0", CultureInfo.InvariantCulture),
                 p.MeanDecisionMicroseconds.ToString("0.00", CultureInfo.InvariantCulture),
-                Markup.Escape($"{top.Key} {top.Value:P0}"));
+                Markup.Escape($"{top.Key[(top.Key.LastIndexOf('/') + 1)..]} {top.Value * 100:0}%"));
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Best single agent in hindsight: {Markup.Escape(report.BestSingleAgent)}");
+        AnsiConsole.MarkupLine($"Best single agent in hindsight: {Markup.Escape(report.BestSingleAgent)}. cost×best and acc×best are relative to it; regret is cumulative against the oracle.");
     }
 }

@@ -24,6 +24,9 @@ public sealed class ReplayLoadReport
     /// <summary>Multiple-choice queries whose correct letter could not be inferred from the correct answers.</summary>
     public int GoldUnknown { get; set; }
 
+    /// <summary>Of <see cref="GoldUnknown"/>: queries where no agent was recorded correct (every answer scores 0 anyway).</summary>
+    public int GoldUnknownNoneCorrect { get; set; }
+
     public int MultipleChoiceQueries { get; set; }
 
     /// <summary>Columns present in the file but not used (named so that nothing is dropped silently).</summary>
@@ -33,6 +36,24 @@ public sealed class ReplayLoadReport
     public List<string> Assumptions { get; } = [];
 
     internal const int MaxReasonsKept = 20;
+
+    internal void CountMultipleChoice(ReplayItem item)
+    {
+        if (item.Query.Options is null)
+        {
+            return;
+        }
+
+        MultipleChoiceQueries++;
+        if (item.GoldChoice is null)
+        {
+            GoldUnknown++;
+            if (item.OracleQuality < 1)
+            {
+                GoldUnknownNoneCorrect++;
+            }
+        }
+    }
 
     internal void RecordSkipped(ReplayDataException error)
     {

@@ -106,14 +106,7 @@ public static class RouterBenchReader
                 continue;
             }
 
-            if (query.Options is not null)
-            {
-                load.MultipleChoiceQueries++;
-                if (item.GoldChoice is null)
-                {
-                    load.GoldUnknown++;
-                }
-            }
+            load.CountMultipleChoice(item);
 
             items.Add(item);
         }

@@ -69,14 +69,7 @@ public static class SimulatedWorkload
             }
 
             var item = new ReplayItem(query, answers, agents);
-            if (multipleChoice)
-            {
-                load.MultipleChoiceQueries++;
-                if (item.GoldChoice is null)
-                {
-                    load.GoldUnknown++;
-                }
-            }
+            load.CountMultipleChoice(item);
 
             items.Add(item);
         }

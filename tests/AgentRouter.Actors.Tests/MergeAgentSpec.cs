@@ -18,7 +18,7 @@ public sealed class MergeAgentSpec(ITestOutputHelper output) : ActorSpec(output)
     ];
 
     private static Merge Request(long correlation = 7) =>
-        new(correlation, LlmStrategy, "Which?", ["A", "B", "C", "D"], Panel, new MergeContext("q1", ["a1", "a2", "a3"]));
+        new(correlation, LlmStrategy, "Which?", ["A", "B", "C", "D"], Panel, new MergeContext("q1", ["a1", "a2", "a3"], Options: ["A", "B", "C", "D"]));
 
     private Akka.Actor.IActorRef MergeAgent(ScriptedBackend? llm, TimeSpan? timeout = null)
     {

@@ -51,7 +51,8 @@ public sealed class AgentRouterOptions
 
     public List<RouterDefinition> Routers { get; } = [];
 
-    /// <summary>Resolves pure merge strategies by name (throwing <see cref="ArgumentException"/> for unknown ones).</summary>
+    /// <summary>Resolves pure merge strategies by name (throwing <see cref="ArgumentException"/> for unknown ones);
+    /// null means <see cref="MergeCatalog.Create"/> (majority, confidence-weighted, quality-weighted, top-ranked).</summary>
     public Func<string, IMergeStrategy>? MergeStrategies { get; set; }
 
     /// <summary>Computes query features once per query when the caller did not; null for none.</summary>

@@ -62,8 +62,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
             ? options.Routers
             : [new RouterDefinition(new RouterSettings("default"), "ema")];
         var policies = ResolvePolicies(routerDefinitions, options.PoliciesDirectory);
-        var resolveMerge = options.MergeStrategies
-            ?? (name => throw new ArgumentException($"Unknown merge strategy '{name}': no merge strategies are registered (set AgentRouterOptions.MergeStrategies).", nameof(name)));
+        var resolveMerge = options.MergeStrategies ?? MergeCatalog.Create;
 
         var config = ConfigurationFactory.ParseString(options.Hocon ?? "").WithFallback(ConfigurationFactory.ParseString(DefaultHocon));
         var system = ActorSystem.Create(options.SystemName, config);

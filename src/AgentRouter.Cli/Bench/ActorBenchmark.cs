@@ -32,10 +32,12 @@ internal sealed record ActorBenchmarkSettings(
     public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(20);
 }
 
-internal sealed record LoadResult(double QueriesPerSecond, long Answered, long Failed, long Lost, double P50Ms, double P99Ms);
+/// <param name="CpuMicrosPerQuery">Process CPU time (all threads, GC included) per completed query: unlike the
+/// wall-clock rate it barely depends on what else the machine runs.</param>
+internal sealed record LoadResult(double QueriesPerSecond, long Answered, long Failed, long Lost, double P50Ms, double P99Ms, double CpuMicrosPerQuery = double.NaN, double BytesPerQuery = double.NaN);
 
 internal sealed record ActorBenchmarkResult(
-    double AskPerSecond, LoadResult Peak, double PacedRate, LoadResult Paced, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
+    double AskPerSecond, double CpuMicrosPerAsk, LoadResult Peak, double PacedRate, LoadResult Paced, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
 
 /// <summary>Zero-latency simulated agents behind the real runtime (router, agent actors, supervision), driven
 /// by closed-loop client actors; a raw Ask baseline in the same process; a paced run at half the peak rate;
@@ -45,13 +47,14 @@ internal static class ActorBenchmark
     public static async Task<ActorBenchmarkResult> RunAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, Action<string> progress)
     {
         double askRate;
+        double askCpu;
         LoadResult peak;
         LoadResult paced;
         double pacedRate;
         await using (var runtime = await StartAsync(settings, merges, crashRate: 0, hangRate: 0).ConfigureAwait(false))
         {
             progress("raw Ask baseline...");
-            askRate = await AskBaseline.MeasureAsync(runtime.System, settings.Clients * settings.Window, settings.EffectiveWarmup, settings.EffectiveDuration).ConfigureAwait(false);
+            (askRate, askCpu) = await AskBaseline.MeasureAsync(runtime.System, settings.Clients * settings.Window, settings.EffectiveWarmup, settings.EffectiveDuration).ConfigureAwait(false);
             progress($"  {askRate:N0} asks/s");
             progress("router, closed loop at peak...");
             peak = await ClosedLoopAsync(runtime, settings, "p").ConfigureAwait(false);
@@ -64,14 +67,14 @@ internal static class ActorBenchmark
 
         if (!settings.RunFaults)
         {
-            return new ActorBenchmarkResult(askRate, peak, pacedRate, paced, null, 0, 0);
+            return new ActorBenchmarkResult(askRate, askCpu, peak, pacedRate, paced, null, 0, 0);
         }
 
         progress($"router with {settings.CrashRate:P0} crashes and {settings.TimeoutRate:P0} timeouts...");
         await using var faulty = await StartAsync(settings, merges, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
         var faults = await ClosedLoopAsync(faulty, settings, "f").ConfigureAwait(false);
         var stats = await faulty.Routers[faulty.DefaultRouter].Ask<RouterStats>(GetRouterStats.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        return new ActorBenchmarkResult(askRate, peak, pacedRate, paced, faults, stats.Retries, stats.AgentTimeouts);
+        return new ActorBenchmarkResult(askRate, askCpu, peak, pacedRate, paced, faults, stats.Retries, stats.AgentTimeouts);
     }
 
     private static Task<AgentRouterRuntime> StartAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, double crashRate, double hangRate)
@@ -121,10 +124,14 @@ internal static class ActorBenchmark
             client.Tell(new LoadClientActor.BeginMeasure());
         }
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var bytesBefore = GC.GetTotalAllocatedBytes();
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(settings.EffectiveDuration).ConfigureAwait(false);
         var snapshots = await Task.WhenAll(clients.Select(c => Ask(c, reply => new LoadClientActor.Snapshot(reply)))).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuMicros = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
+        var bytes = GC.GetTotalAllocatedBytes() - bytesBefore;
 
         // Drain: stop sending and wait for every outstanding query's terminal reply (bounded by the deadlines).
         var drains = clients.Select(c => Ask(c, reply => new LoadClientActor.StopAndDrain(reply))).ToArray();
@@ -151,7 +158,7 @@ internal static class ActorBenchmark
             runtime.System.Stop(client);
         }
 
-        return new LoadResult((answered + failed) / elapsed, answered, failed, lost, latency.PercentileMs(0.5), latency.PercentileMs(0.99));
+        return new LoadResult((answered + failed) / elapsed, answered, failed, lost, latency.PercentileMs(0.5), latency.PercentileMs(0.99), cpuMicros / (answered + failed), (double)bytes / (answered + failed));
     }
 
     private static Task<ClientReport> Ask(IActorRef client, Func<TaskCompletionSource<ClientReport>, object> message)

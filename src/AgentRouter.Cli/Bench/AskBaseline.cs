@@ -7,7 +7,7 @@ namespace AgentRouter.Cli.Bench;
 /// flight as the router benchmark keeps queries in flight.</summary>
 internal static class AskBaseline
 {
-    public static async Task<double> MeasureAsync(ActorSystem system, int concurrency, TimeSpan warmup, TimeSpan duration)
+    public static async Task<(double PerSecond, double CpuMicrosPerAsk)> MeasureAsync(ActorSystem system, int concurrency, TimeSpan warmup, TimeSpan duration)
     {
         var echo = system.ActorOf(Props.Create(() => new Echo()), "ask-baseline-echo");
         var measuring = 0;
@@ -32,14 +32,16 @@ internal static class AskBaseline
         // Warm-up and measurement windows of a benchmark, not synchronisation.
         await Task.Delay(warmup).ConfigureAwait(false);
         Volatile.Write(ref measuring, 1);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(duration).ConfigureAwait(false);
         Volatile.Write(ref measuring, 0);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
         await stop.CancelAsync().ConfigureAwait(false);
         var count = (await Task.WhenAll(callers).ConfigureAwait(false)).Sum();
         system.Stop(echo);
-        return count / elapsed;
+        return (count / elapsed, cpu / count);
     }
 
     private sealed record Ping;

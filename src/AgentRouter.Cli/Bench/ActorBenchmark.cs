@@ -23,7 +23,8 @@ internal sealed record ActorBenchmarkSettings(
     double CrashRate = 0.10,
     double TimeoutRate = 0.05,
     TimeSpan? FaultDeadline = null,
-    bool RunFaults = true)
+    bool RunFaults = true,
+    string? Hocon = null)
 {
     public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(1);
 
@@ -83,6 +84,7 @@ internal static class ActorBenchmark
         {
             SystemName = "bench",
             MergeStrategies = merges,
+            Hocon = settings.Hocon,
             Backoff = RestartBackoff.None,
         };
         for (var i = 0; i < settings.Agents; i++)

@@ -26,9 +26,10 @@ internal static class BenchActorsCommand
         var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "ema" };
         var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "majority" };
         var noFaults = new Option<bool>("--no-faults") { Description = "Skip the run with injected crashes and timeouts." };
+        var hocon = new Option<string?>("--hocon") { Description = "Extra Akka HOCON for the benchmarked actor system (e.g. dispatcher settings)." };
         var command = new Command("actors", "Router throughput and latency with zero-latency agents, next to a raw Akka Ask; then with injected crashes and timeouts.")
         {
-            duration, warmup, clients, window, agents, panel, policy, merge, noFaults,
+            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -41,7 +42,8 @@ internal static class BenchActorsCommand
                 Window: parseResult.GetValue(window),
                 Warmup: TimeSpan.FromSeconds(parseResult.GetValue(warmup)),
                 Duration: TimeSpan.FromSeconds(parseResult.GetValue(duration)),
-                RunFaults: !parseResult.GetValue(noFaults));
+                RunFaults: !parseResult.GetValue(noFaults),
+                Hocon: parseResult.GetValue(hocon));
             var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
             Console.WriteLine(Format(settings, result));
             return 0;

@@ -30,7 +30,7 @@ internal sealed record ActorBenchmarkSettings(
 
     public TimeSpan EffectiveDuration => Duration ?? TimeSpan.FromSeconds(3);
 
-    public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(20);
+    public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(50);
 }
 
 /// <param name="CpuMicrosPerQuery">Process CPU time (all threads, GC included) per completed query: unlike the

@@ -44,8 +44,11 @@ internal static class BenchActorsCommand
                 Duration: TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                 RunFaults: !parseResult.GetValue(noFaults),
                 Hocon: parseResult.GetValue(hocon));
+            var loadBefore = LoadAverage();
             var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
             Console.WriteLine(Format(settings, result));
+            Console.WriteLine();
+            Console.WriteLine($"Machine load average (1 min) before / after the run: {loadBefore} / {LoadAverage()} on {Environment.ProcessorCount} cores.");
             return 0;
         });
         return command;
@@ -60,7 +63,8 @@ internal static class BenchActorsCommand
         var lines = new List<string>
         {
             $"Setup: {settings.Agents} zero-latency simulated agents, panel k = {settings.Panel}, policy {settings.Policy}, merge {settings.Merge}, " +
-            $"{settings.Clients} clients × {settings.Window} in flight, {Environment.ProcessorCount} cores, {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up.",
+            $"{settings.Clients} clients × {settings.Window} in flight, {Environment.ProcessorCount} cores, {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up. " +
+            $"Fault run: agent deadline {settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, query deadline {3 * settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, up to 2 retries per query, restarts without backoff.",
             "",
             "| measure | goal | measured | met |",
             "|---|---|---|---|",
@@ -87,6 +91,10 @@ internal static class BenchActorsCommand
 
         return string.Join(Environment.NewLine, lines);
     }
+
+    // Other work on the machine changes every wall-clock figure, so the report states how busy it was.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static string Met(bool met) => met ? "yes" : "**no**";
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Replay;
 using Spectre.Console;
@@ -48,6 +49,8 @@ internal static class ReplayCommand
                 var latency = new LatencyModel(parse.GetValue(latencyBase), parse.GetValue(latencyPerToken), parse.GetValue(latencyJitter));
                 var readOptions = new ReplayReadOptions(settings.Seed, parse.GetValue(skipBadRows), latency, ParseAssumedCost(parse.GetValue(assumedCost)!));
                 var workload = LoadWorkload(parse.GetValue(data), parse.GetValue(format)!, readOptions, parse.GetValue(queries), settings.Seed);
+                AnsiConsole.MarkupLine("[grey]Featurizing queries once (hashed n-grams)[/]");
+                workload.AttachFeatures(new HashedNGramFeaturizer());
                 var report = ReplayComparison.Run(workload, settings, chosen, grid,
                     message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
                 var directory = parse.GetValue(output) ?? Path.Combine("reports", $"replay-{DateTime.UtcNow:yyyyMMdd-HHmmss}");

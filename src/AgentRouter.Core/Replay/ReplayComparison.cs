@@ -1,3 +1,4 @@
+using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Replay;
@@ -66,6 +67,12 @@ public static class ReplayComparison
         IReadOnlyList<double>? aiqGrid = null, Action<string>? progress = null)
     {
         Validate(policies);
+        if (workload.FeatureDimension == 0)
+        {
+            progress?.Invoke("featurizing queries (hashed n-grams)");
+            workload.AttachFeatures(new HashedNGramFeaturizer());
+        }
+
         var grid = aiqGrid ?? ReplaySettings.DefaultAiqGrid;
         var engine = new ReplayEngine(workload, settings);
         progress?.Invoke($"best-single reference ({workload.Items.Count} queries)");

@@ -66,7 +66,7 @@ public sealed class ReplayEngine
         var pending = new Queue<(int Due, Query Query, AgentOutcome Outcome)>();
         var observedQuality = new double[_workload.Agents.Count];
         var observedCount = new int[_workload.Agents.Count];
-        var members = new int[panelSize];
+        var members = new int[_workload.Agents.Count];
         var analyses = new List<AgentAnalysis>(panelSize);
         var checkpointEvery = Math.Max(1, _order.Length / RegretCheckpoints);
 
@@ -84,9 +84,10 @@ public sealed class ReplayEngine
             run.DecisionTicks += Stopwatch.GetTimestamp() - started;
 
             var panel = decision.Panel;
-            if (panel.Count == 0 || panel.Count > panelSize)
+            // A panel larger than asked is allowed: the 'all' baseline sends every query to every candidate by design.
+            if (panel.Count == 0 || panel.Count > item.Candidates.Count)
             {
-                throw new InvalidOperationException($"policy '{chooser.Name}' chose {panel.Count} agents for query '{item.Query.Id}' (panel size {panelSize})");
+                throw new InvalidOperationException($"policy '{chooser.Name}' chose {panel.Count} agents for query '{item.Query.Id}', which has {item.Candidates.Count} candidates");
             }
 
             var cost = 0.0;

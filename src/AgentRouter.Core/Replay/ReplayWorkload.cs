@@ -1,4 +1,5 @@
 using AgentRouter.Core.Domain;
+using AgentRouter.Core.Featurization;
 
 namespace AgentRouter.Core.Replay;
 
@@ -100,14 +101,15 @@ public sealed class ReplayWorkload
     public bool TryGetAgentIndex(string agent, out int index) => _agentIndex.TryGetValue(agent, out index);
 
     /// <summary>Computes every query's features once, at load time, so that no policy featurizes on its decision path.</summary>
-    public void AttachFeatures(Func<string, float[]> featurize)
+    public void AttachFeatures(IQueryFeaturizer featurizer)
     {
-        ArgumentNullException.ThrowIfNull(featurize);
+        ArgumentNullException.ThrowIfNull(featurizer);
         foreach (var item in Items)
         {
-            var features = featurize(item.Query.Text);
-            FeatureDimension = features.Length;
-            item.AttachFeatures(features);
+            item.AttachFeatures(featurizer.Featurize(item.Query.Text));
         }
+
+        FeatureDimension = featurizer.Dimension;
+        Load.Assumptions.Add($"query features: {featurizer.GetType().Name}, {featurizer.Dimension} dimensions, computed once at load time");
     }
 }

@@ -29,10 +29,11 @@ internal static class ReplayCommand
         var latencyBase = new Option<double>("--latency-base-ms") { Description = "Latency model: base milliseconds per call (recorded data only).", DefaultValueFactory = _ => LatencyModel.Default.BaseMs };
         var latencyPerToken = new Option<double>("--latency-per-token-ms") { Description = "Latency model: milliseconds per output token.", DefaultValueFactory = _ => LatencyModel.Default.MsPerOutputToken };
         var latencyJitter = new Option<double>("--latency-jitter") { Description = "Latency model: relative jitter j, factor drawn from U[1-j, 1+j].", DefaultValueFactory = _ => LatencyModel.Default.Jitter };
+        var warmupData = new Option<string?>("--warmup") { Description = "Earlier data in the same format (e.g. the train split) each online policy learns from before the scored replay." };
         var queries = new Option<int>("--queries") { Description = "Queries in the simulated workload.", DefaultValueFactory = _ => SimulatedWorkload.DefaultQueries };
 
         var command = new Command("replay", "Replay recorded or simulated outcomes through routing policies and compare them.");
-        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, queries })
+        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries })
         {
             command.Options.Add(option);
         }
@@ -49,10 +50,12 @@ internal static class ReplayCommand
                 var latency = new LatencyModel(parse.GetValue(latencyBase), parse.GetValue(latencyPerToken), parse.GetValue(latencyJitter));
                 var readOptions = new ReplayReadOptions(settings.Seed, parse.GetValue(skipBadRows), latency, ParseAssumedCost(parse.GetValue(assumedCost)!));
                 var workload = LoadWorkload(parse.GetValue(data), parse.GetValue(format)!, readOptions, parse.GetValue(queries), settings.Seed);
+                var warmup = parse.GetValue(warmupData) is { } warmupPath ? LoadWorkload(warmupPath, parse.GetValue(format)!, readOptions, 0, settings.Seed) : null;
                 AnsiConsole.MarkupLine("[grey]Featurizing queries once (hashed n-grams)[/]");
                 workload.AttachFeatures(new HashedNGramFeaturizer());
+                warmup?.AttachFeatures(new HashedNGramFeaturizer());
                 var report = ReplayComparison.Run(workload, settings, chosen, grid,
-                    message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+                    message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), warmup);
                 var directory = parse.GetValue(output) ?? Path.Combine("reports", $"replay-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
                 var written = ReplayReportWriter.Write(report, directory);
                 Render(report);
@@ -149,7 +152,8 @@ internal static class ReplayCommand
             AnsiConsole.Profile.Width = 160;
         }
 
-        var table = new Table().Title($"Replay of {Markup.Escape(report.Source)} ({report.Queries} queries, panel {report.Settings.PanelSize}, {Markup.Escape(report.Settings.Merge)}, seed {report.Settings.Seed})");
+        var warm = report.Warmup is null ? string.Empty : $", warm-up {Markup.Escape(report.Warmup)}";
+        var table = new Table().Title($"Replay of {Markup.Escape(report.Source)} ({report.Queries} queries, panel {report.Settings.PanelSize}, {Markup.Escape(report.Settings.Merge)}, seed {report.Settings.Seed}{warm})");
         table.AddColumns("policy", "acc", "$/query", "cost×best", "acc×best", "AIQ", "regret", "µs/dec", "top agent");
         foreach (var column in table.Columns.Skip(1))
         {

@@ -37,7 +37,8 @@ public sealed record ReplayReport(
     ReplaySettings Settings,
     IReadOnlyList<double> AiqGrid,
     string BestSingleAgent,
-    IReadOnlyList<PolicySummary> Policies);
+    IReadOnlyList<PolicySummary> Policies,
+    string? Warmup = null);
 
 /// <summary>Runs a list of policies and baselines over one workload and summarises them.</summary>
 public static class ReplayComparison
@@ -64,7 +65,7 @@ public static class ReplayComparison
 
     public static ReplayReport Run(
         ReplayWorkload workload, ReplaySettings settings, IReadOnlyList<string> policies,
-        IReadOnlyList<double>? aiqGrid = null, Action<string>? progress = null)
+        IReadOnlyList<double>? aiqGrid = null, Action<string>? progress = null, ReplayWorkload? warmup = null)
     {
         Validate(policies);
         if (workload.FeatureDimension == 0)
@@ -74,7 +75,12 @@ public static class ReplayComparison
         }
 
         var grid = aiqGrid ?? ReplaySettings.DefaultAiqGrid;
-        var engine = new ReplayEngine(workload, settings);
+        if (warmup is { FeatureDimension: 0 })
+        {
+            warmup.AttachFeatures(new HashedNGramFeaturizer());
+        }
+
+        var engine = new ReplayEngine(workload, settings, warmup);
         progress?.Invoke($"best-single reference ({workload.Items.Count} queries)");
         var bestSingle = engine.Run(ReplayBaselines.BestSingle);
         var bestAgent = ReplayBaselines.BestSingleRanking(workload)[0];
@@ -101,7 +107,8 @@ public static class ReplayComparison
         }
 
         return new ReplayReport(DateTimeOffset.UtcNow, workload.Source, workload.Format, workload.Items.Count,
-            workload.Agents.Select(agent => agent.Name).ToArray(), workload.Load, settings, grid, bestAgent, summaries);
+            workload.Agents.Select(agent => agent.Name).ToArray(), workload.Load, settings, grid, bestAgent, summaries,
+            warmup is null ? null : $"{warmup.Source} ({warmup.Items.Count} queries)");
     }
 
     private static PolicySummary Summarise(PolicyRun run, ReplayWorkload workload, PolicyRun bestSingle, double? aiq, IReadOnlyList<CostQualityPoint> points)

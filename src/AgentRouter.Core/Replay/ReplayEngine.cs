@@ -24,10 +24,14 @@ public sealed class ReplayEngine
     private readonly ReplaySettings _settings;
     private readonly IMergeStrategy _merge;
     private readonly int[] _order;
+    private readonly ReplayWorkload? _warmup;
 
+    /// <param name="warmup">Optional earlier data (e.g. RouterBench's train split) that every online policy is run
+    /// over first, in its own seeded order, learning from every outcome at once, without being scored.</param>
     /// <exception cref="ArgumentException">Unknown merge strategy, or a panel size or delay below its minimum.</exception>
-    public ReplayEngine(ReplayWorkload workload, ReplaySettings settings)
+    public ReplayEngine(ReplayWorkload workload, ReplaySettings settings, ReplayWorkload? warmup = null)
     {
+        _warmup = warmup;
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.PanelSize, 1, nameof(settings));
         ArgumentOutOfRangeException.ThrowIfNegative(settings.FeedbackDelay, nameof(settings));
         _workload = workload;
@@ -69,6 +73,10 @@ public sealed class ReplayEngine
         var members = new int[_workload.Agents.Count];
         var analyses = new List<AgentAnalysis>(panelSize);
         var checkpointEvery = Math.Max(1, _order.Length / RegretCheckpoints);
+        if (_warmup is not null && !chooser.IsBaseline)
+        {
+            WarmUp(chooser, panelSize);
+        }
 
         for (var step = 0; step < _order.Length; step++)
         {
@@ -136,6 +144,25 @@ public sealed class ReplayEngine
 
         run.RegretCurve.Add(run.CumulativeRegret);
         return run;
+    }
+
+    private void WarmUp(IPanelChooser chooser, int panelSize)
+    {
+        var order = Enumerable.Range(0, _warmup!.Items.Count).ToArray();
+        new Random(_settings.Seed).Shuffle(order);
+        foreach (var index in order)
+        {
+            var item = _warmup.Items[index];
+            foreach (var agent in chooser.Choose(item, panelSize).Panel)
+            {
+                if (!_warmup.TryGetAgentIndex(agent, out var agentIndex) || item.AnswerOf(agentIndex) is not { } answer)
+                {
+                    throw new InvalidOperationException($"policy '{chooser.Name}' chose '{agent}', which is not a candidate for warm-up query '{item.Query.Id}'");
+                }
+
+                chooser.Observe(item.Query, new AgentOutcome(agent, answer.Quality, answer.LatencyMs, answer.Cost));
+            }
+        }
     }
 
     private double MergedQuality(

@@ -132,6 +132,19 @@ public sealed class RouterBenchReplayTests : IDisposable
     }
 
     [Fact]
+    public void Warm_up_data_is_learned_from_first_and_not_scored()
+    {
+        var workload = Load(HandMadeCsv());
+        var engine = new ReplayEngine(workload, new ReplaySettings(), warmup: workload);
+        var policy = new FirstCandidatesPolicy();
+        var run = engine.Run(policy);
+        Assert.Equal(6, run.Queries);
+        Assert.Equal(3.0 / 6, run.Accuracy, 12);
+        Assert.Equal(24, policy.Calls.Count); // 6 warm-up and 6 scored queries, each a select and an observe
+        Assert.Equal(0, engine.Run(ReplayBaselines.Oracle).CumulativeRegret, 12);
+    }
+
+    [Fact]
     public void Every_policy_sees_the_same_seeded_order()
     {
         var workload = Load(HandMadeCsv());

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Merging;
+using AgentRouter.Core.Presets;
 using AgentRouter.Core.Replay;
 using Spectre.Console;
 
@@ -17,7 +18,7 @@ internal static class ReplayCommand
     {
         var data = new Option<string?>("--data") { Description = "RouterBench CSV or open7b JSON file; omit to run the built-in simulated workload." };
         var format = new Option<string>("--format") { Description = "routerbench, open7b or auto (by extension / content).", DefaultValueFactory = _ => "auto" };
-        var policies = new Option<string?>("--policies") { Description = "Comma-separated policies and baselines (oracle, best-single); default: every registered online policy plus both baselines." };
+        var policies = new Option<string?>("--policies") { Description = "Comma-separated policies, preset files (*.json) and baselines (oracle, best-single); default: every registered online policy plus both baselines." };
         var panel = new Option<int>("--panel") { Description = "Agents per query for the online policies.", DefaultValueFactory = _ => 1 };
         var merge = new Option<string>("--merge") { Description = $"Merge strategy for panels above 1: {string.Join(", ", MergeCatalog.Names)}.", DefaultValueFactory = _ => "majority" };
         var seed = new Option<int>("--seed") { Description = "Seeds the query order, the policies and the simulated/latency draws.", DefaultValueFactory = _ => 1 };
@@ -63,6 +64,11 @@ internal static class ReplayCommand
                 return 0;
             }
             catch (ReplayDataException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return BadInputExitCode;
+            }
+            catch (PolicyPresetException error)
             {
                 Console.Error.WriteLine($"error: {error.Message}");
                 return BadInputExitCode;

@@ -1,5 +1,6 @@
 using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Policies;
+using AgentRouter.Core.Presets;
 
 namespace AgentRouter.Core.Replay;
 
@@ -50,11 +51,21 @@ public static class ReplayComparison
     public static IReadOnlyList<string> DefaultPolicies() =>
         DefaultOnlinePolicies.Where(PolicyCatalog.IsKnown).Concat(ReplayBaselines.Names).ToArray();
 
+    /// <summary>A policy entry ending in ".json" is a preset file (policies/*.json), reported under its file name.</summary>
+    public static bool IsPresetFile(string name) => name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     /// <exception cref="ArgumentException">A name is neither a registered policy nor a replay baseline.</exception>
+    /// <exception cref="PolicyPresetException">A preset file is missing or invalid.</exception>
     public static void Validate(IEnumerable<string> policies)
     {
         foreach (var name in policies)
         {
+            if (IsPresetFile(name))
+            {
+                PolicyPresetLoader.LoadFile(name);
+                continue;
+            }
+
             if (!ReplayBaselines.IsBaseline(name) && !PolicyCatalog.IsKnown(name))
             {
                 throw new ArgumentException(
@@ -89,14 +100,15 @@ public static class ReplayComparison
         foreach (var name in policies)
         {
             progress?.Invoke($"{name}: replaying {workload.Items.Count} queries" + (ReplayBaselines.IsBaseline(name) ? string.Empty : $", then AIQ over {grid.Count} cost weights"));
-            var run = ReplayBaselines.IsBaseline(name) && string.Equals(name, ReplayBaselines.BestSingle, StringComparison.OrdinalIgnoreCase) ? bestSingle : engine.Run(name);
+            var runAt = Runner(engine, name);
+            var run = ReplayBaselines.IsBaseline(name) && string.Equals(name, ReplayBaselines.BestSingle, StringComparison.OrdinalIgnoreCase) ? bestSingle : runAt(null);
             var points = new List<CostQualityPoint>();
             double? aiq = null;
             if (!run.IsBaseline)
             {
                 foreach (var weight in grid)
                 {
-                    var swept = engine.Run(name, weight);
+                    var swept = runAt(weight);
                     points.Add(new CostQualityPoint(weight, swept.MeanCost, swept.Accuracy));
                 }
 
@@ -109,6 +121,19 @@ public static class ReplayComparison
         return new ReplayReport(DateTimeOffset.UtcNow, workload.Source, workload.Format, workload.Items.Count,
             workload.Agents.Select(agent => agent.Name).ToArray(), workload.Load, settings, grid, bestAgent, summaries,
             warmup is null ? null : $"{warmup.Source} ({warmup.Items.Count} queries)");
+    }
+
+    /// <summary>How to replay one entry at a given cost weight (null: the policy's or preset's own).</summary>
+    private static Func<double?, PolicyRun> Runner(ReplayEngine engine, string name)
+    {
+        if (!IsPresetFile(name))
+        {
+            return weight => engine.Run(name, weight);
+        }
+
+        var preset = PolicyPresetLoader.LoadFile(name);
+        var label = Path.GetFileNameWithoutExtension(name);
+        return weight => engine.Run(preset.CreatePolicy(engine.Settings.Seed, weight), weight ?? preset.CostWeight, label);
     }
 
     private static PolicySummary Summarise(PolicyRun run, ReplayWorkload workload, PolicyRun bestSingle, double? aiq, IReadOnlyList<CostQualityPoint> points)

@@ -61,7 +61,10 @@ public sealed class ReplayEngine
         return Run(new OnlinePolicyChooser(policy), costWeight);
     }
 
-    public PolicyRun Run(IRoutingPolicy policy) => Run(new OnlinePolicyChooser(policy), null);
+    /// <param name="costWeight">The λ the policy was built with, recorded in the result.</param>
+    /// <param name="label">Name to report the run under (e.g. a preset's); the policy's own name by default.</param>
+    public PolicyRun Run(IRoutingPolicy policy, double? costWeight = null, string? label = null) =>
+        Run(new OnlinePolicyChooser(policy, label), costWeight);
 
     internal PolicyRun Run(IPanelChooser chooser, double? costWeight)
     {

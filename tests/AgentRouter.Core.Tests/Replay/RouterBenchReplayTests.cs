@@ -113,6 +113,22 @@ public sealed class RouterBenchReplayTests : IDisposable
     }
 
     [Fact]
+    public void Preset_files_run_under_their_file_name_with_their_parameters()
+    {
+        var workload = Load(HandMadeCsv());
+        var preset = Path.Combine(_directory, "greedy-ema.json");
+        File.WriteAllText(preset, """{ "policy": "ema", "seed": 9, "costWeight": 0.3, "parameters": { "alpha": 0.05 } }""");
+        var report = ReplayComparison.Run(workload, new ReplaySettings(), [preset, "oracle"], [0, 1]);
+        var summary = report.Policies[0];
+        Assert.Equal("greedy-ema", summary.Policy);
+        Assert.Equal("online", summary.Kind);
+        Assert.Equal(2, summary.AiqPoints.Count);
+
+        File.WriteAllText(preset, """{ "policy": "ema", "parameters": { "alhpa": 0.05 } }""");
+        Assert.ThrowsAny<Exception>(() => ReplayComparison.Run(workload, new ReplaySettings(), [preset], [0]));
+    }
+
+    [Fact]
     public void Delayed_feedback_reaches_the_policy_that_many_queries_later()
     {
         var workload = Load(HandMadeCsv());

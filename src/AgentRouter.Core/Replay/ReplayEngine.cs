@@ -130,10 +130,9 @@ public sealed class ReplayEngine
 
             for (var m = 0; m < panel.Count; m++)
             {
-                var answer = item.AnswerOf(members[m])!.Value;
-                observedQuality[members[m]] += answer.Quality;
+                var outcome = item.OutcomeOf(members[m], panel[m]);
+                observedQuality[members[m]] += outcome.Quality;
                 observedCount[members[m]]++;
-                var outcome = new AgentOutcome(panel[m], answer.Quality, answer.LatencyMs, answer.Cost);
                 if (_settings.FeedbackDelay == 0)
                 {
                     chooser.Observe(item.Query, outcome);
@@ -158,12 +157,12 @@ public sealed class ReplayEngine
             var item = _warmup.Items[index];
             foreach (var agent in chooser.Choose(item, panelSize).Panel)
             {
-                if (!_warmup.TryGetAgentIndex(agent, out var agentIndex) || item.AnswerOf(agentIndex) is not { } answer)
+                if (!_warmup.TryGetAgentIndex(agent, out var agentIndex) || item.AnswerOf(agentIndex) is null)
                 {
                     throw new InvalidOperationException($"policy '{chooser.Name}' chose '{agent}', which is not a candidate for warm-up query '{item.Query.Id}'");
                 }
 
-                chooser.Observe(item.Query, new AgentOutcome(agent, answer.Quality, answer.LatencyMs, answer.Cost));
+                chooser.Observe(item.Query, item.OutcomeOf(agentIndex, agent));
             }
         }
     }

@@ -14,6 +14,7 @@ public readonly record struct RecordedAnswer(double Quality, double Cost, double
 public sealed class ReplayItem
 {
     private readonly RecordedAnswer?[] _answers;
+    private AgentOutcome?[]? _outcomes;
 
     /// <param name="answers">Indexed like the workload's agents; null where the agent has no record.</param>
     public ReplayItem(Query query, RecordedAnswer?[] answers, IReadOnlyList<AgentProfile> agents)
@@ -55,6 +56,20 @@ public sealed class ReplayItem
     public string? GoldChoice { get; }
 
     public RecordedAnswer? AnswerOf(int agentIndex) => _answers[agentIndex];
+
+    /// <summary>The feedback for an agent's recorded answer, built once and shared by every policy's pass
+    /// (outcomes are immutable), so replays allocate no feedback objects after the first.</summary>
+    internal AgentOutcome OutcomeOf(int agentIndex, string agent)
+    {
+        _outcomes ??= new AgentOutcome?[_answers.Length];
+        if (_outcomes[agentIndex] is { } outcome)
+        {
+            return outcome;
+        }
+
+        var answer = _answers[agentIndex] ?? throw new InvalidOperationException($"'{agent}' has no record for query '{Query.Id}'");
+        return _outcomes[agentIndex] = new AgentOutcome(agent, answer.Quality, answer.LatencyMs, answer.Cost);
+    }
 
     internal void AttachFeatures(float[] features) => Query = Query with { Features = features };
 

@@ -8,6 +8,7 @@ namespace AgentRouter.Benchmarks;
 /// <summary>Routed queries per second of the replay engine on a workload already in memory, panel 1,
 /// one thread, feedback delivered after every query. Goal: ≥ 500,000 queries/s.</summary>
 [MemoryDiagnoser]
+[Config(typeof(PolicyBenchmarkConfig))]
 public class ReplayThroughputBenchmark
 {
     public const int Queries = 100_000;

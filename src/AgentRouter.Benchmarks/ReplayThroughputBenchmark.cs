@@ -1,3 +1,4 @@
+using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Policies;
 using AgentRouter.Core.Replay;
 using BenchmarkDotNet.Attributes;
@@ -7,6 +8,7 @@ namespace AgentRouter.Benchmarks;
 /// <summary>Routed queries per second of the replay engine on a workload already in memory, panel 1,
 /// one thread, feedback delivered after every query. Goal: ≥ 500,000 queries/s.</summary>
 [MemoryDiagnoser]
+[Config(typeof(PolicyBenchmarkConfig))]
 public class ReplayThroughputBenchmark
 {
     public const int Queries = 100_000;
@@ -21,7 +23,12 @@ public class ReplayThroughputBenchmark
     public string Policy { get; set; } = "random";
 
     [GlobalSetup]
-    public void Setup() => _engine = new ReplayEngine(SimulatedWorkload.Create(seed: 1, queryCount: Queries), new ReplaySettings(Seed: 1));
+    public void Setup()
+    {
+        var workload = SimulatedWorkload.Create(seed: 1, queryCount: Queries);
+        workload.AttachFeatures(new HashedNGramFeaturizer());
+        _engine = new ReplayEngine(workload, new ReplaySettings(Seed: 1));
+    }
 
     [Benchmark(OperationsPerInvoke = Queries)]
     public double Replay() => _engine.Run(Policy).Accuracy;

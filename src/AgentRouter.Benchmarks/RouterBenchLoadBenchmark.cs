@@ -9,6 +9,7 @@ namespace AgentRouter.Benchmarks;
 /// prompts as Python literals with escapes, quoted fields with commas and quotes). Goal: ≥ 50 MB/s;
 /// MB/s = <see cref="FileMegabytes"/> ÷ mean seconds (printed by the setup).</summary>
 [MemoryDiagnoser]
+[Config(typeof(PolicyBenchmarkConfig))]
 public class RouterBenchLoadBenchmark
 {
     private static readonly string[] Models =

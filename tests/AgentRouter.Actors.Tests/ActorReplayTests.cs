@@ -11,7 +11,7 @@ public sealed class ActorReplayTests(ITestOutputHelper output)
     private static ReplayWorkload Simulated(int seed)
     {
         var workload = SimulatedWorkload.Create(seed, 120);
-        workload.AttachFeatures(new HashedNGramFeaturizer().Featurize);
+        workload.AttachFeatures(new HashedNGramFeaturizer());
         return workload;
     }
 

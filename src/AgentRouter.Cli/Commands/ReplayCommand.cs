@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Merging;
+using AgentRouter.Core.Presets;
 using AgentRouter.Core.Replay;
 using Spectre.Console;
 
@@ -16,7 +18,7 @@ internal static class ReplayCommand
     {
         var data = new Option<string?>("--data") { Description = "RouterBench CSV or open7b JSON file; omit to run the built-in simulated workload." };
         var format = new Option<string>("--format") { Description = "routerbench, open7b or auto (by extension / content).", DefaultValueFactory = _ => "auto" };
-        var policies = new Option<string?>("--policies") { Description = "Comma-separated policies and baselines (oracle, best-single); default: every registered online policy plus both baselines." };
+        var policies = new Option<string?>("--policies") { Description = "Comma-separated policies, preset files (*.json) and baselines (oracle, best-single); default: every registered online policy plus both baselines." };
         var panel = new Option<int>("--panel") { Description = "Agents per query for the online policies.", DefaultValueFactory = _ => 1 };
         var merge = new Option<string>("--merge") { Description = $"Merge strategy for panels above 1: {string.Join(", ", MergeCatalog.Names)}.", DefaultValueFactory = _ => "majority" };
         var seed = new Option<int>("--seed") { Description = "Seeds the query order, the policies and the simulated/latency draws.", DefaultValueFactory = _ => 1 };
@@ -28,12 +30,13 @@ internal static class ReplayCommand
         var latencyBase = new Option<double>("--latency-base-ms") { Description = "Latency model: base milliseconds per call (recorded data only).", DefaultValueFactory = _ => LatencyModel.Default.BaseMs };
         var latencyPerToken = new Option<double>("--latency-per-token-ms") { Description = "Latency model: milliseconds per output token.", DefaultValueFactory = _ => LatencyModel.Default.MsPerOutputToken };
         var latencyJitter = new Option<double>("--latency-jitter") { Description = "Latency model: relative jitter j, factor drawn from U[1-j, 1+j].", DefaultValueFactory = _ => LatencyModel.Default.Jitter };
+        var warmupData = new Option<string?>("--warmup") { Description = "Earlier data in the same format (e.g. the train split) each online policy learns from before the scored replay." };
         var queries = new Option<int>("--queries") { Description = "Queries in the simulated workload.", DefaultValueFactory = _ => SimulatedWorkload.DefaultQueries };
         var viaActors = new Option<bool>("--via-actors") { Description = "Drive the online policies through the actor runtime and compare with the direct replay." };
         var actorConcurrency = new Option<int>("--actor-concurrency") { Description = "With --via-actors: queries in flight at once (1 reproduces the direct replay; more shows the drift).", DefaultValueFactory = _ => 1 };
 
         var command = new Command("replay", "Replay recorded or simulated outcomes through routing policies and compare them.");
-        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, queries, viaActors, actorConcurrency })
+        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries, viaActors, actorConcurrency })
         {
             command.Options.Add(option);
         }
@@ -50,13 +53,22 @@ internal static class ReplayCommand
                 var latency = new LatencyModel(parse.GetValue(latencyBase), parse.GetValue(latencyPerToken), parse.GetValue(latencyJitter));
                 var readOptions = new ReplayReadOptions(settings.Seed, parse.GetValue(skipBadRows), latency, ParseAssumedCost(parse.GetValue(assumedCost)!));
                 var workload = LoadWorkload(parse.GetValue(data), parse.GetValue(format)!, readOptions, parse.GetValue(queries), settings.Seed);
+                var warmup = parse.GetValue(warmupData) is { } warmupPath ? LoadWorkload(warmupPath, parse.GetValue(format)!, readOptions, 0, settings.Seed) : null;
+                AnsiConsole.MarkupLine("[grey]Featurizing queries once (hashed n-grams)[/]");
+                workload.AttachFeatures(new HashedNGramFeaturizer());
+                warmup?.AttachFeatures(new HashedNGramFeaturizer());
                 if (parse.GetValue(viaActors))
                 {
+                    if (warmup is not null)
+                    {
+                        throw new ArgumentException("--via-actors does not take --warmup yet: the actor replay starts every policy from an empty state.");
+                    }
+
                     return ReplayViaActors.Run(workload, settings, chosen, parse.GetValue(actorConcurrency));
                 }
 
                 var report = ReplayComparison.Run(workload, settings, chosen, grid,
-                    message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+                    message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), warmup);
                 var directory = parse.GetValue(output) ?? Path.Combine("reports", $"replay-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
                 var written = ReplayReportWriter.Write(report, directory);
                 Render(report);
@@ -64,6 +76,11 @@ internal static class ReplayCommand
                 return 0;
             }
             catch (ReplayDataException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return BadInputExitCode;
+            }
+            catch (PolicyPresetException error)
             {
                 Console.Error.WriteLine($"error: {error.Message}");
                 return BadInputExitCode;
@@ -153,7 +170,8 @@ internal static class ReplayCommand
             AnsiConsole.Profile.Width = 160;
         }
 
-        var table = new Table().Title($"Replay of {Markup.Escape(report.Source)} ({report.Queries} queries, panel {report.Settings.PanelSize}, {Markup.Escape(report.Settings.Merge)}, seed {report.Settings.Seed})");
+        var warm = report.Warmup is null ? string.Empty : $", warm-up {Markup.Escape(report.Warmup)}";
+        var table = new Table().Title($"Replay of {Markup.Escape(report.Source)} ({report.Queries} queries, panel {report.Settings.PanelSize}, {Markup.Escape(report.Settings.Merge)}, seed {report.Settings.Seed}{warm})");
         table.AddColumns("policy", "acc", "$/query", "cost×best", "acc×best", "AIQ", "regret", "µs/dec", "top agent");
         foreach (var column in table.Columns.Skip(1))
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using AgentRouter.Actors.Replay;
-using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Replay;
 using Spectre.Console;
 
@@ -15,12 +14,6 @@ internal static class ReplayViaActors
         if (concurrency < 1)
         {
             throw new ArgumentException("--actor-concurrency must be at least 1.");
-        }
-
-        if (workload.FeatureDimension == 0)
-        {
-            // Contextual policies (linucb) need features; both runs see the same ones.
-            workload.AttachFeatures(new HashedNGramFeaturizer().Featurize);
         }
 
         var online = policies.Where(p => !ReplayBaselines.IsBaseline(p)).ToList();

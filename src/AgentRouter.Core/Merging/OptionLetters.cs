@@ -13,24 +13,26 @@ public static partial class OptionLetters
         var trimmed = prompt.AsSpan().TrimEnd();
         var blockStart = trimmed.LastIndexOf("\n\n", StringComparison.Ordinal);
         var block = blockStart < 0 ? trimmed : trimmed[(blockStart + 2)..];
-        List<string>? letters = null;
+        var count = 0;
         foreach (var line in OptionLine().EnumerateMatches(block))
         {
             // The match is "A) " or "(A) ": the letter is the first letter in it.
             var letter = block[line.Index] == '(' ? block[line.Index + 1] : block[line.Index];
-            letters ??= [];
-            if (letter != (char)('A' + letters.Count))
+            if (letter != (char)('A' + count))
             {
                 break;
             }
 
-            letters.Add(Letters[letter - 'A']);
+            count++;
         }
 
-        return letters is { Count: >= 2 } ? letters : null;
+        // Shared read-only lists: a loaded workload holds one per query, so they are not copied per query.
+        return count >= 2 ? LetterRuns[count] : null;
     }
 
-    private static readonly string[] Letters = Enumerable.Range(0, 10).Select(i => ((char)('A' + i)).ToString()).ToArray();
+    private static readonly IReadOnlyList<string>[] LetterRuns = Enumerable.Range(0, 11)
+        .Select(n => (IReadOnlyList<string>)Array.AsReadOnly(Enumerable.Range(0, n).Select(i => ((char)('A' + i)).ToString()).ToArray()))
+        .ToArray();
 
     [GeneratedRegex(@"^\(?[A-J][).]\s", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex OptionLine();

@@ -17,9 +17,9 @@ internal interface IPanelChooser
 }
 
 /// <summary>An online policy sees only the query and its candidates, never the recorded outcomes.</summary>
-internal sealed class OnlinePolicyChooser(IRoutingPolicy policy) : IPanelChooser
+internal sealed class OnlinePolicyChooser(IRoutingPolicy policy, string? label = null) : IPanelChooser
 {
-    public string Name => policy.Name;
+    public string Name => label ?? policy.Name;
 
     public bool IsBaseline => false;
 

@@ -1,42 +1,8 @@
+using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Policies;
+using AgentRouter.Core.Presets;
 
 namespace AgentRouter.Core.Replay;
-
-/// <summary>One policy's line in the report.</summary>
-/// <param name="CostVsBestSingle">Total cost divided by the best single agent's total cost.</param>
-/// <param name="AccuracyVsBestSingle">Accuracy divided by the best single agent's accuracy.</param>
-/// <param name="Aiq">AIQ over the λ grid; null for baselines (they have no cost weight).</param>
-/// <param name="TrafficShare">Fraction of panel slots per agent.</param>
-public sealed record PolicySummary(
-    string Policy,
-    string Kind,
-    int Queries,
-    double Accuracy,
-    double TotalCost,
-    double MeanCost,
-    double CostVsBestSingle,
-    double AccuracyVsBestSingle,
-    double? Aiq,
-    IReadOnlyList<CostQualityPoint> AiqPoints,
-    double CumulativeRegret,
-    IReadOnlyList<double> RegretCurve,
-    IReadOnlyDictionary<string, double> TrafficShare,
-    double MeanDecisionMicroseconds,
-    int Abstained,
-    int GoldFallbacks);
-
-/// <summary>Everything a replay produced, ready to be written out.</summary>
-public sealed record ReplayReport(
-    DateTimeOffset CreatedAt,
-    string Source,
-    string Format,
-    int Queries,
-    IReadOnlyList<string> Agents,
-    ReplayLoadReport Load,
-    ReplaySettings Settings,
-    IReadOnlyList<double> AiqGrid,
-    string BestSingleAgent,
-    IReadOnlyList<PolicySummary> Policies);
 
 /// <summary>Runs a list of policies and baselines over one workload and summarises them.</summary>
 public static class ReplayComparison
@@ -48,11 +14,21 @@ public static class ReplayComparison
     public static IReadOnlyList<string> DefaultPolicies() =>
         DefaultOnlinePolicies.Where(PolicyCatalog.IsKnown).Concat(ReplayBaselines.Names).ToArray();
 
+    /// <summary>A policy entry ending in ".json" is a preset file (policies/*.json), reported under its file name.</summary>
+    public static bool IsPresetFile(string name) => name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     /// <exception cref="ArgumentException">A name is neither a registered policy nor a replay baseline.</exception>
+    /// <exception cref="PolicyPresetException">A preset file is missing or invalid.</exception>
     public static void Validate(IEnumerable<string> policies)
     {
         foreach (var name in policies)
         {
+            if (IsPresetFile(name))
+            {
+                PolicyPresetLoader.LoadFile(name);
+                continue;
+            }
+
             if (!ReplayBaselines.IsBaseline(name) && !PolicyCatalog.IsKnown(name))
             {
                 throw new ArgumentException(
@@ -63,11 +39,22 @@ public static class ReplayComparison
 
     public static ReplayReport Run(
         ReplayWorkload workload, ReplaySettings settings, IReadOnlyList<string> policies,
-        IReadOnlyList<double>? aiqGrid = null, Action<string>? progress = null)
+        IReadOnlyList<double>? aiqGrid = null, Action<string>? progress = null, ReplayWorkload? warmup = null)
     {
         Validate(policies);
+        if (workload.FeatureDimension == 0)
+        {
+            progress?.Invoke("featurizing queries (hashed n-grams)");
+            workload.AttachFeatures(new HashedNGramFeaturizer());
+        }
+
         var grid = aiqGrid ?? ReplaySettings.DefaultAiqGrid;
-        var engine = new ReplayEngine(workload, settings);
+        if (warmup is { FeatureDimension: 0 })
+        {
+            warmup.AttachFeatures(new HashedNGramFeaturizer());
+        }
+
+        var engine = new ReplayEngine(workload, settings, warmup);
         progress?.Invoke($"best-single reference ({workload.Items.Count} queries)");
         var bestSingle = engine.Run(ReplayBaselines.BestSingle);
         var bestAgent = ReplayBaselines.BestSingleRanking(workload)[0];
@@ -76,14 +63,15 @@ public static class ReplayComparison
         foreach (var name in policies)
         {
             progress?.Invoke($"{name}: replaying {workload.Items.Count} queries" + (ReplayBaselines.IsBaseline(name) ? string.Empty : $", then AIQ over {grid.Count} cost weights"));
-            var run = ReplayBaselines.IsBaseline(name) && string.Equals(name, ReplayBaselines.BestSingle, StringComparison.OrdinalIgnoreCase) ? bestSingle : engine.Run(name);
+            var runAt = Runner(engine, name);
+            var run = ReplayBaselines.IsBaseline(name) && string.Equals(name, ReplayBaselines.BestSingle, StringComparison.OrdinalIgnoreCase) ? bestSingle : runAt(null);
             var points = new List<CostQualityPoint>();
             double? aiq = null;
             if (!run.IsBaseline)
             {
                 foreach (var weight in grid)
                 {
-                    var swept = engine.Run(name, weight);
+                    var swept = runAt(weight);
                     points.Add(new CostQualityPoint(weight, swept.MeanCost, swept.Accuracy));
                 }
 
@@ -94,7 +82,21 @@ public static class ReplayComparison
         }
 
         return new ReplayReport(DateTimeOffset.UtcNow, workload.Source, workload.Format, workload.Items.Count,
-            workload.Agents.Select(agent => agent.Name).ToArray(), workload.Load, settings, grid, bestAgent, summaries);
+            workload.Agents.Select(agent => agent.Name).ToArray(), workload.Load, settings, grid, bestAgent, summaries,
+            warmup is null ? null : $"{warmup.Source} ({warmup.Items.Count} queries)");
+    }
+
+    /// <summary>How to replay one entry at a given cost weight (null: the policy's or preset's own).</summary>
+    private static Func<double?, PolicyRun> Runner(ReplayEngine engine, string name)
+    {
+        if (!IsPresetFile(name))
+        {
+            return weight => engine.Run(name, weight);
+        }
+
+        var preset = PolicyPresetLoader.LoadFile(name);
+        var label = Path.GetFileNameWithoutExtension(name);
+        return weight => engine.Run(preset.CreatePolicy(engine.Settings.Seed, weight), weight ?? preset.CostWeight, label);
     }
 
     private static PolicySummary Summarise(PolicyRun run, ReplayWorkload workload, PolicyRun bestSingle, double? aiq, IReadOnlyList<CostQualityPoint> points)

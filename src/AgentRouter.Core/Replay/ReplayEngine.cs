@@ -24,10 +24,14 @@ public sealed class ReplayEngine
     private readonly ReplaySettings _settings;
     private readonly IMergeStrategy _merge;
     private readonly int[] _order;
+    private readonly ReplayWorkload? _warmup;
 
+    /// <param name="warmup">Optional earlier data (e.g. RouterBench's train split) that every online policy is run
+    /// over first, in its own seeded order, learning from every outcome at once, without being scored.</param>
     /// <exception cref="ArgumentException">Unknown merge strategy, or a panel size or delay below its minimum.</exception>
-    public ReplayEngine(ReplayWorkload workload, ReplaySettings settings)
+    public ReplayEngine(ReplayWorkload workload, ReplaySettings settings, ReplayWorkload? warmup = null)
     {
+        _warmup = warmup;
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.PanelSize, 1, nameof(settings));
         ArgumentOutOfRangeException.ThrowIfNegative(settings.FeedbackDelay, nameof(settings));
         _workload = workload;
@@ -57,7 +61,10 @@ public sealed class ReplayEngine
         return Run(new OnlinePolicyChooser(policy), costWeight);
     }
 
-    public PolicyRun Run(IRoutingPolicy policy) => Run(new OnlinePolicyChooser(policy), null);
+    /// <param name="costWeight">The λ the policy was built with, recorded in the result.</param>
+    /// <param name="label">Name to report the run under (e.g. a preset's); the policy's own name by default.</param>
+    public PolicyRun Run(IRoutingPolicy policy, double? costWeight = null, string? label = null) =>
+        Run(new OnlinePolicyChooser(policy, label), costWeight);
 
     internal PolicyRun Run(IPanelChooser chooser, double? costWeight)
     {
@@ -66,9 +73,13 @@ public sealed class ReplayEngine
         var pending = new Queue<(int Due, Query Query, AgentOutcome Outcome)>();
         var observedQuality = new double[_workload.Agents.Count];
         var observedCount = new int[_workload.Agents.Count];
-        var members = new int[panelSize];
+        var members = new int[_workload.Agents.Count];
         var analyses = new List<AgentAnalysis>(panelSize);
         var checkpointEvery = Math.Max(1, _order.Length / RegretCheckpoints);
+        if (_warmup is not null && !chooser.IsBaseline)
+        {
+            WarmUp(chooser, panelSize);
+        }
 
         for (var step = 0; step < _order.Length; step++)
         {
@@ -84,9 +95,10 @@ public sealed class ReplayEngine
             run.DecisionTicks += Stopwatch.GetTimestamp() - started;
 
             var panel = decision.Panel;
-            if (panel.Count == 0 || panel.Count > panelSize)
+            // A panel larger than asked is allowed: the 'all' baseline sends every query to every candidate by design.
+            if (panel.Count == 0 || panel.Count > item.Candidates.Count)
             {
-                throw new InvalidOperationException($"policy '{chooser.Name}' chose {panel.Count} agents for query '{item.Query.Id}' (panel size {panelSize})");
+                throw new InvalidOperationException($"policy '{chooser.Name}' chose {panel.Count} agents for query '{item.Query.Id}', which has {item.Candidates.Count} candidates");
             }
 
             var cost = 0.0;
@@ -118,10 +130,9 @@ public sealed class ReplayEngine
 
             for (var m = 0; m < panel.Count; m++)
             {
-                var answer = item.AnswerOf(members[m])!.Value;
-                observedQuality[members[m]] += answer.Quality;
+                var outcome = item.OutcomeOf(members[m], panel[m]);
+                observedQuality[members[m]] += outcome.Quality;
                 observedCount[members[m]]++;
-                var outcome = new AgentOutcome(panel[m], answer.Quality, answer.LatencyMs, answer.Cost);
                 if (_settings.FeedbackDelay == 0)
                 {
                     chooser.Observe(item.Query, outcome);
@@ -135,6 +146,25 @@ public sealed class ReplayEngine
 
         run.RegretCurve.Add(run.CumulativeRegret);
         return run;
+    }
+
+    private void WarmUp(IPanelChooser chooser, int panelSize)
+    {
+        var order = Enumerable.Range(0, _warmup!.Items.Count).ToArray();
+        new Random(_settings.Seed).Shuffle(order);
+        foreach (var index in order)
+        {
+            var item = _warmup.Items[index];
+            foreach (var agent in chooser.Choose(item, panelSize).Panel)
+            {
+                if (!_warmup.TryGetAgentIndex(agent, out var agentIndex) || item.AnswerOf(agentIndex) is null)
+                {
+                    throw new InvalidOperationException($"policy '{chooser.Name}' chose '{agent}', which is not a candidate for warm-up query '{item.Query.Id}'");
+                }
+
+                chooser.Observe(item.Query, item.OutcomeOf(agentIndex, agent));
+            }
+        }
     }
 
     private double MergedQuality(

@@ -3,17 +3,12 @@ using AgentRouter.Core.Merging;
 
 namespace AgentRouter.Core.Replay;
 
-/// <summary>What one agent recorded for one query.</summary>
-/// <param name="Quality">Correctness (0/1) or score in [0, 1].</param>
-/// <param name="Response">The raw answer, when the data has one.</param>
-/// <param name="Choice">The option letter extracted from <paramref name="Response"/> (multiple-choice only).</param>
-public readonly record struct RecordedAnswer(double Quality, double Cost, double LatencyMs, string? Response, string? Choice);
-
 /// <summary>One query of a workload with every agent's recorded answer. An agent without a usable record
 /// for this query (an empty correctness or cost cell) is simply not a candidate for it.</summary>
 public sealed class ReplayItem
 {
     private readonly RecordedAnswer?[] _answers;
+    private AgentOutcome?[]? _outcomes;
 
     /// <param name="answers">Indexed like the workload's agents; null where the agent has no record.</param>
     public ReplayItem(Query query, RecordedAnswer?[] answers, IReadOnlyList<AgentProfile> agents)
@@ -55,6 +50,20 @@ public sealed class ReplayItem
     public string? GoldChoice { get; }
 
     public RecordedAnswer? AnswerOf(int agentIndex) => _answers[agentIndex];
+
+    /// <summary>The feedback for an agent's recorded answer, built once and shared by every policy's pass
+    /// (outcomes are immutable), so replays allocate no feedback objects after the first.</summary>
+    internal AgentOutcome OutcomeOf(int agentIndex, string agent)
+    {
+        _outcomes ??= new AgentOutcome?[_answers.Length];
+        if (_outcomes[agentIndex] is { } outcome)
+        {
+            return outcome;
+        }
+
+        var answer = _answers[agentIndex] ?? throw new InvalidOperationException($"'{agent}' has no record for query '{Query.Id}'");
+        return _outcomes[agentIndex] = new AgentOutcome(agent, answer.Quality, answer.LatencyMs, answer.Cost);
+    }
 
     internal void AttachFeatures(float[] features) => Query = Query with { Features = features };
 

@@ -63,6 +63,7 @@ public static class ReplayReportWriter
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- format: {report.Format}; queries replayed: {report.Queries}; rows read: {load.RowsRead}; rows skipped as bad: {load.RowsSkipped}; rows with no candidate: {load.RowsWithoutCandidates}; duplicate ids renamed: {load.DuplicateIds}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- seed {s.Seed}; panel {s.PanelSize} (baselines: 1); merge {s.Merge}; feedback delay {s.FeedbackDelay} queries; AIQ λ grid {string.Join(", ", report.AiqGrid.Select(Number))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- online policies warmed up on: {report.Warmup ?? "nothing (empty start)"}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- best single agent in hindsight: {report.BestSingleAgent}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- multiple-choice queries: {load.MultipleChoiceQueries}, of which gold letter not inferable: {load.GoldUnknown} ({load.GoldUnknownNoneCorrect} because no agent was correct, {load.GoldUnknown - load.GoldUnknownNoneCorrect} because the correct answers did not parse to one letter)");
         text.AppendLine();

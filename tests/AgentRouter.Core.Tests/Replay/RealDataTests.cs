@@ -1,3 +1,4 @@
+using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Policies;
 using AgentRouter.Core.Replay;
 
@@ -42,6 +43,7 @@ public class RealDataTests
     public void Oracle_is_at_least_as_accurate_as_every_policy_on_arc()
     {
         var workload = ReplayDataLoader.Load(SharedData.PathOf(ArcTest), "auto", new ReplayReadOptions());
+        workload.AttachFeatures(new HashedNGramFeaturizer());
         var engine = new ReplayEngine(workload, new ReplaySettings(Seed: 1));
         var oracle = engine.Run(ReplayBaselines.Oracle);
         foreach (var name in PolicyCatalog.Names.Append(ReplayBaselines.BestSingle))

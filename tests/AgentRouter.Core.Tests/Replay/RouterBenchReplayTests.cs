@@ -113,6 +113,22 @@ public sealed class RouterBenchReplayTests : IDisposable
     }
 
     [Fact]
+    public void Preset_files_run_under_their_file_name_with_their_parameters()
+    {
+        var workload = Load(HandMadeCsv());
+        var preset = Path.Combine(_directory, "greedy-ema.json");
+        File.WriteAllText(preset, """{ "policy": "ema", "seed": 9, "costWeight": 0.3, "parameters": { "alpha": 0.05 } }""");
+        var report = ReplayComparison.Run(workload, new ReplaySettings(), [preset, "oracle"], [0, 1]);
+        var summary = report.Policies[0];
+        Assert.Equal("greedy-ema", summary.Policy);
+        Assert.Equal("online", summary.Kind);
+        Assert.Equal(2, summary.AiqPoints.Count);
+
+        File.WriteAllText(preset, """{ "policy": "ema", "parameters": { "alhpa": 0.05 } }""");
+        Assert.ThrowsAny<Exception>(() => ReplayComparison.Run(workload, new ReplaySettings(), [preset], [0]));
+    }
+
+    [Fact]
     public void Delayed_feedback_reaches_the_policy_that_many_queries_later()
     {
         var workload = Load(HandMadeCsv());
@@ -129,6 +145,19 @@ public sealed class RouterBenchReplayTests : IDisposable
         var immediate = new FirstCandidatesPolicy();
         new ReplayEngine(workload, new ReplaySettings()).Run(immediate);
         Assert.StartsWith($"observe {order[0]} ", immediate.Calls[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Warm_up_data_is_learned_from_first_and_not_scored()
+    {
+        var workload = Load(HandMadeCsv());
+        var engine = new ReplayEngine(workload, new ReplaySettings(), warmup: workload);
+        var policy = new FirstCandidatesPolicy();
+        var run = engine.Run(policy);
+        Assert.Equal(6, run.Queries);
+        Assert.Equal(3.0 / 6, run.Accuracy, 12);
+        Assert.Equal(24, policy.Calls.Count); // 6 warm-up and 6 scored queries, each a select and an observe
+        Assert.Equal(0, engine.Run(ReplayBaselines.Oracle).CumulativeRegret, 12);
     }
 
     [Fact]

@@ -8,5 +8,7 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Build();
         yield return SuiteCommands.Build();
+        yield return ServeCommand.Build();
+        yield return BenchCommand.Build();
     }
 }

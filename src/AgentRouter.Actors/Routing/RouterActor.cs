@@ -384,7 +384,7 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         IReadOnlyList<AgentAnalysis> answers = succeeded == analyses.Length
             ? analyses
             : analyses.Where(a => a.Status == OutcomeStatus.Succeeded).ToArray();
-        var context = new MergeContext(query.Query.Id, query.Decision.Panel);
+        var context = new MergeContext(query.Query.Id, query.Decision.Panel, Options: query.Query.Options);
         if (string.Equals(query.MergeStrategy, MergeProtocol.LlmStrategy, StringComparison.OrdinalIgnoreCase))
         {
             if (_mergeAgent is null)

@@ -8,7 +8,12 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Build();
         yield return SuiteCommands.Build();
+        yield return ReplayCommand.Build();
         yield return ServeCommand.Build();
-        yield return BenchCommand.Build();
+
+        // One 'bench' group: 'bench actors' and 'bench http'.
+        var bench = BenchActorsCommand.Build();
+        bench.Subcommands.Add(BenchHttpCommand.Build());
+        yield return bench;
     }
 }

@@ -41,7 +41,8 @@ public static class ChatQueries
             throw new ArgumentException("a chat request needs at least one message", nameof(messages));
         }
 
-        return new Query(queryId, Flatten(pairs), taskType, null, options);
+        var text = Flatten(pairs);
+        return new Query(queryId, text, taskType, null, options ?? AgentRouter.Core.Merging.OptionLetters.FromPrompt(text));
     }
 
     /// <summary>About four characters per token, the usual rule of thumb for English BPE vocabularies;

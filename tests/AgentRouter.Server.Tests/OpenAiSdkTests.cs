@@ -22,7 +22,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
     [Fact]
     public async Task Chat_returns_the_merged_answer_usage_and_the_extension_object()
     {
-        var result = await Client("router").CompleteChatAsync([new UserChatMessage("Which option? A, B, C or D")]);
+        var result = await Client("router").CompleteChatAsync([new UserChatMessage("Which is prime?\nA) 4\nB) 7\nC) 9\nD) 12")]);
         var completion = result.Value;
         Assert.Equal("router", completion.Model);
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
@@ -134,6 +134,8 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         var id = decision.GetProperty("query_id").GetString();
         var rejected = await TestServer.PostJsonAsync(http, "/v1/feedback", $$"""{"query_id":"{{id}}","reward":1}""", 404);
         Assert.Equal("unknown_query", rejected.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(0, _server.Dashboard.Snapshot()["queries"]!.GetValue<long>());
+        Assert.All(_server.Runtime.Runtime.Agents, agent => Assert.Equal(0, agent.Vitals.InFlight));
     }
 
     [Fact]

@@ -54,50 +54,30 @@ public sealed class SemanticKernelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task In_process_chat_client_and_kernel_bridge_route_without_http()
+    public async Task In_process_chat_client_streams_and_reports_failures_as_typed_errors()
     {
-        // The README's embedding snippet, verbatim: the host runs the actor runtime, SK talks to it in-process.
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddAgentRouter(options =>
-        {
-            options.AddAgent(AgentRouter.Actors.Runtime.AgentRouterOptions.Manifest("model-a"));
-            options.AddAgent(AgentRouter.Actors.Runtime.AgentRouterOptions.Manifest("model-b"));
-            options.MergeStrategies = name => new ExampleMajority();
-        });
+        builder.Services.AddAgentRouter(options => options.AddAgent(AgentRouter.Actors.Runtime.AgentRouterOptions.Manifest("model-a")));
         builder.Services.AddAgentRouterChatClient();
         using var host = builder.Build();
         await host.StartAsync();
-
-        IChatClient client = host.Services.GetRequiredService<IChatClient>();
-        var response = await client.GetResponseAsync("A, B, C or D?");
-        Assert.Contains(response.Text, new[] { "A", "B", "C", "D" });
-        var outcome = Assert.IsType<QueryAnswered>(response.AdditionalProperties![AgentRouterChatClient.OutcomeKey]);
-        Assert.Equal(response.ResponseId, outcome.QueryId);
-        Assert.Equal(2, outcome.Analyses.Count);
-
-        var kernel = Kernel.CreateBuilder().AddAgentRouterChatCompletion(host.Services.GetRequiredService<IAgentRouter>()).Build();
-        var answer = await kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync("A or B?");
-        Assert.False(string.IsNullOrEmpty(answer.Content));
+        var client = host.Services.GetRequiredService<IChatClient>();
 
         var streamed = new StringBuilder();
-        await foreach (var update in client.GetStreamingResponseAsync("A, B, C or D?"))
+        QueryAnswered? outcome = null;
+        await foreach (var update in client.GetStreamingResponseAsync("Which is prime?\nA) 4\nB) 7\nC) 9\nD) 12"))
         {
             streamed.Append(update.Text);
+            if (update.AdditionalProperties?.TryGetValue(AgentRouterChatClient.OutcomeKey, out var value) == true)
+            {
+                outcome = (QueryAnswered)value!;
+            }
         }
 
-        Assert.Contains(streamed.ToString(), new[] { "A", "B", "C", "D" });
+        Assert.NotNull(outcome);
+        Assert.Equal(outcome.Answer.Text, streamed.ToString());
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("hi", new ChatOptions { ModelId = "no-router" }));
+        Assert.Contains("Unknown router 'no-router'", error.Message, StringComparison.Ordinal);
         await host.StopAsync();
-    }
-
-    /// <summary>A minimal vote for the embedding host (the server ships its own strategies).</summary>
-    private sealed class ExampleMajority : AgentRouter.Core.Merging.IMergeStrategy
-    {
-        public string Name => "majority";
-
-        public AgentRouter.Core.Merging.MergeResult Merge(IReadOnlyList<AgentRouter.Core.Merging.AgentAnalysis> analyses, AgentRouter.Core.Merging.MergeContext context)
-        {
-            var top = analyses.GroupBy(a => a.Choice).OrderByDescending(g => g.Count()).First().First();
-            return new(Name, top.Choice, top.Text, top.Agent, new Dictionary<string, double>(), "most common choice");
-        }
     }
 }

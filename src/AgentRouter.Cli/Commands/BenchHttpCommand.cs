@@ -68,11 +68,11 @@ internal static class BenchHttpCommand
         return command;
     }
 
-    private static async Task<LoadResult> MeasureHttpAsync(string baseUrl, string model, int clients, TimeSpan warm, TimeSpan measured)
+    private static async Task<HttpLoadResult> MeasureHttpAsync(string baseUrl, string model, int clients, TimeSpan warm, TimeSpan measured)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        return await LoadRun.RunAsync("HTTP /v1/chat/completions (separate process, loopback)", clients, warm, measured, async (i, ct) =>
+        return await HttpLoadRun.RunAsync("HTTP /v1/chat/completions (separate process, loopback)", clients, warm, measured, async (i, ct) =>
         {
             var body = $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Question {{i}}: which option is right? A, B, C or D"}]}""";
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
@@ -86,7 +86,7 @@ internal static class BenchHttpCommand
         });
     }
 
-    private static async Task<LoadResult> MeasureInProcessAsync(string model, int clients, TimeSpan warm, TimeSpan measured, CancellationToken cancellationToken)
+    private static async Task<HttpLoadResult> MeasureInProcessAsync(string model, int clients, TimeSpan warm, TimeSpan measured, CancellationToken cancellationToken)
     {
         var options = new ServerOptions { BuiltInAgents = true };
         var (runtimeOptions, catalog) = ServerRuntime.BuildRuntimeOptions(options);
@@ -97,7 +97,7 @@ internal static class BenchHttpCommand
 
         await using var runtime = await AgentRouterRuntime.StartAsync(runtimeOptions, cancellationToken);
         var ask = new AskOptions(entry.RouterName);
-        return await LoadRun.RunAsync("in-process IAgentRouter.AskAsync", clients, warm, measured, async (i, _) =>
+        return await HttpLoadRun.RunAsync("in-process IAgentRouter.AskAsync", clients, warm, measured, async (i, _) =>
             await runtime.Client.AskAsync(new Query("bench-" + i.ToString(CultureInfo.InvariantCulture), $"Question {i}: which option is right? A, B, C or D"), ask).ConfigureAwait(false));
     }
 
@@ -158,7 +158,7 @@ internal static class BenchHttpCommand
         throw new TimeoutException("the server process did not become ready within 60 s");
     }
 
-    private static string Report(LoadResult http, LoadResult inProcess, string baseUrl, IEnumerable<string> arguments)
+    private static string Report(HttpLoadResult http, HttpLoadResult inProcess, string baseUrl, IEnumerable<string> arguments)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"| path | clients | requests/s | p50 ms | p99 ms | requests | errors |");

@@ -1,6 +1,7 @@
 using AgentRouter.Actors;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Core.Domain;
+using AgentRouter.Core.Merging;
 using AgentRouter.SemanticKernel;
 using AgentRouter.Server.Hosting;
 using AgentRouter.Server.OpenAi;
@@ -23,9 +24,15 @@ internal static class ChatRouting
             throw ApiError.BadRequest($"'{request.Model}' is a single agent; 'agentrouter.panel_size' must be 1 for it", "agentrouter.panel_size", "invalid_value");
         }
 
+        if (request.Extension.Merge is { } merge && !string.Equals(merge, "llm", StringComparison.OrdinalIgnoreCase) && !MergeCatalog.IsKnown(merge))
+        {
+            throw ApiError.BadRequest($"unknown merge strategy '{merge}' (known: {string.Join(", ", MergeCatalog.Names.Order())}, llm)", "agentrouter.merge", "invalid_value");
+        }
+
         var queryId = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var text = ChatQueries.Flatten([.. request.Messages.Select(m => (m.Role, m.Content))]);
-        var query = new Query(queryId, text, request.Extension.TaskType, null, request.Extension.Options);
+        // Options named in the request win; else they are read from the prompt ("A) … B) …"), else free-form.
+        var query = new Query(queryId, text, request.Extension.TaskType, null, request.Extension.Options ?? OptionLetters.FromPrompt(text));
         var ask = new AskOptions(model.RouterName, request.Extension.PanelSize, request.Extension.Merge, request.Extension.Deadline, request.Extension.Deadline);
         return (query, ask, model);
     }

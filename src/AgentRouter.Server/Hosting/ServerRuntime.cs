@@ -41,7 +41,7 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
     public static (AgentRouterOptions Runtime, ModelCatalog Catalog) BuildRuntimeOptions(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var runtime = new AgentRouterOptions { SystemName = "agentrouter-server", MergeStrategies = VoteMerge.Resolve };
+        var runtime = new AgentRouterOptions { SystemName = "agentrouter-server" };
         runtime.AddRemoteBackends();
         runtime.AgentsDirectory = options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
         if (runtime.AgentsDirectory is null)

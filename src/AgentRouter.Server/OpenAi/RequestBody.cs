@@ -46,6 +46,11 @@ public static class RequestBody
             throw ApiError.BadRequest("the request body is empty; a JSON object is required");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
+        {
+            throw ApiError.BadRequest("the request body is not valid UTF-8", null, "invalid_encoding");
+        }
+
         try
         {
             return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 64 });

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AgentRouter.Cli.Bench;
 
 /// <summary>Requests per second and latency percentiles of one closed-loop load run.</summary>
-public sealed record LoadResult(string Path, int Concurrency, double Seconds, long Requests, long Errors, double P50Ms, double P99Ms, string? FirstError)
+public sealed record HttpLoadResult(string Path, int Concurrency, double Seconds, long Requests, long Errors, double P50Ms, double P99Ms, string? FirstError)
 {
     public double RequestsPerSecond => Requests / Seconds;
 }
@@ -11,9 +11,9 @@ public sealed record LoadResult(string Path, int Concurrency, double Seconds, lo
 /// <summary>Closed-loop load: <c>concurrency</c> workers each send one request, wait for its answer and send
 /// the next, for a warm-up and then a measured window. Latencies are kept per worker (no shared lock on the
 /// hot path) and merged at the end.</summary>
-public static class LoadRun
+public static class HttpLoadRun
 {
-    public static async Task<LoadResult> RunAsync(string path, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<long, CancellationToken, Task> request)
+    public static async Task<HttpLoadResult> RunAsync(string path, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<long, CancellationToken, Task> request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var perWorker = new List<double>[concurrency];
@@ -65,7 +65,7 @@ public static class LoadRun
 
         var all = perWorker.SelectMany(l => l).ToArray();
         Array.Sort(all);
-        return new LoadResult(path, concurrency, seconds, all.Length, errors.Sum(), Percentile(all, 0.50), Percentile(all, 0.99), firstError);
+        return new HttpLoadResult(path, concurrency, seconds, all.Length, errors.Sum(), Percentile(all, 0.50), Percentile(all, 0.99), firstError);
     }
 
     private static double Percentile(double[] sorted, double p) =>

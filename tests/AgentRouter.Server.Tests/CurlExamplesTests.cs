@@ -3,28 +3,26 @@ using System.Text.RegularExpressions;
 
 namespace AgentRouter.Server.Tests;
 
-/// <summary>Runs every curl block of the server docs (README.md's "HTTP server" section when it has one,
-/// else docs/SERVER.md) against a fresh server, as written except for the port.</summary>
+/// <summary>Runs every curl block of the server docs (docs/SERVER.md and README.md's "HTTP server" section)
+/// against a fresh server, as written except for the port.</summary>
 public sealed partial class CurlExamplesTests
 {
     [GeneratedRegex("```bash\\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex BashBlock();
 
+    /// <summary>docs/SERVER.md, plus the README's "HTTP server" section when the README has one.</summary>
     private static string Documentation()
     {
+        var docs = File.ReadAllText(TestServer.RepositoryPath("docs", "SERVER.md"));
         var readme = File.ReadAllText(TestServer.RepositoryPath("README.md"));
         var section = readme.IndexOf("## HTTP server", StringComparison.Ordinal);
-        if (section >= 0)
+        if (section < 0)
         {
-            var end = readme.IndexOf("\n## ", section + 3, StringComparison.Ordinal);
-            var text = end < 0 ? readme[section..] : readme[section..end];
-            if (text.Contains("curl ", StringComparison.Ordinal) && text.Contains("/v1/feedback", StringComparison.Ordinal))
-            {
-                return text;
-            }
+            return docs;
         }
 
-        return File.ReadAllText(TestServer.RepositoryPath("docs", "SERVER.md"));
+        var end = readme.IndexOf("\n## ", section + 3, StringComparison.Ordinal);
+        return (end < 0 ? readme[section..] : readme[section..end]) + "\n" + docs;
     }
 
     [Fact]

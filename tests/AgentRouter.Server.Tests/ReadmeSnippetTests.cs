@@ -12,8 +12,8 @@ using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace AgentRouter.Server.Tests;
 
-/// <summary>The in-process Semantic Kernel / Microsoft.Extensions.AI snippet of docs/SERVER.md, compiled and
-/// run here; a second test checks that the document still shows exactly this code.</summary>
+/// <summary>The in-process Semantic Kernel / Microsoft.Extensions.AI snippet of README.md and docs/SERVER.md,
+/// compiled and run here; a second test checks that both documents still show exactly this code.</summary>
 public sealed partial class ReadmeSnippetTests
 {
     [Fact]
@@ -58,9 +58,12 @@ public sealed partial class ReadmeSnippetTests
         var begin = source.IndexOf("// snippet-begin", StringComparison.Ordinal);
         var end = source.IndexOf("// snippet-end", begin, StringComparison.Ordinal);
         var tested = Normalise(source[(source.IndexOf('\n', begin) + 1)..end]);
-        var document = DocumentedSnippet().Match(File.ReadAllText(TestServer.RepositoryPath("docs", "SERVER.md")));
-        Assert.True(document.Success, "docs/SERVER.md lacks the in-process snippet");
-        Assert.Equal(tested, Normalise(document.Groups["code"].Value));
+        foreach (var file in new[] { TestServer.RepositoryPath("docs", "SERVER.md"), TestServer.RepositoryPath("README.md") })
+        {
+            var document = DocumentedSnippet().Match(File.ReadAllText(file));
+            Assert.True(document.Success, $"{file} lacks the in-process snippet");
+            Assert.Equal(tested, Normalise(document.Groups["code"].Value));
+        }
     }
 
     private static string Normalise(string code) =>

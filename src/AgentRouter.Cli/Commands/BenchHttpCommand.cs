@@ -46,7 +46,7 @@ internal static class BenchHttpCommand
                 child?.Kill(entireProcessTree: true);
                 child?.WaitForExit();
                 var inProcess = await MeasureInProcessAsync(modelId, clients, warm, measured, cancellationToken);
-                var report = Report(http, inProcess, baseUrl, parseResult.Tokens.Select(t => t.Value));
+                var report = Report(http, inProcess, baseUrl, Environment.GetCommandLineArgs().Skip(1));
                 Console.WriteLine(report);
                 if (parseResult.GetValue(output) is { } file)
                 {
@@ -169,7 +169,7 @@ internal static class BenchHttpCommand
         }
 
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"server: {baseUrl}; command: agentrouter bench http {string.Join(' ', arguments)}; {Environment.ProcessorCount} logical cores");
+        text.AppendLine(CultureInfo.InvariantCulture, $"server: {baseUrl}; command: agentrouter {string.Join(' ', arguments)}; {Environment.ProcessorCount} logical cores");
         if ((http.FirstError ?? inProcess.FirstError) is { } error)
         {
             text.AppendLine("first error: " + error);

@@ -22,7 +22,7 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
     {
         using var body = await RequestBody.ReadJsonAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         var request = ChatRequestParser.Parse(body.RootElement, options);
-        var (query, ask, model) = ChatRouting.Prepare(request, runtime.Catalog);
+        var (query, ask, model) = ChatRouting.Prepare(request, runtime.Catalog, options);
         if (request.Stream)
         {
             await StreamAsync(context, request, query, ask).ConfigureAwait(false);

@@ -12,7 +12,7 @@ namespace AgentRouter.Server.Endpoints;
 /// query to the OpenAI error with the right status.</summary>
 internal static class ChatRouting
 {
-    public static (Query Query, AskOptions Ask, ModelEntry Model) Prepare(ChatRequest request, ModelCatalog catalog)
+    public static (Query Query, AskOptions Ask, ModelEntry Model) Prepare(ChatRequest request, ModelCatalog catalog, ServerOptions options)
     {
         if (!catalog.TryResolve(request.Model, out var model))
         {
@@ -33,7 +33,9 @@ internal static class ChatRouting
         var text = ChatQueries.Flatten([.. request.Messages.Select(m => (m.Role, m.Content))]);
         // Options named in the request win; else they are read from the prompt ("A) … B) …"), else free-form.
         var query = new Query(queryId, text, request.Extension.TaskType, null, request.Extension.Options ?? OptionLetters.FromPrompt(text));
-        var ask = new AskOptions(model.RouterName, request.Extension.PanelSize, request.Extension.Merge, request.Extension.Deadline, request.Extension.Deadline);
+        var deadline = request.Extension.Deadline ?? options.MaxDeadline;
+        var agentDeadline = deadline < options.AgentDeadline ? deadline : options.AgentDeadline;
+        var ask = new AskOptions(model.RouterName, request.Extension.PanelSize, request.Extension.Merge, deadline, agentDeadline);
         return (query, ask, model);
     }
 

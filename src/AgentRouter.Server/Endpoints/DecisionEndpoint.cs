@@ -14,7 +14,7 @@ internal sealed class DecisionEndpoint(ServerRuntime runtime, ServerOptions opti
     {
         using var body = await RequestBody.ReadJsonAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         var request = ChatRequestParser.Parse(body.RootElement, options);
-        var (query, ask, model) = ChatRouting.Prepare(request, runtime.Catalog);
+        var (query, ask, model) = ChatRouting.Prepare(request, runtime.Catalog, options);
         RoutingDecision made;
         try
         {

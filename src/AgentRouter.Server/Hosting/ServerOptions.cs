@@ -29,6 +29,10 @@ public sealed class ServerOptions
     /// <summary>The longest deadline a request may ask for (and the default one).</summary>
     public TimeSpan MaxDeadline { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long one agent may take before its panel slot counts as timed out (capped by the
+    /// request's deadline), so that one hung agent delays a query by this much at most.</summary>
+    public TimeSpan AgentDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Origins allowed by CORS; empty (the default) means CORS is off.</summary>
     public List<string> CorsOrigins { get; } = [];
 

@@ -61,7 +61,7 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
         }
 
         var entries = new List<ModelEntry>();
-        var routerSettings = new RouterSettings(ModelCatalog.DefaultRouter, PanelSize: options.PanelSize, QueryDeadline: options.MaxDeadline, AgentDeadline: options.MaxDeadline);
+        var routerSettings = new RouterSettings(ModelCatalog.DefaultRouter, PanelSize: options.PanelSize, QueryDeadline: options.MaxDeadline, AgentDeadline: options.AgentDeadline);
         var presetsDirectory = options.PoliciesDirectory ?? PolicyPresetLoader.DefaultDirectory();
         var presets = Directory.Exists(presetsDirectory)
             ? Directory.EnumerateFiles(presetsDirectory, "*.json").Order(StringComparer.Ordinal).Select(PolicyPresetLoader.LoadFile).ToList()

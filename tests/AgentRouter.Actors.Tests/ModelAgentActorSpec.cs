@@ -32,6 +32,8 @@ public sealed class ModelAgentActorSpec(ITestOutputHelper output) : ActorSpec(ou
         Assert.Equal(("q3", AgentFailureKind.Unavailable), (refused.QueryId, refused.Kind));
         Assert.Equal(1, backend.Calls); // q2 waits in the queue
         Assert.Equal(1.0, agent.Vitals.Load);
+        agent.Actor.Tell(GetAgentStatus.Instance, TestActor);
+        Assert.Equal((1, 1, 1, true), ExpectMsg<AgentStatus>() is var s ? (s.InFlight, s.Queued, s.Capacity, s.Available) : default);
 
         first.SetResult(new AgentAnalysis("a1", "A", "A"));
         Assert.Equal("q1", ExpectMsg<AnalysisCompleted>().QueryId);
@@ -83,6 +85,9 @@ public sealed class ModelAgentActorSpec(ITestOutputHelper output) : ActorSpec(ou
         agent.Actor.Tell(new Analyze(Q("boom3"), 0, 0), TestActor);
         ExpectMsg<AnalysisFailed>(f => f.Kind == AgentFailureKind.Crashed);
         Assert.False(agent.Vitals.Available);
+        agent.Actor.Tell(GetAgentStatus.Instance, TestActor);
+        var status = ExpectMsg<AgentStatus>();
+        Assert.Equal(("a1", false, 3L), (status.Agent, status.Available, status.Restarts));
         agent.Actor.Tell(new Analyze(Q("refused"), 0, 0), TestActor);
         ExpectMsg<AnalysisFailed>(f => f.Kind == AgentFailureKind.Unavailable && f.QueryId == "refused");
 

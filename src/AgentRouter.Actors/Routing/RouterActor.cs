@@ -117,9 +117,10 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         }
 
         _candidates.Clear();
+        var allowed = options?.Agents;
         foreach (var agent in _agents)
         {
-            if (agent.Vitals.Available)
+            if (agent.Vitals.Available && (allowed is null || allowed.Contains(agent.Name)))
             {
                 _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
             }
@@ -127,7 +128,9 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
 
         if (_candidates.Count == 0)
         {
-            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, "no agent is available (all are backing off after crashes)");
+            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, allowed is null
+                ? "no agent is available (all are backing off after crashes)"
+                : $"none of the allowed agents ({string.Join(", ", allowed)}) is known and available");
             return;
         }
 

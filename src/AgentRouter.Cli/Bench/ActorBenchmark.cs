@@ -23,13 +23,14 @@ internal sealed record ActorBenchmarkSettings(
     double CrashRate = 0.10,
     double TimeoutRate = 0.05,
     TimeSpan? FaultDeadline = null,
-    bool RunFaults = true)
+    bool RunFaults = true,
+    string? Hocon = null)
 {
     public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(1);
 
     public TimeSpan EffectiveDuration => Duration ?? TimeSpan.FromSeconds(3);
 
-    public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(20);
+    public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(50);
 }
 
 /// <param name="CpuMicrosPerQuery">Process CPU time (all threads, GC included) per completed query: unlike the
@@ -83,6 +84,7 @@ internal static class ActorBenchmark
         {
             SystemName = "bench",
             MergeStrategies = merges,
+            Hocon = settings.Hocon,
             Backoff = RestartBackoff.None,
         };
         for (var i = 0; i < settings.Agents; i++)

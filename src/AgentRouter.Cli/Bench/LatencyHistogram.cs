@@ -1,9 +1,12 @@
 namespace AgentRouter.Cli.Bench;
 
-/// <summary>Latency counts in 1 µs buckets up to 100 ms (one overflow bucket beyond). Single writer.</summary>
+/// <summary>Latency counts: 1 µs buckets up to 10 ms, then 100 µs buckets up to 10 s (one overflow bucket
+/// beyond). Single writer.</summary>
 internal sealed class LatencyHistogram
 {
-    private const int Buckets = 100_000;
+    private const int FineMicros = 10_000;
+    private const int CoarseStep = 100;
+    private const int Buckets = FineMicros + (10_000_000 - FineMicros) / CoarseStep;
     private readonly long[] _counts = new long[Buckets + 1];
 
     public long Count { get; private set; }
@@ -11,7 +14,8 @@ internal sealed class LatencyHistogram
     public void Record(long elapsedStopwatchTicks)
     {
         var micros = elapsedStopwatchTicks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency;
-        _counts[micros >= Buckets ? Buckets : micros]++;
+        var bucket = micros < FineMicros ? micros : FineMicros + (micros - FineMicros) / CoarseStep;
+        _counts[bucket >= Buckets ? Buckets : bucket]++;
         Count++;
     }
 
@@ -46,12 +50,15 @@ internal sealed class LatencyHistogram
             seen += _counts[i];
             if (seen >= target)
             {
-                return (i + 1) / 1000.0;
+                return UpperBoundMicros(i) / 1000.0;
             }
         }
 
-        return Buckets / 1000.0;
+        return UpperBoundMicros(Buckets) / 1000.0;
     }
+
+    private static long UpperBoundMicros(int bucket) =>
+        bucket < FineMicros ? bucket + 1 : FineMicros + (long)(bucket - FineMicros + 1) * CoarseStep;
 
     public LatencyHistogram Copy()
     {

@@ -26,9 +26,10 @@ internal static class BenchActorsCommand
         var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "ema" };
         var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "majority" };
         var noFaults = new Option<bool>("--no-faults") { Description = "Skip the run with injected crashes and timeouts." };
+        var hocon = new Option<string?>("--hocon") { Description = "Extra Akka HOCON for the benchmarked actor system (e.g. dispatcher settings)." };
         var command = new Command("actors", "Router throughput and latency with zero-latency agents, next to a raw Akka Ask; then with injected crashes and timeouts.")
         {
-            duration, warmup, clients, window, agents, panel, policy, merge, noFaults,
+            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -41,9 +42,13 @@ internal static class BenchActorsCommand
                 Window: parseResult.GetValue(window),
                 Warmup: TimeSpan.FromSeconds(parseResult.GetValue(warmup)),
                 Duration: TimeSpan.FromSeconds(parseResult.GetValue(duration)),
-                RunFaults: !parseResult.GetValue(noFaults));
+                RunFaults: !parseResult.GetValue(noFaults),
+                Hocon: parseResult.GetValue(hocon));
+            var loadBefore = LoadAverage();
             var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
             Console.WriteLine(Format(settings, result));
+            Console.WriteLine();
+            Console.WriteLine($"Machine load average (1 min) before / after the run: {loadBefore} / {LoadAverage()} on {Environment.ProcessorCount} cores.");
             return 0;
         });
         return command;
@@ -58,7 +63,8 @@ internal static class BenchActorsCommand
         var lines = new List<string>
         {
             $"Setup: {settings.Agents} zero-latency simulated agents, panel k = {settings.Panel}, policy {settings.Policy}, merge {settings.Merge}, " +
-            $"{settings.Clients} clients × {settings.Window} in flight, {Environment.ProcessorCount} cores, {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up.",
+            $"{settings.Clients} clients × {settings.Window} in flight, {Environment.ProcessorCount} cores, {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up. " +
+            $"Fault run: agent deadline {settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, query deadline {3 * settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, up to 2 retries per query, restarts without backoff.",
             "",
             "| measure | goal | measured | met |",
             "|---|---|---|---|",
@@ -85,6 +91,10 @@ internal static class BenchActorsCommand
 
         return string.Join(Environment.NewLine, lines);
     }
+
+    // Other work on the machine changes every wall-clock figure, so the report states how busy it was.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static string Met(bool met) => met ? "yes" : "**no**";
 }

@@ -29,9 +29,11 @@ internal static class ReplayCommand
         var latencyPerToken = new Option<double>("--latency-per-token-ms") { Description = "Latency model: milliseconds per output token.", DefaultValueFactory = _ => LatencyModel.Default.MsPerOutputToken };
         var latencyJitter = new Option<double>("--latency-jitter") { Description = "Latency model: relative jitter j, factor drawn from U[1-j, 1+j].", DefaultValueFactory = _ => LatencyModel.Default.Jitter };
         var queries = new Option<int>("--queries") { Description = "Queries in the simulated workload.", DefaultValueFactory = _ => SimulatedWorkload.DefaultQueries };
+        var viaActors = new Option<bool>("--via-actors") { Description = "Drive the online policies through the actor runtime and compare with the direct replay." };
+        var actorConcurrency = new Option<int>("--actor-concurrency") { Description = "With --via-actors: queries in flight at once (1 reproduces the direct replay; more shows the drift).", DefaultValueFactory = _ => 1 };
 
         var command = new Command("replay", "Replay recorded or simulated outcomes through routing policies and compare them.");
-        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, queries })
+        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, queries, viaActors, actorConcurrency })
         {
             command.Options.Add(option);
         }
@@ -48,6 +50,11 @@ internal static class ReplayCommand
                 var latency = new LatencyModel(parse.GetValue(latencyBase), parse.GetValue(latencyPerToken), parse.GetValue(latencyJitter));
                 var readOptions = new ReplayReadOptions(settings.Seed, parse.GetValue(skipBadRows), latency, ParseAssumedCost(parse.GetValue(assumedCost)!));
                 var workload = LoadWorkload(parse.GetValue(data), parse.GetValue(format)!, readOptions, parse.GetValue(queries), settings.Seed);
+                if (parse.GetValue(viaActors))
+                {
+                    return ReplayViaActors.Run(workload, settings, chosen, parse.GetValue(actorConcurrency));
+                }
+
                 var report = ReplayComparison.Run(workload, settings, chosen, grid,
                     message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
                 var directory = parse.GetValue(output) ?? Path.Combine("reports", $"replay-{DateTime.UtcNow:yyyyMMdd-HHmmss}");

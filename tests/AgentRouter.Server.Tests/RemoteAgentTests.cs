@@ -77,6 +77,36 @@ public sealed class RemoteAgentTests
     }
 
     [Fact]
+    public async Task A_failing_remote_agent_loses_score_in_the_policy_while_the_panel_still_answers()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var front = await TestServer.StartAsync(o => o.ConfigureRuntime = runtime =>
+            runtime.AddAgent(Remote("dead", $"http://127.0.0.1:{port}/v1")));
+        using var http = TestServer.Client(front);
+        const string body = """{"model":"router:ema-orch","messages":[{"role":"user","content":"Which?\nA) 1\nB) 2"}],"agentrouter":{"panel_size":5}}""";
+
+        double Score(System.Text.Json.JsonElement answer, string agent) =>
+            answer.GetProperty("agentrouter").GetProperty("decision").GetProperty("scores").EnumerateArray()
+                .Single(s => s.GetProperty("agent").GetString() == agent).GetProperty("score").GetDouble();
+
+        var first = await TestServer.PostJsonAsync(http, "/v1/chat/completions", body);
+        Assert.Equal("failed", first.GetProperty("agentrouter").GetProperty("analyses").EnumerateArray()
+            .Single(a => a.GetProperty("agent").GetString() == "dead").GetProperty("status").GetString());
+        var before = Score(first, "dead") - Score(first, "sim-generalist");
+        System.Text.Json.JsonElement last = first;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await TestServer.PostJsonAsync(http, "/v1/chat/completions", body);
+        }
+
+        var after = Score(last, "dead") - Score(last, "sim-generalist");
+        Assert.True(after < before - 0.05, $"the dead agent's score relative to a healthy one went from {before:0.###} to {after:0.###}");
+    }
+
+    [Fact]
     public async Task Transient_errors_are_retried_with_backoff_and_permanent_ones_are_not()
     {
         var settings = RemoteAgentSettings.FromManifest(Remote("flaky", "http://127.0.0.1:1/v1"), [])!;

@@ -15,7 +15,7 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
 
     public bool IsReady => _runtime is not null;
 
-    public AgentRouterRuntime Runtime => _runtime ?? throw ApiError503();
+    public AgentRouterRuntime Runtime => _runtime ?? throw NotRunning();
 
     public IAgentRouter Router => Runtime.Client;
 
@@ -96,5 +96,5 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
         return (runtime, new ModelCatalog(entries));
     }
 
-    private static InvalidOperationException ApiError503() => new("the AgentRouter runtime is not running (starting up or shutting down)");
+    private static InvalidOperationException NotRunning() => new("the AgentRouter runtime is not running (starting up or shutting down)");
 }

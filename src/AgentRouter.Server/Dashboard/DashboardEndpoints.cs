@@ -21,21 +21,36 @@ internal static class DashboardEndpoints
     {
         app.MapGet("/dashboard", () => Results.Bytes(Page.Value, "text/html; charset=utf-8"));
         app.MapGet("/dashboard/state", (DashboardState state) => Results.Text(state.Snapshot().ToJsonString(), "application/json"));
-        app.MapGet("/dashboard/events", async (HttpContext context, DashboardState state, ServerOptions options, int? limit) =>
+        app.MapGet("/dashboard/events", async (HttpContext context, DashboardState state, ServerOptions options, IHostApplicationLifetime lifetime, int? limit) =>
         {
+            // Ends with the client or with the server's shutdown, which must not wait for open dashboards.
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             using var timer = new PeriodicTimer(options.DashboardInterval);
             var sent = 0;
-            var aborted = context.RequestAborted;
+            var aborted = ended.Token;
             do
             {
                 var payload = Encoding.UTF8.GetBytes("data: " + state.Snapshot().ToJsonString() + "\n\n");
-                await context.Response.Body.WriteAsync(payload, aborted).ConfigureAwait(false);
-                await context.Response.Body.FlushAsync(aborted).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 sent++;
             }
-            while ((limit is null || sent < limit) && await timer.WaitForNextTickAsync(aborted).ConfigureAwait(false));
+            while ((limit is null || sent < limit) && !aborted.IsCancellationRequested && await Tick(timer, aborted).ConfigureAwait(false));
         });
+    }
+
+    /// <summary>False once the stream should end (client gone or server stopping).</summary>
+    private static async ValueTask<bool> Tick(PeriodicTimer timer, CancellationToken ended)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ended).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 }

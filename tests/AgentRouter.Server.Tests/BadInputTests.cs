@@ -182,6 +182,8 @@ public sealed class BadInputTests
         Assert.Contains("AGENTROUTER_API_KEYS", error.Message, StringComparison.Ordinal);
         options.ApiKeys.Add("secret");
         BindingGuard.Check(options.Urls, options.ApiKeys);
+        options.RequestsPerMinute = 0;
+        Assert.Contains("RequestsPerMinute", Assert.Throws<ArgumentOutOfRangeException>(() => AgentRouterServer.Build(options)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public sealed class AgentRouterServer : IAsyncDisposable
     public static WebApplication Build(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         BindingGuard.Check(options.Urls, options.ApiKeys);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(AgentRouterServer).Assembly.GetName().Name });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -76,9 +77,10 @@ public sealed class AgentRouterServer : IAsyncDisposable
                     ? RateLimitPartition.GetNoLimiter("probes")
                     : RateLimitPartition.GetTokenBucketLimiter(context.Items[ApiKeyMiddleware.CallerItem] as string ?? "anonymous", _ => new TokenBucketRateLimiterOptions
                     {
+                        // A minute's worth of burst, refilled every second; limits under 60 a minute refill one token at a time.
                         TokenLimit = options.RequestsPerMinute,
                         TokensPerPeriod = Math.Max(1, options.RequestsPerMinute / 60),
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        ReplenishmentPeriod = options.RequestsPerMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1) / options.RequestsPerMinute,
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     }));

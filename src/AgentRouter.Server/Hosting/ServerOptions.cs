@@ -57,6 +57,24 @@ public sealed class ServerOptions
     /// <summary>Last chance to adjust the actor runtime (extra agents, backends, routers) before it starts.</summary>
     public Action<AgentRouterOptions>? ConfigureRuntime { get; set; }
 
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive; the message names the option.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(RequestsPerMinute, 1, nameof(RequestsPerMinute));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBodyBytes, 1, nameof(MaxBodyBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessages, 1, nameof(MaxMessages));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageChars, 1, nameof(MaxMessageChars));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokensCap, 1, nameof(MaxTokensCap));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PanelSize, 1, nameof(PanelSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxDeadline, TimeSpan.Zero, nameof(MaxDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentDeadline, TimeSpan.Zero, nameof(AgentDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DashboardInterval, TimeSpan.Zero, nameof(DashboardInterval));
+        if (Urls.Count == 0)
+        {
+            throw new ArgumentException("at least one listen URL is required", nameof(Urls));
+        }
+    }
+
     /// <summary>Reads keys from <c>AGENTROUTER_API_KEYS</c> (comma-separated) when none are set in code.</summary>
     public ServerOptions WithEnvironmentKeys()
     {

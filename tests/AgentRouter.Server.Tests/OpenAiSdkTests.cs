@@ -109,6 +109,20 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_listed_model_answers()
+    {
+        using var http = TestServer.Client(_server);
+        using var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/models"));
+        var ids = list.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToList();
+        Assert.True(ids.Count >= 10, $"expected the routers of every preset and the agents, got {string.Join(", ", ids)}");
+        foreach (var id in ids)
+        {
+            var answer = await TestServer.PostJsonAsync(http, "/v1/chat/completions", TestServer.Chat(id, "Which?\nA) one\nB) two\nC) three"));
+            Assert.Equal(id, answer.GetProperty("model").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Feedback_is_accepted_once_and_unknown_ids_are_404()
     {
         var completion = (await Client("router").CompleteChatAsync([new UserChatMessage("A, B, C or D?")])).Value;

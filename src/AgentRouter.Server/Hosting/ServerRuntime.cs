@@ -43,6 +43,9 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
         ArgumentNullException.ThrowIfNull(options);
         var runtime = new AgentRouterOptions { SystemName = "agentrouter-server" };
         runtime.AddRemoteBackends();
+
+        // Contextual policies (LinUCB) need query features; every router gets them computed once per query.
+        runtime.UseFeaturizer(new AgentRouter.Core.Featurization.HashedNGramFeaturizer());
         runtime.AgentsDirectory = options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
         if (runtime.AgentsDirectory is null)
         {

@@ -1,5 +1,6 @@
 using AgentRouter.Actors.Protocol;
-using AgentRouter.Core.Merging;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Core.Domain;
 
 namespace AgentRouter.Actors.Feedback;
 
@@ -9,7 +10,7 @@ public static class FeedbackCredit
     /// <summary>Rewards by agent, or an error message when the signal is invalid for this query.
     /// Members that failed or timed out are absent: their outcome was observed when it happened.</summary>
     public static (Dictionary<string, double>? Rewards, string? Error) Compute(
-        IReadOnlyList<AgentAnalysis> analyses, string? mergedChoice, FeedbackSignal signal)
+        IReadOnlyList<PanelOutcome> analyses, string? mergedChoice, FeedbackSignal signal)
     {
         var rewards = new Dictionary<string, double>(analyses.Count, StringComparer.Ordinal);
         switch (signal)
@@ -78,6 +79,6 @@ public static class FeedbackCredit
         }
     }
 
-    private static IEnumerable<AgentAnalysis> Answered(IReadOnlyList<AgentAnalysis> analyses) =>
-        analyses.Where(a => a.Status == Core.Domain.OutcomeStatus.Succeeded);
+    private static IEnumerable<PanelOutcome> Answered(IReadOnlyList<PanelOutcome> analyses) =>
+        analyses.Where(a => a.Status == OutcomeStatus.Succeeded);
 }

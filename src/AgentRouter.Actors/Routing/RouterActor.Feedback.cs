@@ -17,18 +17,19 @@ public sealed partial class RouterActor
         switch (_ledger.Lookup(id, Stopwatch.GetTimestamp(), out var entry))
         {
             case LedgerLookup.Found:
-                var (rewards, error) = FeedbackCredit.Compute(entry!.Analyses, entry.MergedChoice, feedback.Signal);
+                var (rewards, error) = FeedbackCredit.Compute(entry.Panel, entry.MergedChoice, feedback.Signal);
                 if (rewards is null)
                 {
                     Sender.Tell(new FeedbackRejected(id, FeedbackRejection.Invalid, error!));
                     return;
                 }
 
-                foreach (var analysis in entry.Analyses)
+                var query = entry.ToQuery(id);
+                foreach (var member in entry.Panel)
                 {
-                    if (rewards.TryGetValue(analysis.Agent, out var reward))
+                    if (rewards.TryGetValue(member.Agent, out var reward))
                     {
-                        Observe(entry.Query, new AgentOutcome(analysis.Agent, reward, analysis.LatencyMs, analysis.Cost, OutcomeStatus.Succeeded));
+                        Observe(query, new AgentOutcome(member.Agent, reward, member.LatencyMs, member.Cost, OutcomeStatus.Succeeded));
                     }
                 }
 

@@ -24,7 +24,8 @@ internal sealed record ActorBenchmarkSettings(
     double TimeoutRate = 0.05,
     TimeSpan? FaultDeadline = null,
     bool RunFaults = true,
-    string? Hocon = null)
+    string? Hocon = null,
+    int FeedbackCapacity = 100_000)
 {
     public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(1);
 
@@ -37,8 +38,9 @@ internal sealed record ActorBenchmarkSettings(
 /// wall-clock rate it barely depends on what else the machine runs.</param>
 internal sealed record LoadResult(double QueriesPerSecond, long Answered, long Failed, long Lost, double P50Ms, double P99Ms, double CpuMicrosPerQuery = double.NaN, double BytesPerQuery = double.NaN);
 
+/// <param name="BareFanOut">The same closed-loop load through a bare three-way fan-out-and-collect actor.</param>
 internal sealed record ActorBenchmarkResult(
-    double AskPerSecond, double CpuMicrosPerAsk, LoadResult Peak, double PacedRate, LoadResult Paced, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
+    double AskPerSecond, double CpuMicrosPerAsk, LoadResult BareFanOut, LoadResult Peak, double PacedRate, LoadResult Paced, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
 
 /// <summary>Zero-latency simulated agents behind the real runtime (router, agent actors, supervision), driven
 /// by closed-loop client actors; a raw Ask baseline in the same process; a paced run at half the peak rate;
@@ -49,6 +51,7 @@ internal static class ActorBenchmark
     {
         double askRate;
         double askCpu;
+        LoadResult bare;
         LoadResult peak;
         LoadResult paced;
         double pacedRate;
@@ -57,8 +60,11 @@ internal static class ActorBenchmark
             progress("raw Ask baseline...");
             (askRate, askCpu) = await AskBaseline.MeasureAsync(runtime.System, settings.Clients * settings.Window, settings.EffectiveWarmup, settings.EffectiveDuration).ConfigureAwait(false);
             progress($"  {askRate:N0} asks/s");
+            progress("bare fan-out-and-collect, closed loop...");
+            bare = await ClosedLoopAsync(runtime.System, BareFanOutActor.Start(runtime.System, settings.Panel), settings, "b").ConfigureAwait(false);
+            progress($"  {bare.QueriesPerSecond:N0} fan-outs/s");
             progress("router, closed loop at peak...");
-            peak = await ClosedLoopAsync(runtime, settings, "p").ConfigureAwait(false);
+            peak = await ClosedLoopAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], settings, "p").ConfigureAwait(false);
             progress($"  {peak.QueriesPerSecond:N0} queries/s");
             pacedRate = peak.QueriesPerSecond / 2;
             progress($"router, paced at {pacedRate:N0}/s...");
@@ -68,14 +74,14 @@ internal static class ActorBenchmark
 
         if (!settings.RunFaults)
         {
-            return new ActorBenchmarkResult(askRate, askCpu, peak, pacedRate, paced, null, 0, 0);
+            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, null, 0, 0);
         }
 
         progress($"router with {settings.CrashRate:P0} crashes and {settings.TimeoutRate:P0} timeouts...");
         await using var faulty = await StartAsync(settings, merges, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
-        var faults = await ClosedLoopAsync(faulty, settings, "f").ConfigureAwait(false);
+        var faults = await ClosedLoopAsync(faulty.System, faulty.Routers[faulty.DefaultRouter], settings, "f").ConfigureAwait(false);
         var stats = await faulty.Routers[faulty.DefaultRouter].Ask<RouterStats>(GetRouterStats.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        return new ActorBenchmarkResult(askRate, askCpu, peak, pacedRate, paced, faults, stats.Retries, stats.AgentTimeouts);
+        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, faults, stats.Retries, stats.AgentTimeouts);
     }
 
     private static Task<AgentRouterRuntime> StartAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, double crashRate, double hangRate)
@@ -102,17 +108,17 @@ internal static class ActorBenchmark
                 AgentDeadline: faulty ? settings.EffectiveFaultDeadline : TimeSpan.FromSeconds(5),
                 QueryDeadline: faulty ? settings.EffectiveFaultDeadline * 3 : TimeSpan.FromSeconds(10),
                 MaxRetries: 2,
+                PendingFeedbackCapacity: settings.FeedbackCapacity,
                 TickInterval: TimeSpan.FromMilliseconds(10)),
             settings.Policy,
             new PolicySettings(Seed: 7));
         return AgentRouterRuntime.StartAsync(options);
     }
 
-    private static async Task<LoadResult> ClosedLoopAsync(AgentRouterRuntime runtime, ActorBenchmarkSettings settings, string tag)
+    private static async Task<LoadResult> ClosedLoopAsync(ActorSystem system, IActorRef router, ActorBenchmarkSettings settings, string tag)
     {
-        var router = runtime.Routers[runtime.DefaultRouter];
         var clients = Enumerable.Range(0, settings.Clients)
-            .Select(i => runtime.System.ActorOf(LoadClientActor.Props(router, settings.Window, $"{tag}{i}-")))
+            .Select(i => system.ActorOf(LoadClientActor.Props(router, settings.Window, $"{tag}{i}-")))
             .ToArray();
         foreach (var client in clients)
         {
@@ -157,7 +163,7 @@ internal static class ActorBenchmark
         var failed = snapshots.Sum(s => s.Failed);
         foreach (var client in clients)
         {
-            runtime.System.Stop(client);
+            system.Stop(client);
         }
 
         return new LoadResult((answered + failed) / elapsed, answered, failed, lost, latency.PercentileMs(0.5), latency.PercentileMs(0.99), cpuMicros / (answered + failed), (double)bytes / (answered + failed));

@@ -26,10 +26,11 @@ internal static class BenchActorsCommand
         var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "ema" };
         var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "majority" };
         var noFaults = new Option<bool>("--no-faults") { Description = "Skip the run with injected crashes and timeouts." };
+        var feedbackCapacity = new Option<int>("--feedback-capacity") { Description = "Answered queries each router keeps for delayed feedback (the router default is 100,000).", DefaultValueFactory = _ => 100_000 };
         var hocon = new Option<string?>("--hocon") { Description = "Extra Akka HOCON for the benchmarked actor system (e.g. dispatcher settings)." };
         var command = new Command("actors", "Router throughput and latency with zero-latency agents, next to a raw Akka Ask; then with injected crashes and timeouts.")
         {
-            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon,
+            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -43,7 +44,8 @@ internal static class BenchActorsCommand
                 Warmup: TimeSpan.FromSeconds(parseResult.GetValue(warmup)),
                 Duration: TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                 RunFaults: !parseResult.GetValue(noFaults),
-                Hocon: parseResult.GetValue(hocon));
+                Hocon: parseResult.GetValue(hocon),
+                FeedbackCapacity: parseResult.GetValue(feedbackCapacity));
             var loadBefore = LoadAverage();
             var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
             Console.WriteLine(Format(settings, result));
@@ -63,13 +65,15 @@ internal static class BenchActorsCommand
         var lines = new List<string>
         {
             $"Setup: {settings.Agents} zero-latency simulated agents, panel k = {settings.Panel}, policy {settings.Policy}, merge {settings.Merge}, " +
-            $"{settings.Clients} clients × {settings.Window} in flight, {Environment.ProcessorCount} cores, {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up. " +
+            $"{settings.Clients} clients × {settings.Window} in flight, feedback ledger {settings.FeedbackCapacity:N0} entries (no feedback is sent, so it stays full), {Environment.ProcessorCount} cores, {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up. " +
             $"Fault run: agent deadline {settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, query deadline {3 * settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, up to 2 retries per query, restarts without backoff.",
             "",
             "| measure | goal | measured | met |",
             "|---|---|---|---|",
             $"| raw Akka Ask round trips/s (same run) | — | {Rate(r.AskPerSecond)} | |",
-            $"| CPU time per raw Ask / per routed query (µs, all threads) | — | {Us(r.CpuMicrosPerAsk)} / {Us(r.Peak.CpuMicrosPerQuery)} | |",
+            $"| bare 3-way fan-out-and-collect through one actor, per second (same load) | — | {Rate(r.BareFanOut.QueriesPerSecond)} | |",
+            $"| router rate / bare fan-out rate | — | {(r.Peak.QueriesPerSecond / r.BareFanOut.QueriesPerSecond).ToString("P0", CultureInfo.InvariantCulture)} | |",
+            $"| CPU time per raw Ask / per bare fan-out / per routed query (µs, all threads) | — | {Us(r.CpuMicrosPerAsk)} / {Us(r.BareFanOut.CpuMicrosPerQuery)} / {Us(r.Peak.CpuMicrosPerQuery)} | |",
             $"| bytes allocated per routed query (whole process) | — | {r.Peak.BytesPerQuery:N0} | |",
             $"| per-query CPU cost / one raw Ask's | ≤ 6× | {(r.Peak.CpuMicrosPerQuery / r.CpuMicrosPerAsk).ToString("0.00", CultureInfo.InvariantCulture)}× | {Met(r.Peak.CpuMicrosPerQuery / r.CpuMicrosPerAsk <= 6)} |",
             $"| queries/s two dedicated cores could carry (2 s of CPU / CPU per query) | ≥ 300,000 | {Rate(2e6 / r.Peak.CpuMicrosPerQuery)} | {Met(2e6 / r.Peak.CpuMicrosPerQuery >= 300_000)} |",

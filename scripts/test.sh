@@ -14,7 +14,8 @@ ensure_package() { # command-name apt-package
     echo "warning: $1 is missing and cannot be installed without root; tests that need it will say so"
   fi
 }
-for prerequisite in ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
+# The dashboard test drives headless Chromium; the server docs test runs curl.
+for prerequisite in chromium:chromium curl:curl ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
 
 dotnet build AgentRouter.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed (build failed)"; exit 1; }
 

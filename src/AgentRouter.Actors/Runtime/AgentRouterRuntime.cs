@@ -1,0 +1,201 @@
+using Akka.Actor;
+using Akka.Configuration;
+using AgentRouter.Actors.Agents;
+using AgentRouter.Actors.Backends;
+using AgentRouter.Actors.Feedback;
+using AgentRouter.Actors.Merging;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Core.Agents;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+
+namespace AgentRouter.Actors.Runtime;
+
+/// <summary>A running actor system: agents under a restarting supervisor, the merge agent, one router actor per
+/// router definition and the feedback coordinator. Start-up validates everything first and refuses to start
+/// (with a <see cref="ManifestValidationException"/> naming file and field) on any invalid manifest, unknown
+/// backend kind or policy, or zero valid agents.</summary>
+public sealed class AgentRouterRuntime : IAsyncDisposable
+{
+    private const string DefaultHocon = """
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          actor.default-dispatcher.throughput = 100
+        }
+        """;
+
+    private AgentRouterRuntime(ActorSystem system, IReadOnlyList<AgentHandle> agents, IReadOnlyDictionary<string, IActorRef> routers, string defaultRouter, IActorRef feedback, IActorRef mergeAgent)
+    {
+        System = system;
+        Agents = agents;
+        Routers = routers;
+        DefaultRouter = defaultRouter;
+        FeedbackCoordinator = feedback;
+        MergeAgent = mergeAgent;
+        Client = new ActorAgentRouter(this);
+    }
+
+    public ActorSystem System { get; }
+
+    public IReadOnlyList<AgentHandle> Agents { get; }
+
+    /// <summary>Router actors by router name.</summary>
+    public IReadOnlyDictionary<string, IActorRef> Routers { get; }
+
+    public string DefaultRouter { get; }
+
+    public IActorRef FeedbackCoordinator { get; }
+
+    public IActorRef MergeAgent { get; }
+
+    /// <summary>The embedding facade over this runtime.</summary>
+    public IAgentRouter Client { get; }
+
+    public static async Task<AgentRouterRuntime> StartAsync(AgentRouterOptions options, CancellationToken cancellationToken = default)
+    {
+        var (manifests, backends) = ResolveAgents(options);
+        var routerDefinitions = options.Routers.Count > 0
+            ? options.Routers
+            : [new RouterDefinition(new RouterSettings("default"), "random")];
+        ValidateRouters(routerDefinitions);
+        var resolveMerge = options.MergeStrategies
+            ?? (name => throw new ArgumentException($"Unknown merge strategy '{name}': no merge strategies are registered (set AgentRouterOptions.MergeStrategies).", nameof(name)));
+
+        var config = ConfigurationFactory.ParseString(options.Hocon ?? "").WithFallback(ConfigurationFactory.ParseString(DefaultHocon));
+        var system = ActorSystem.Create(options.SystemName, config);
+        try
+        {
+            var vitals = manifests.ToDictionary(m => m.Name, m => new AgentVitals(m.Name, Math.Min(m.Capacity, backends[m.Name].Capacity)));
+            var agentProps = manifests
+                .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, options.Backoff), vitals[m.Name])))
+                .ToList();
+            var supervisor = system.ActorOf(AgentSupervisorActor.Props(agentProps), "agents");
+            var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            var agents = manifests.Select(m => new AgentHandle(m.ToProfile(), children.ByName[m.Name], vitals[m.Name])).ToList();
+
+            IActorRef? llmAgent = null;
+            if (options.LlmMergeAgent is { } llmName)
+            {
+                llmAgent = agents.FirstOrDefault(a => a.Name == llmName)?.Actor
+                    ?? throw new ManifestValidationException([new ManifestError("options", "LlmMergeAgent", $"no agent named '{llmName}'")]);
+            }
+
+            var mergeAgent = system.ActorOf(
+                MergeAgentActor.Props(new MergeAgentSettings(llmAgent, options.LlmMergeAgent ?? "", options.FallbackMergeStrategy, options.LlmMergeTimeout), resolveMerge),
+                "merge");
+            var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+            foreach (var definition in routerDefinitions)
+            {
+                var policy = PolicyCatalog.Create(definition.Policy, definition.PolicySettings ?? new PolicySettings());
+                var dependencies = new RouterDependencies(policy, agents, resolveMerge, mergeAgent, options.Featurizer);
+                routers[definition.Settings.Name] = system.ActorOf(RouterActor.Props(definition.Settings, dependencies), "router-" + Uri.EscapeDataString(definition.Settings.Name));
+            }
+
+            var feedback = system.ActorOf(FeedbackCoordinatorActor.Props([.. routers.Values], TimeSpan.FromSeconds(10)), "feedback");
+            return new AgentRouterRuntime(system, agents, routers, routerDefinitions[0].Settings.Name, feedback, mergeAgent);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static (List<AgentManifest> Manifests, Dictionary<string, IModelBackend> Backends) ResolveAgents(AgentRouterOptions options)
+    {
+        var errors = new List<ManifestError>();
+        var manifests = new List<AgentManifest>();
+        if (options.AgentsDirectory is { } directory)
+        {
+            var loaded = AgentManifestLoader.LoadDirectory(directory);
+            errors.AddRange(loaded.Errors);
+            manifests.AddRange(loaded.Manifests);
+        }
+
+        foreach (var manifest in options.Agents)
+        {
+            if (manifests.Any(m => m.Name == manifest.Name))
+            {
+                errors.Add(new ManifestError(manifest.SourceFile ?? "options", "name", $"agent name '{manifest.Name}' is declared twice"));
+                continue;
+            }
+
+            manifests.Add(manifest);
+        }
+
+        var backends = new Dictionary<string, IModelBackend>(StringComparer.Ordinal);
+        var valid = new List<AgentManifest>();
+        foreach (var manifest in manifests)
+        {
+            IModelBackend? backend;
+            if (options.Backends.TryGetValue(manifest.Name, out var supplied))
+            {
+                backend = supplied;
+            }
+            else if (options.BackendFactories.TryGetValue(manifest.Backend, out var factory))
+            {
+                backend = factory(manifest, errors);
+            }
+            else
+            {
+                var hint = string.Equals(manifest.Backend, "replay", StringComparison.OrdinalIgnoreCase)
+                    ? "replay agents need their recorded answers supplied in code (AgentRouterOptions.Backends)"
+                    : $"known kinds: {string.Join(", ", options.BackendFactories.Keys.Order())}";
+                errors.Add(new ManifestError(manifest.SourceFile ?? "options", "backend", $"no backend for kind '{manifest.Backend}' of agent '{manifest.Name}' ({hint})"));
+                continue;
+            }
+
+            if (backend is not null)
+            {
+                backends[manifest.Name] = backend;
+                valid.Add(manifest);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ManifestValidationException(errors);
+        }
+
+        if (valid.Count == 0)
+        {
+            throw new ManifestValidationException([new ManifestError(options.AgentsDirectory ?? "options", "", "no valid agents: a router refuses to start with zero agents")]);
+        }
+
+        return (valid, backends);
+    }
+
+    private static void ValidateRouters(IReadOnlyList<RouterDefinition> routers)
+    {
+        var errors = new List<ManifestError>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var router in routers)
+        {
+            var label = $"router '{router.Settings.Name}'";
+            if (!names.Add(router.Settings.Name))
+            {
+                errors.Add(new ManifestError(label, "name", "declared twice"));
+            }
+
+            if (!PolicyCatalog.IsKnown(router.Policy))
+            {
+                errors.Add(new ManifestError(label, "policy", $"unknown policy '{router.Policy}' (known: {string.Join(", ", PolicyCatalog.Names.Order())})"));
+            }
+
+            if (router.Settings.PanelSize < 1)
+            {
+                errors.Add(new ManifestError(label, "panelSize", $"must be at least 1, got {router.Settings.PanelSize}"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ManifestValidationException(errors);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await System.Terminate().ConfigureAwait(false);
+}

@@ -104,7 +104,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         }
     }
 
-    private static (List<AgentManifest> Manifests, Dictionary<string, IModelBackend> Backends) ResolveAgents(AgentRouterOptions options)
+    internal static (List<AgentManifest> Manifests, Dictionary<string, IModelBackend> Backends) ResolveAgents(AgentRouterOptions options)
     {
         var errors = new List<ManifestError>();
         var manifests = new List<AgentManifest>();
@@ -168,7 +168,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         return (valid, backends);
     }
 
-    private static void ValidateRouters(IReadOnlyList<RouterDefinition> routers)
+    internal static void ValidateRouters(IReadOnlyList<RouterDefinition> routers)
     {
         var errors = new List<ManifestError>();
         var names = new HashSet<string>(StringComparer.Ordinal);

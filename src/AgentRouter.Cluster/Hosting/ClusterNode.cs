@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Event;
-using Akka.Serialization;
 using AgentRouter.Actors;
 using AgentRouter.Actors.Agents;
 using AgentRouter.Actors.Feedback;
@@ -98,8 +96,7 @@ public sealed class ClusterNode : IAsyncDisposable
 
         var resolveMerge = runtime.MergeStrategies ?? MajorityMerge.Resolve;
         var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ClusterConfig.Build(options)))
-            .And(SerializationSetup.Create(system => ImmutableHashSet.Create(
-                SerializerDetails.Create("agentrouter-cluster", new ClusterMessageSerializer(system), [.. ClusterMessages.Types]))));
+            .And(ClusterSerialization.Setup());
         var system = ActorSystem.Create(runtime.SystemName, setup);
         ConnectionMultiplexer? redis = null;
         try

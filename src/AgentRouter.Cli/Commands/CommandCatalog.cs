@@ -8,5 +8,7 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Build();
         yield return SuiteCommands.Build();
+        yield return NodeCommand.Build();
+        yield return ClusterBenchCommand.Build();
     }
 }

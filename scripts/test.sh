@@ -14,6 +14,7 @@ ensure_package() { # command-name apt-package
     echo "warning: $1 is missing and cannot be installed without root; tests that need it will say so"
   fi
 }
+ensure_package redis-server redis-server # the cluster tests start their own redis-server on a free port
 for prerequisite in ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
 
 dotnet build AgentRouter.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed (build failed)"; exit 1; }

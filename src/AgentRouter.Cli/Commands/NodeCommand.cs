@@ -5,6 +5,7 @@ using AgentRouter.Actors.Runtime;
 using AgentRouter.Cluster.Hosting;
 using AgentRouter.Cluster.State;
 using AgentRouter.Core.Agents;
+using AgentRouter.Core.Presets;
 
 namespace AgentRouter.Cli.Commands;
 
@@ -12,24 +13,26 @@ namespace AgentRouter.Cli.Commands;
 /// gracefully. Every option falls back to an <c>AGENTROUTER_*</c> environment variable (containers).</summary>
 internal static class NodeCommand
 {
-    public static readonly Option<string> Roles = Env(new Option<string>("--roles") { Description = "Comma-separated roles: router, models (env AGENTROUTER_ROLES)." }, "AGENTROUTER_ROLES", "router,models");
-    public static readonly Option<string> Host = Env(new Option<string>("--host") { Description = "Address to bind (env AGENTROUTER_HOST)." }, "AGENTROUTER_HOST", "127.0.0.1");
-    public static readonly Option<string?> PublicHost = EnvNullable(new Option<string?>("--public-host") { Description = "Address other nodes use, when not --host (env AGENTROUTER_PUBLIC_HOST)." }, "AGENTROUTER_PUBLIC_HOST");
-    public static readonly Option<int> Port = Env(new Option<int>("--port") { Description = "Remoting port; fixed for nodes that restart (env AGENTROUTER_PORT)." }, "AGENTROUTER_PORT", 4053);
-    public static readonly Option<string?> Seeds = EnvNullable(new Option<string?>("--seeds") { Description = "Comma-separated seed nodes host:port; none founds a cluster (env AGENTROUTER_SEEDS)." }, "AGENTROUTER_SEEDS");
-    public static readonly Option<string?> Agents = EnvNullable(new Option<string?>("--agents") { Description = "Directory of agent manifests (models role; env AGENTROUTER_AGENTS)." }, "AGENTROUTER_AGENTS");
-    public static readonly Option<string?> Redis = EnvNullable(new Option<string?>("--redis") { Description = "Redis configuration (host:port) for shared policy state; none keeps state per node (env AGENTROUTER_REDIS)." }, "AGENTROUTER_REDIS");
-    public static readonly Option<string> Policy = Env(new Option<string>("--policy") { Description = "Routing policy of the router (env AGENTROUTER_POLICY)." }, "AGENTROUTER_POLICY", "ema");
-    public static readonly Option<string> RouterName = Env(new Option<string>("--router-name") { Description = "Router name; routers sharing a name share policy state (env AGENTROUTER_ROUTER)." }, "AGENTROUTER_ROUTER", "default");
-    public static readonly Option<int> Panel = Env(new Option<int>("--panel") { Description = "Panel size (env AGENTROUTER_PANEL)." }, "AGENTROUTER_PANEL", 3);
-    public static readonly Option<string?> NodeId = EnvNullable(new Option<string?>("--node-id") { Description = "Stable node id (Redis consumer names); default host-port (env AGENTROUTER_NODE_ID)." }, "AGENTROUTER_NODE_ID");
+    public static readonly Option<string> Roles = Env(new Option<string>("--roles") { Description = "Comma-separated roles: router, models (env AGENTROUTER_ROLES)." }, NodeEnvironment.Roles, "router,models");
+    public static readonly Option<string> Host = Env(new Option<string>("--host") { Description = "Address to bind (env AGENTROUTER_HOST)." }, NodeEnvironment.Host, "127.0.0.1");
+    public static readonly Option<string?> PublicHost = EnvNullable(new Option<string?>("--public-host") { Description = "Address other nodes use, when not --host (env AGENTROUTER_PUBLIC_HOST)." }, NodeEnvironment.PublicHost);
+    public static readonly Option<int> Port = Env(new Option<int>("--port") { Description = "Remoting port; fixed for nodes that restart (env AGENTROUTER_PORT)." }, NodeEnvironment.Port, NodeEnvironment.DefaultPort);
+    public static readonly Option<string?> Seeds = EnvNullable(new Option<string?>("--seeds") { Description = "Comma-separated seed nodes host:port; none founds a cluster (env AGENTROUTER_SEEDS)." }, NodeEnvironment.Seeds);
+    public static readonly Option<string?> Agents = EnvNullable(new Option<string?>("--agents") { Description = "Directory of agent manifests (models role; env AGENTROUTER_AGENTS)." }, NodeEnvironment.Agents);
+    public static readonly Option<string?> Redis = EnvNullable(new Option<string?>("--redis") { Description = "Redis configuration (host:port) for shared policy state; none keeps state per node (env AGENTROUTER_REDIS)." }, NodeEnvironment.Redis);
+    public static readonly Option<string> Policy = Env(new Option<string>("--policy") { Description = "Routing policy of the router (env AGENTROUTER_POLICY)." }, NodeEnvironment.Policy, "ema");
+    public static readonly Option<string?> PolicyPreset = EnvNullable(new Option<string?>("--policy-preset") { Description = "A policy preset (name in --policies, or a file) instead of --policy (env AGENTROUTER_POLICY_PRESET)." }, NodeEnvironment.PolicyPreset);
+    public static readonly Option<string?> Policies = EnvNullable(new Option<string?>("--policies") { Description = "Directory of policy presets (env AGENTROUTER_POLICIES); default: the repository's policies/." }, NodeEnvironment.Policies);
+    public static readonly Option<string> RouterName = Env(new Option<string>("--router-name") { Description = "Router name; routers sharing a name share policy state (env AGENTROUTER_ROUTER)." }, NodeEnvironment.Router, "default");
+    public static readonly Option<int> Panel = Env(new Option<int>("--panel") { Description = "Panel size (env AGENTROUTER_PANEL)." }, NodeEnvironment.Panel, 3);
+    public static readonly Option<string?> NodeId = EnvNullable(new Option<string?>("--node-id") { Description = "Stable node id (Redis consumer names); default host-port (env AGENTROUTER_NODE_ID)." }, NodeEnvironment.NodeId);
     public static readonly Option<bool> FastFailureDetection = new("--fast-failure-detection") { Description = "Notice dead nodes in about a second (loopback clusters, benchmarks)." };
     public static readonly Option<string?> StatusFile = new("--status-file") { Description = "Rewrite this file with the node's status (JSON) every second." };
 
     public static Command Build()
     {
         var command = new Command("node", "Run one AgentRouter cluster node (roles router and/or models) until SIGTERM.");
-        foreach (var option in new Option[] { Roles, Host, PublicHost, Port, Seeds, Agents, Redis, Policy, RouterName, Panel, NodeId, FastFailureDetection, StatusFile })
+        foreach (var option in new Option[] { Roles, Host, PublicHost, Port, Seeds, Agents, Redis, Policy, PolicyPreset, Policies, RouterName, Panel, NodeId, FastFailureDetection, StatusFile })
         {
             command.Options.Add(option);
         }
@@ -48,7 +51,16 @@ internal static class NodeCommand
             throw new ManifestValidationException([new ManifestError("--agents", "agents", "a models node needs --agents DIR (or AGENTROUTER_AGENTS)")]);
         }
 
-        runtime.AddRouter(router, parseResult.GetValue(Policy)!);
+        if (parseResult.GetValue(PolicyPreset) is { } presetName)
+        {
+            var preset = PolicyPresetLoader.Load(presetName, parseResult.GetValue(Policies) ?? PolicyPresetLoader.DefaultDirectory());
+            runtime.AddRouter(router, preset.Policy, preset.ToSettings());
+        }
+        else
+        {
+            runtime.AddRouter(router, parseResult.GetValue(Policy)!);
+        }
+
         var redis = parseResult.GetValue(Redis);
         return new ClusterNodeOptions(
             roles,
@@ -71,7 +83,7 @@ internal static class NodeCommand
             options = ReadOptions(parseResult, new RouterSettings(parseResult.GetValue(RouterName)!, PanelSize: parseResult.GetValue(Panel)));
             node = await ClusterNode.StartAsync(options, cancellationToken);
         }
-        catch (ManifestValidationException e)
+        catch (Exception e) when (e is ManifestValidationException or PolicyPresetException)
         {
             await Console.Error.WriteLineAsync($"node not started: {e.Message}");
             return 2;

@@ -25,7 +25,10 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
     private readonly HashSet<RequestKey> _cancelledWhileQueued = [];
     private readonly Stack<CancellationTokenSource> _tokenSources = new();
     private int _inFlight;
-    private Waiting? _current;
+
+    // The request inside the backend call right now, so that a synchronous crash can still be reported.
+    private Analyze? _currentRequest;
+    private IActorRef? _currentReplyTo;
 
     public ModelAgentActor(string agent, IModelBackend backend, AgentSettings settings, AgentVitals vitals)
     {
@@ -71,7 +74,7 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
     {
         if (_inFlight < _vitals.Capacity)
         {
-            Start(new Waiting(request, replyTo));
+            Start(request, replyTo);
         }
         else if (_queue.Count < _settings.QueueLimit)
         {
@@ -85,9 +88,8 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Start(Waiting waiting)
+    private void Start(Analyze request, IActorRef replyTo)
     {
-        var request = waiting.Request;
         var source = _tokenSources.Count > 0 ? _tokenSources.Pop() : new CancellationTokenSource();
         Action<string>? onToken = null;
         if (request.TokenObserver is { } observer)
@@ -100,11 +102,12 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
         _inFlight++;
         _vitals.SetInFlight(_inFlight);
 
-        // Remembered so that a synchronous crash inside the backend can still be reported to the requester.
-        _current = waiting;
+        _currentRequest = request;
+        _currentReplyTo = replyTo;
         var started = Stopwatch.GetTimestamp();
         var pending = _backend.AnalyzeAsync(_agent, request.Query, onToken, source.Token);
-        _current = null;
+        _currentRequest = null;
+        _currentReplyTo = null;
 
         if (pending.IsCompleted)
         {
@@ -120,12 +123,12 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
             }
 
             Release(source);
-            Finish(waiting, analysis, error, started);
+            Finish(request, replyTo, analysis, error, started: 0);
             return;
         }
 
-        var key = new RequestKey(waiting.ReplyTo, request.Query.Id, request.Slot, request.Attempt);
-        _running[key] = new Running(waiting, source, started);
+        var key = new RequestKey(replyTo, request.Query.Id, request.Slot, request.Attempt);
+        _running[key] = new Running(new Waiting(request, replyTo), source, started);
         pending.AsTask().PipeTo(Self, success: result => new BackendFinished(key, result, null), failure: e => new BackendFinished(key, null, Unwrap(e)));
     }
 
@@ -137,38 +140,36 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
         }
 
         Release(running.Source);
-        Finish(running.Waiting, finished.Analysis, finished.Error, running.Started);
+        Finish(running.Waiting.Request, running.Waiting.ReplyTo, finished.Analysis, finished.Error, running.Started);
     }
 
-    private void Finish(Waiting waiting, AgentAnalysis? analysis, Exception? error, long started)
+    /// <param name="started">When an asynchronous call began (0 for one that completed at once, whose
+    /// latency the backend reports itself).</param>
+    private void Finish(Analyze request, IActorRef replyTo, AgentAnalysis? analysis, Exception? error, long started)
     {
         _inFlight--;
         _vitals.SetInFlight(_inFlight);
-        var request = waiting.Request;
         if (error is ModelBackendCrashedException)
         {
-            _current = waiting;
+            _currentRequest = request;
+            _currentReplyTo = replyTo;
             throw new ModelBackendCrashedException($"agent '{_agent}' crashed: {error.Message}", error);
         }
 
         if (analysis is not null)
         {
             _vitals.RecordSuccess();
-            if (analysis.LatencyMs == 0 && analysis.Agent == _agent)
+            if (started != 0 && analysis.LatencyMs == 0)
             {
-                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (elapsed >= 1)
-                {
-                    analysis = analysis with { LatencyMs = elapsed };
-                }
+                analysis = analysis with { LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
             }
 
-            waiting.ReplyTo.Tell(new AnalysisCompleted(request.Query.Id, request.Slot, request.Attempt, analysis));
+            replyTo.Tell(new AnalysisCompleted(request.Query.Id, request.Slot, request.Attempt, analysis));
         }
         else
         {
             var kind = error is OperationCanceledException ? AgentFailureKind.Cancelled : AgentFailureKind.Failed;
-            waiting.ReplyTo.Tell(new AnalysisFailed(request.Query.Id, request.Slot, request.Attempt, _agent, kind, error?.Message ?? "backend returned no analysis"));
+            replyTo.Tell(new AnalysisFailed(request.Query.Id, request.Slot, request.Attempt, _agent, kind, error?.Message ?? "backend returned no analysis"));
         }
 
         StartQueued();
@@ -186,7 +187,7 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
                 continue;
             }
 
-            Start(next);
+            Start(next.Request, next.ReplyTo);
         }
     }
 
@@ -229,12 +230,12 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
         var why = $"agent '{_agent}' crashed: {reason.Message}";
         if (_log.IsDebugEnabled)
         {
-            _log.Debug("{0}; {1} requests lost and reported", why, _running.Count + _queue.Count + (_current is null ? 0 : 1));
+            _log.Debug("{0}; {1} requests lost and reported", why, _running.Count + _queue.Count + (_currentRequest is null ? 0 : 1));
         }
 
-        if (_current is { } current)
+        if (_currentRequest is { } current && _currentReplyTo is { } currentReplyTo)
         {
-            ReportCrashed(current, why);
+            ReportCrashed(new Waiting(current, currentReplyTo), why);
         }
 
         foreach (var running in _running.Values)

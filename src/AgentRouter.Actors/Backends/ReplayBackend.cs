@@ -1,16 +1,35 @@
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
+using AgentRouter.Core.Replay;
 
 namespace AgentRouter.Actors.Backends;
 
-/// <summary>What one model answered to one recorded query.</summary>
-public sealed record RecordedAnswer(string Text, string? Choice, double Cost, double LatencyMs = 0);
-
-/// <summary>Serves an agent's recorded answers (RouterBench / open7b replays) by query id, at once.
-/// A query the recording lacks is a request-level failure naming the id, never an invented answer.</summary>
+/// <summary>Serves one agent's recorded answers (from the routing core's RouterBench / open7b readers) by query
+/// id, at once. A query the recording lacks is a request-level failure naming the id, never an invented answer.</summary>
 public sealed class ReplayBackend(IReadOnlyDictionary<string, RecordedAnswer> answers, int capacity = 1024) : IModelBackend
 {
     public int Capacity { get; } = capacity;
+
+    /// <summary>One backend per workload agent, holding every answer that agent recorded.</summary>
+    public static IReadOnlyList<ReplayBackend> ForWorkload(ReplayWorkload workload, int capacity = 1024)
+    {
+        var backends = new ReplayBackend[workload.Agents.Count];
+        for (var agent = 0; agent < backends.Length; agent++)
+        {
+            var recorded = new Dictionary<string, RecordedAnswer>(StringComparer.Ordinal);
+            foreach (var item in workload.Items)
+            {
+                if (item.AnswerOf(agent) is { } answer)
+                {
+                    recorded[item.Query.Id] = answer;
+                }
+            }
+
+            backends[agent] = new ReplayBackend(recorded, capacity);
+        }
+
+        return backends;
+    }
 
     public ValueTask<AgentAnalysis> AnalyzeAsync(string agent, Query query, Action<string>? onToken, CancellationToken cancellationToken)
     {
@@ -20,8 +39,8 @@ public sealed class ReplayBackend(IReadOnlyDictionary<string, RecordedAnswer> an
                 new KeyNotFoundException($"agent '{agent}' has no recorded answer for query '{query.Id}'"));
         }
 
-        onToken?.Invoke(recorded.Text);
-        return new ValueTask<AgentAnalysis>(
-            new AgentAnalysis(agent, recorded.Text, recorded.Choice, LatencyMs: recorded.LatencyMs, Cost: recorded.Cost));
+        var text = recorded.Response ?? string.Empty;
+        onToken?.Invoke(text);
+        return new ValueTask<AgentAnalysis>(new AgentAnalysis(agent, text, recorded.Choice, LatencyMs: recorded.LatencyMs, Cost: recorded.Cost));
     }
 }

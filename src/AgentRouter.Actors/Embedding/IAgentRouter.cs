@@ -26,14 +26,16 @@ public interface IAgentRouter
 /// <param name="MergeStrategy">A merge strategy name, or <c>llm</c>.</param>
 /// <param name="Deadline">The whole query's deadline (defaults to the router's).</param>
 /// <param name="AgentDeadline">Each agent's deadline (defaults to the router's).</param>
+/// <param name="Agents">Restricts the candidates to these agents; null for all.</param>
 public sealed record AskOptions(
     string? Router = null,
     int? PanelSize = null,
     string? MergeStrategy = null,
     TimeSpan? Deadline = null,
-    TimeSpan? AgentDeadline = null)
+    TimeSpan? AgentDeadline = null,
+    IReadOnlyList<string>? Agents = null)
 {
-    internal RouteOptions ToRouteOptions() => new(PanelSize, MergeStrategy, AgentDeadline, Deadline);
+    internal RouteOptions ToRouteOptions() => new(PanelSize, MergeStrategy, AgentDeadline, Deadline, Agents: Agents);
 }
 
 /// <param name="Router">The router that accepted the feedback; null when rejected.</param>

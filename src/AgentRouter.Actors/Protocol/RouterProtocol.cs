@@ -35,12 +35,15 @@ public static class RouterProtocol
 /// <param name="MergeStrategy">A merge strategy name, or <c>llm</c> for the merge agent's LLM merge.</param>
 /// <param name="AgentDeadline">How long each agent may take; past it the agent's slot counts as timed out.</param>
 /// <param name="QueryDeadline">How long the whole query may take, retries included.</param>
+/// <param name="Agents">Restricts the candidates to these agents (e.g. the agents a replay recorded answers for);
+/// null offers every available agent.</param>
 public sealed record RouteOptions(
     int? PanelSize = null,
     string? MergeStrategy = null,
     TimeSpan? AgentDeadline = null,
     TimeSpan? QueryDeadline = null,
-    int? MaxRetries = null);
+    int? MaxRetries = null,
+    IReadOnlyList<string>? Agents = null);
 
 /// <summary>The one terminal reply to a routed query.</summary>
 public abstract record QueryOutcome(string QueryId, string Router);

@@ -118,9 +118,10 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         }
 
         _candidates.Clear();
+        var allowed = options?.Agents;
         foreach (var agent in _agents)
         {
-            if (agent.Vitals.Available)
+            if (agent.Vitals.Available && (allowed is null || allowed.Contains(agent.Name)))
             {
                 _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
             }
@@ -128,7 +129,9 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
 
         if (_candidates.Count == 0)
         {
-            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, "no agent is available (all are backing off after crashes)");
+            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, allowed is null
+                ? "no agent is available (all are backing off after crashes)"
+                : $"none of the allowed agents ({string.Join(", ", allowed)}) is known and available");
             return;
         }
 
@@ -213,270 +216,10 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         return false;
     }
 
-    private void OnAnalysisCompleted(AnalysisCompleted completed)
-    {
-        if (!TryGetLiveSlot(completed.QueryId, completed.Slot, completed.Attempt, out var query))
-        {
-            return; // a late answer after a timeout, retry or cancellation
-        }
-
-        query.Slots[completed.Slot].Done = true;
-        query.Analyses[completed.Slot] = completed.Analysis;
-        query.Observer?.Tell(new AgentAnswered(query.Query.Id, completed.Analysis));
-        if (--query.Remaining == 0)
-        {
-            Conclude(query);
-        }
-    }
-
-    private void OnAnalysisFailed(AnalysisFailed failed)
-    {
-        if (!TryGetLiveSlot(failed.QueryId, failed.Slot, failed.Attempt, out var query))
-        {
-            return;
-        }
-
-        ref var state = ref query.Slots[failed.Slot];
-        var now = Stopwatch.GetTimestamp();
-        var latencyMs = Stopwatch.GetElapsedTime(state.StartedTicks, now).TotalMilliseconds;
-        if (failed.Kind is AgentFailureKind.Crashed or AgentFailureKind.Failed)
-        {
-            Observe(query.Query, new AgentOutcome(failed.Agent, 0, latencyMs, 0, OutcomeStatus.Failed));
-        }
-
-        var retryable = failed.Kind is AgentFailureKind.Crashed or AgentFailureKind.Failed or AgentFailureKind.Unavailable;
-        if (retryable && query.RetriesLeft > 0 && now < query.DeadlineTicks && TryNextRanked(query, out var next))
-        {
-            query.RetriesLeft--;
-            query.Retries++;
-            _retries++;
-            Dispatch(query, failed.Slot, next, state.Attempt + 1, now);
-            return;
-        }
-
-        state.Done = true;
-        var analysis = new AgentAnalysis(failed.Agent, $"{failed.Kind}: {failed.Reason}", null, LatencyMs: latencyMs, Status: OutcomeStatus.Failed);
-        query.Analyses[failed.Slot] = analysis;
-        query.Observer?.Tell(new AgentAnswered(query.Query.Id, analysis));
-        if (--query.Remaining == 0)
-        {
-            Conclude(query);
-        }
-    }
-
-    /// <summary>The best-scored available agent this query has not tried yet, by the decision's own scores.</summary>
-    private bool TryNextRanked(InFlightQuery query, out int agentIndex)
-    {
-        if (query.Tried is null)
-        {
-            query.Tried = [];
-            foreach (var name in query.Decision.Panel)
-            {
-                query.Tried.Add(_agentIndex[name]);
-            }
-        }
-
-        agentIndex = -1;
-        var best = double.NegativeInfinity;
-        foreach (var score in query.Decision.Scores)
-        {
-            if (_agentIndex.TryGetValue(score.Agent, out var index) && !query.Tried.Contains(index) && _agents[index].Vitals.Available && score.Score > best)
-            {
-                best = score.Score;
-                agentIndex = index;
-            }
-        }
-
-        if (agentIndex < 0)
-        {
-            return false;
-        }
-
-        query.Tried.Add(agentIndex);
-        return true;
-    }
-
-    private void OnTick()
-    {
-        var now = Stopwatch.GetTimestamp();
-        _ledger.Sweep(now);
-        if (_inFlight.Count == 0)
-        {
-            return;
-        }
-
-        _due.Clear();
-        foreach (var query in _inFlight.Values)
-        {
-            if (query.MergeCorrelation != 0 ? now >= query.DeadlineTicks : HasExpiredSlot(query, now))
-            {
-                _due.Add(query);
-            }
-        }
-
-        foreach (var query in _due)
-        {
-            if (query.MergeCorrelation != 0)
-            {
-                _merging.Remove(query.MergeCorrelation);
-                Fail(query, QueryFailureReason.DeadlineExceeded, "the query deadline passed while the merge agent was merging");
-                continue;
-            }
-
-            for (var slot = 0; slot < query.Slots.Length; slot++)
-            {
-                ref var state = ref query.Slots[slot];
-                if (state.Done || state.DeadlineTicks > now)
-                {
-                    continue;
-                }
-
-                state.Done = true;
-                _agentTimeouts++;
-                var agent = _agents[state.Agent];
-                agent.Actor.Tell(new CancelAnalysis(query.Query.Id, slot, state.Attempt), Self);
-                var latencyMs = Stopwatch.GetElapsedTime(state.StartedTicks, now).TotalMilliseconds;
-                Observe(query.Query, new AgentOutcome(agent.Name, 0, latencyMs, 0, OutcomeStatus.TimedOut));
-                var analysis = new AgentAnalysis(agent.Name, "timed out", null, LatencyMs: latencyMs, Status: OutcomeStatus.TimedOut);
-                query.Analyses[slot] = analysis;
-                query.Observer?.Tell(new AgentAnswered(query.Query.Id, analysis));
-                query.Remaining--;
-            }
-
-            if (query.Remaining == 0)
-            {
-                Conclude(query);
-            }
-        }
-    }
-
-    private static bool HasExpiredSlot(InFlightQuery query, long now)
-    {
-        foreach (var slot in query.Slots)
-        {
-            if (!slot.Done && slot.DeadlineTicks <= now)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private void Conclude(InFlightQuery query)
-    {
-        var analyses = (AgentAnalysis[])query.Analyses!;
-        var succeeded = 0;
-        foreach (var analysis in analyses)
-        {
-            if (analysis.Status == OutcomeStatus.Succeeded)
-            {
-                succeeded++;
-            }
-        }
-
-        if (succeeded == 0)
-        {
-            Fail(query, QueryFailureReason.AllAgentsFailed,
-                "every panel member failed or timed out: " + string.Join("; ", analyses.Select(a => $"{a.Agent}: {a.Text}")));
-            return;
-        }
-
-        IReadOnlyList<AgentAnalysis> answers = succeeded == analyses.Length
-            ? analyses
-            : analyses.Where(a => a.Status == OutcomeStatus.Succeeded).ToArray();
-        var context = new MergeContext(query.Query.Id, query.Decision.Panel);
-        if (string.Equals(query.MergeStrategy, MergeProtocol.LlmStrategy, StringComparison.OrdinalIgnoreCase))
-        {
-            if (_mergeAgent is null)
-            {
-                Fail(query, QueryFailureReason.MergeFailed, "an LLM merge was requested but no merge agent is configured");
-                return;
-            }
-
-            query.MergeCorrelation = ++_mergeSequence;
-            _merging[query.MergeCorrelation] = query.Query.Id;
-            _mergeAgent.Tell(new MergeProtocol.Merge(query.MergeCorrelation, MergeProtocol.LlmStrategy, query.Query.Text, query.Query.Options, answers, context), Self);
-            return;
-        }
-
-        TryResolveMerge(query.MergeStrategy, out var strategy, out _);
-        MergeResult result;
-        try
-        {
-            result = strategy!.Merge(answers, context);
-        }
-        catch (Exception e)
-        {
-            _log.Error(e, "merge strategy {0} failed on query {1}", query.MergeStrategy, query.Query.Id);
-            Fail(query, QueryFailureReason.MergeFailed, $"merge strategy '{query.MergeStrategy}' failed: {e.Message}");
-            return;
-        }
-
-        Answer(query, result, fellBack: false);
-    }
-
-    private void OnMerged(MergeProtocol.Merged merged)
-    {
-        if (_merging.Remove(merged.Correlation, out var queryId) && _inFlight.TryGetValue(queryId, out var query) && query.MergeCorrelation == merged.Correlation)
-        {
-            Answer(query, merged.Result, merged.FellBack);
-        }
-    }
-
-    private void OnMergeFailed(MergeProtocol.MergeFailed failed)
-    {
-        if (_merging.Remove(failed.Correlation, out var queryId) && _inFlight.TryGetValue(queryId, out var query) && query.MergeCorrelation == failed.Correlation)
-        {
-            Fail(query, QueryFailureReason.MergeFailed, failed.Reason);
-        }
-    }
-
-    private void Answer(InFlightQuery query, MergeResult result, bool fellBack)
-    {
-        var id = query.Query.Id;
-        _inFlight.Remove(id);
-        var analyses = (AgentAnalysis[])query.Analyses!;
-        _ledger.Add(id, new AnsweredQuery(query.Query, analyses, result.Choice), Stopwatch.GetTimestamp());
-        _answered++;
-        query.ReplyTo.Tell(new QueryAnswered(id, _settings.Name, result, analyses, query.Decision, query.Retries, fellBack));
-    }
-
-    private void Fail(InFlightQuery query, QueryFailureReason reason, string message)
-    {
-        _inFlight.Remove(query.Query.Id);
-        for (var slot = 0; slot < query.Slots.Length; slot++)
-        {
-            ref var state = ref query.Slots[slot];
-            if (!state.Done)
-            {
-                state.Done = true;
-                _agents[state.Agent].Actor.Tell(new CancelAnalysis(query.Query.Id, slot, state.Attempt), Self);
-            }
-        }
-
-        _failed++;
-        var analyses = query.Analyses.Where(a => a is not null).Select(a => a!).ToArray();
-        query.ReplyTo.Tell(new QueryFailed(query.Query.Id, _settings.Name, reason, message, analyses));
-    }
-
     private void Reject(IActorRef replyTo, string queryId, QueryFailureReason reason, string message)
     {
         _failed++;
         replyTo.Tell(new QueryFailed(queryId, _settings.Name, reason, message, []));
-    }
-
-    private void OnCancel(CancelQuery cancel)
-    {
-        if (_inFlight.TryGetValue(cancel.QueryId, out var query))
-        {
-            if (query.MergeCorrelation != 0)
-            {
-                _merging.Remove(query.MergeCorrelation);
-            }
-
-            Fail(query, QueryFailureReason.Cancelled, "cancelled by the caller");
-        }
     }
 
     private bool TryResolveMerge(string name, out IMergeStrategy? strategy, out string error)

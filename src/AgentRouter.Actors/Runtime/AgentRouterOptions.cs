@@ -3,14 +3,16 @@ using AgentRouter.Actors.Backends;
 using AgentRouter.Actors.Routing;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Domain;
+using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Actors.Runtime;
 
 /// <summary>A router to run: its settings and the policy it owns.</summary>
-/// <param name="Policy">A name known to <see cref="PolicyCatalog"/>.</param>
-public sealed record RouterDefinition(RouterSettings Settings, string Policy, PolicySettings? PolicySettings = null);
+/// <param name="Policy">A name known to <see cref="PolicyCatalog"/>; ignored when <paramref name="Preset"/> is given.</param>
+/// <param name="Preset">A policy preset (a name in <see cref="AgentRouterOptions.PoliciesDirectory"/> or a file path).</param>
+public sealed record RouterDefinition(RouterSettings Settings, string Policy, PolicySettings? PolicySettings = null, string? Preset = null);
 
 /// <summary>Builds a backend for an agent manifest of one backend kind, adding schema errors (naming the
 /// manifest file and field) to the list; returns null when the settings are invalid.</summary>
@@ -18,7 +20,7 @@ public delegate IModelBackend? BackendFactory(AgentManifest manifest, List<Manif
 
 /// <summary>Everything the actor runtime is started from. Agents come from <see cref="AgentsDirectory"/>
 /// (<c>agents/*.json</c>) and/or <see cref="AddAgent"/>; routers from <see cref="AddRouter"/> (one router
-/// named <c>default</c> with the <c>random</c> policy when none is added).</summary>
+/// named <c>default</c> with the <c>ema</c> policy when none is added).</summary>
 public sealed class AgentRouterOptions
 {
     public string SystemName { get; set; } = "agentrouter";
@@ -27,6 +29,10 @@ public sealed class AgentRouterOptions
     public string? AgentsDirectory { get; set; }
 
     public List<AgentManifest> Agents { get; } = [];
+
+    /// <summary>Directory of policy presets (<c>policies/*.json</c>); every file in it is schema-checked at
+    /// start-up, and routers may name a preset from it.</summary>
+    public string? PoliciesDirectory { get; set; }
 
     /// <summary>Backends supplied in code, by agent name; they take precedence over <see cref="BackendFactories"/>.</summary>
     public Dictionary<string, IModelBackend> Backends { get; } = new(StringComparer.Ordinal);
@@ -45,7 +51,8 @@ public sealed class AgentRouterOptions
 
     public List<RouterDefinition> Routers { get; } = [];
 
-    /// <summary>Resolves pure merge strategies by name (throwing <see cref="ArgumentException"/> for unknown ones).</summary>
+    /// <summary>Resolves pure merge strategies by name (throwing <see cref="ArgumentException"/> for unknown ones);
+    /// null means <see cref="MergeCatalog.Create"/> (majority, confidence-weighted, quality-weighted, top-ranked).</summary>
     public Func<string, IMergeStrategy>? MergeStrategies { get; set; }
 
     /// <summary>Computes query features once per query when the caller did not; null for none.</summary>
@@ -64,6 +71,14 @@ public sealed class AgentRouterOptions
     /// <summary>Extra HOCON, applied over the runtime's defaults.</summary>
     public string? Hocon { get; set; }
 
+    /// <summary>Features every query once, on the router, with <paramref name="featurizer"/>.</summary>
+    public AgentRouterOptions UseFeaturizer(IQueryFeaturizer featurizer)
+    {
+        ArgumentNullException.ThrowIfNull(featurizer);
+        Featurizer = query => featurizer.Featurize(query.Text);
+        return this;
+    }
+
     public AgentRouterOptions AddAgent(AgentManifest manifest, IModelBackend? backend = null)
     {
         Agents.Add(manifest);
@@ -78,6 +93,13 @@ public sealed class AgentRouterOptions
     public AgentRouterOptions AddRouter(RouterSettings settings, string policy, PolicySettings? policySettings = null)
     {
         Routers.Add(new RouterDefinition(settings, policy, policySettings));
+        return this;
+    }
+
+    /// <summary>Adds a router whose policy comes from a preset in <see cref="PoliciesDirectory"/> (or a file path).</summary>
+    public AgentRouterOptions AddRouterFromPreset(RouterSettings settings, string preset)
+    {
+        Routers.Add(new RouterDefinition(settings, "", Preset: preset));
         return this;
     }
 

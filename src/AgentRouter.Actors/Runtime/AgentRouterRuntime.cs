@@ -8,6 +8,7 @@ using AgentRouter.Actors.Routing;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
+using AgentRouter.Core.Presets;
 
 namespace AgentRouter.Actors.Runtime;
 
@@ -59,10 +60,9 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         var (manifests, backends) = ResolveAgents(options);
         var routerDefinitions = options.Routers.Count > 0
             ? options.Routers
-            : [new RouterDefinition(new RouterSettings("default"), "random")];
-        ValidateRouters(routerDefinitions);
-        var resolveMerge = options.MergeStrategies
-            ?? (name => throw new ArgumentException($"Unknown merge strategy '{name}': no merge strategies are registered (set AgentRouterOptions.MergeStrategies).", nameof(name)));
+            : [new RouterDefinition(new RouterSettings("default"), "ema")];
+        var policies = ResolvePolicies(routerDefinitions, options.PoliciesDirectory);
+        var resolveMerge = options.MergeStrategies ?? MergeCatalog.Create;
 
         var config = ConfigurationFactory.ParseString(options.Hocon ?? "").WithFallback(ConfigurationFactory.ParseString(DefaultHocon));
         var system = ActorSystem.Create(options.SystemName, config);
@@ -89,7 +89,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
             var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
             foreach (var definition in routerDefinitions)
             {
-                var policy = PolicyCatalog.Create(definition.Policy, definition.PolicySettings ?? new PolicySettings());
+                var policy = policies[definition.Settings.Name]();
                 var dependencies = new RouterDependencies(policy, agents, resolveMerge, mergeAgent, options.Featurizer);
                 routers[definition.Settings.Name] = system.ActorOf(RouterActor.Props(definition.Settings, dependencies), "router-" + Uri.EscapeDataString(definition.Settings.Name));
             }
@@ -168,33 +168,89 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         return (valid, backends);
     }
 
-    internal static void ValidateRouters(IReadOnlyList<RouterDefinition> routers)
+    /// <summary>Checks every preset file and router definition; returns a policy factory per router.</summary>
+    internal static Dictionary<string, Func<IRoutingPolicy>> ResolvePolicies(IReadOnlyList<RouterDefinition> routers, string? policiesDirectory)
     {
         var errors = new List<ManifestError>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (policiesDirectory is not null)
+        {
+            if (!Directory.Exists(policiesDirectory))
+            {
+                errors.Add(new ManifestError(policiesDirectory, "", "policy preset directory does not exist"));
+            }
+            else
+            {
+                foreach (var file in Directory.EnumerateFiles(policiesDirectory, "*.json").Order(StringComparer.Ordinal))
+                {
+                    try
+                    {
+                        PolicyPresetLoader.LoadFile(file);
+                    }
+                    catch (PolicyPresetException e)
+                    {
+                        errors.Add(new ManifestError(e.File, e.Field ?? "", e.Message));
+                    }
+                }
+            }
+        }
+
+        var factories = new Dictionary<string, Func<IRoutingPolicy>>(StringComparer.Ordinal);
         foreach (var router in routers)
         {
             var label = $"router '{router.Settings.Name}'";
-            if (!names.Add(router.Settings.Name))
+            if (factories.ContainsKey(router.Settings.Name))
             {
                 errors.Add(new ManifestError(label, "name", "declared twice"));
-            }
-
-            if (!PolicyCatalog.IsKnown(router.Policy))
-            {
-                errors.Add(new ManifestError(label, "policy", $"unknown policy '{router.Policy}' (known: {string.Join(", ", PolicyCatalog.Names.Order())})"));
+                continue;
             }
 
             if (router.Settings.PanelSize < 1)
             {
                 errors.Add(new ManifestError(label, "panelSize", $"must be at least 1, got {router.Settings.PanelSize}"));
             }
+
+            if (router.Preset is { } presetName)
+            {
+                try
+                {
+                    var preset = PolicyPresetLoader.Load(presetName, policiesDirectory ?? PolicyPresetLoader.DefaultDirectory());
+                    preset.CreatePolicy(); // the policy's own parameter checks, at start-up rather than first use
+                    factories[router.Settings.Name] = () => preset.CreatePolicy();
+                }
+                catch (PolicyPresetException e)
+                {
+                    errors.Add(new ManifestError(e.File, e.Field ?? "", e.Message));
+                }
+
+                continue;
+            }
+
+            if (!PolicyCatalog.IsKnown(router.Policy))
+            {
+                errors.Add(new ManifestError(label, "policy", $"unknown policy '{router.Policy}' (known: {string.Join(", ", PolicyCatalog.Names.Order())})"));
+                continue;
+            }
+
+            var settings = router.PolicySettings ?? new PolicySettings();
+            try
+            {
+                PolicyCatalog.Create(router.Policy, settings);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(new ManifestError(label, "policySettings", e.Message));
+                continue;
+            }
+
+            factories[router.Settings.Name] = () => PolicyCatalog.Create(router.Policy, settings);
         }
 
         if (errors.Count > 0)
         {
             throw new ManifestValidationException(errors);
         }
+
+        return factories;
     }
 
     public async ValueTask DisposeAsync() => await System.Terminate().ConfigureAwait(false);

@@ -8,6 +8,8 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Build();
         yield return SuiteCommands.Build();
+        yield return ReplayCommand.Build();
+        yield return BenchActorsCommand.Build();
         yield return NodeCommand.Build();
         yield return ClusterBenchCommand.Build();
     }

@@ -89,10 +89,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var isRouter = options.HasRole(NodeRoles.Router);
         var (manifests, backends) = isModels ? AgentRouterRuntime.ResolveAgents(runtime) : ([], []);
         var routerDefinitions = runtime.Routers.Count > 0 ? runtime.Routers : [new RouterDefinition(new RouterSettings("default"), "random")];
-        if (isRouter)
-        {
-            AgentRouterRuntime.ValidateRouters(routerDefinitions);
-        }
+        var policies = isRouter ? AgentRouterRuntime.ResolvePolicies(routerDefinitions, runtime.PoliciesDirectory) : [];
 
         var resolveMerge = runtime.MergeStrategies ?? MajorityMerge.Resolve;
         var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ClusterConfig.Build(options)))
@@ -131,7 +128,7 @@ public sealed class ClusterNode : IAsyncDisposable
                     MergeAgentActor.Props(new MergeAgentSettings(null, "", runtime.FallbackMergeStrategy, runtime.LlmMergeTimeout), resolveMerge), "merge");
                 foreach (var definition in routerDefinitions)
                 {
-                    IRoutingPolicy policy = PolicyCatalog.Create(definition.Policy, definition.PolicySettings ?? new PolicySettings());
+                    var policy = policies[definition.Settings.Name]();
                     if (writer is not null)
                     {
                         var sharedPolicy = new SharedPolicy(definition.Settings.Name, nodeId, policy, writer, monitor);

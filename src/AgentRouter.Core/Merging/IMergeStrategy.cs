@@ -3,10 +3,12 @@ namespace AgentRouter.Core.Merging;
 /// <summary>What a merge may use besides the analyses themselves.</summary>
 /// <param name="Ranking">The panel as the policy ranked it, best first.</param>
 /// <param name="AgentWeights">The policy's quality estimate per agent (for quality-weighted votes), if any.</param>
+/// <param name="Options">The query's option letters; null for a free-form task, where a merge picks one member.</param>
 public sealed record MergeContext(
     string QueryId,
     IReadOnlyList<string> Ranking,
-    IReadOnlyDictionary<string, double>? AgentWeights = null);
+    IReadOnlyDictionary<string, double>? AgentWeights = null,
+    IReadOnlyList<string>? Options = null);
 
 /// <summary>The panel's one answer.</summary>
 /// <param name="Choice">The merged option letter; null when every member abstained (never a guess).</param>

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using AgentRouter.Core.Domain;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+
+namespace AgentRouter.Core.Replay;
+
+/// <summary>Replays recorded outcomes through a policy, online from an empty start: every policy sees the
+/// same query order (shuffled once with the seed); per query the candidates are the agents with a record
+/// for it, the policy picks a panel (only Select is timed), the members "answer" with their recorded
+/// response, correctness and cost, and each member's outcome is fed back — at once, or
+/// <see cref="ReplaySettings.FeedbackDelay"/> queries later.
+/// Scoring: a one-member panel scores its member's recorded quality. A larger panel is merged: on a
+/// free-form task the merge picks a member, whose quality counts; on a multiple-choice task the merged letter
+/// is compared with the gold letter inferred from the answers recorded as correct, and when that is unknown
+/// the merged letter scores the recorded quality of the best-ranked member who gave it (an abstaining panel
+/// scores 0). Panel cost is the sum of its members' costs. Regret per query is the oracle's quality (the best
+/// recorded quality among the candidates) minus the policy's.</summary>
+public sealed class ReplayEngine
+{
+    private const int RegretCheckpoints = 10;
+
+    private readonly ReplayWorkload _workload;
+    private readonly ReplaySettings _settings;
+    private readonly IMergeStrategy _merge;
+    private readonly int[] _order;
+
+    /// <exception cref="ArgumentException">Unknown merge strategy, or a panel size or delay below its minimum.</exception>
+    public ReplayEngine(ReplayWorkload workload, ReplaySettings settings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.PanelSize, 1, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.FeedbackDelay, nameof(settings));
+        _workload = workload;
+        _settings = settings;
+        _merge = MergeCatalog.Create(settings.Merge);
+        _order = Enumerable.Range(0, workload.Items.Count).ToArray();
+        new Random(settings.Seed).Shuffle(_order);
+    }
+
+    public ReplaySettings Settings => _settings;
+
+    public ReplayWorkload Workload => _workload;
+
+    /// <summary>The query order every policy sees (indices into the workload's items).</summary>
+    public IReadOnlyList<int> Order => _order;
+
+    /// <summary>Runs a registered policy or a replay baseline by name.</summary>
+    /// <exception cref="ArgumentException">The name is neither.</exception>
+    public PolicyRun Run(string name, double? costWeight = null)
+    {
+        if (ReplayBaselines.IsBaseline(name))
+        {
+            return Run(ReplayBaselines.Create(name, _workload), costWeight);
+        }
+
+        var policy = PolicyCatalog.Create(name, new PolicySettings(_settings.Seed, costWeight));
+        return Run(new OnlinePolicyChooser(policy), costWeight);
+    }
+
+    public PolicyRun Run(IRoutingPolicy policy) => Run(new OnlinePolicyChooser(policy), null);
+
+    internal PolicyRun Run(IPanelChooser chooser, double? costWeight)
+    {
+        var run = new PolicyRun(chooser.Name, chooser.IsBaseline, costWeight, _workload.Agents.Count);
+        var panelSize = chooser.IsBaseline ? 1 : _settings.PanelSize;
+        var pending = new Queue<(int Due, Query Query, AgentOutcome Outcome)>();
+        var observedQuality = new double[_workload.Agents.Count];
+        var observedCount = new int[_workload.Agents.Count];
+        var members = new int[panelSize];
+        var analyses = new List<AgentAnalysis>(panelSize);
+        var checkpointEvery = Math.Max(1, _order.Length / RegretCheckpoints);
+
+        for (var step = 0; step < _order.Length; step++)
+        {
+            while (pending.Count > 0 && pending.Peek().Due <= step)
+            {
+                var (_, query, outcome) = pending.Dequeue();
+                chooser.Observe(query, outcome);
+            }
+
+            var item = _workload.Items[_order[step]];
+            var started = Stopwatch.GetTimestamp();
+            var decision = chooser.Choose(item, panelSize);
+            run.DecisionTicks += Stopwatch.GetTimestamp() - started;
+
+            var panel = decision.Panel;
+            if (panel.Count == 0 || panel.Count > panelSize)
+            {
+                throw new InvalidOperationException($"policy '{chooser.Name}' chose {panel.Count} agents for query '{item.Query.Id}' (panel size {panelSize})");
+            }
+
+            var cost = 0.0;
+            for (var m = 0; m < panel.Count; m++)
+            {
+                if (!_workload.TryGetAgentIndex(panel[m], out var agent) || item.AnswerOf(agent) is not { } answer)
+                {
+                    throw new InvalidOperationException($"policy '{chooser.Name}' chose '{panel[m]}', which is not a candidate for query '{item.Query.Id}'");
+                }
+
+                members[m] = agent;
+                cost += answer.Cost;
+                run.Traffic[agent]++;
+            }
+
+            var quality = panel.Count == 1
+                ? item.AnswerOf(members[0])!.Value.Quality
+                : MergedQuality(item, panel, members, analyses, observedQuality, observedCount, run);
+
+            run.Queries++;
+            run.PanelSlots += panel.Count;
+            run.QualitySum += quality;
+            run.TotalCost += cost;
+            run.CumulativeRegret += item.OracleQuality - quality;
+            if ((step + 1) % checkpointEvery == 0 && run.RegretCurve.Count < RegretCheckpoints - 1)
+            {
+                run.RegretCurve.Add(run.CumulativeRegret);
+            }
+
+            for (var m = 0; m < panel.Count; m++)
+            {
+                var answer = item.AnswerOf(members[m])!.Value;
+                observedQuality[members[m]] += answer.Quality;
+                observedCount[members[m]]++;
+                var outcome = new AgentOutcome(panel[m], answer.Quality, answer.LatencyMs, answer.Cost);
+                if (_settings.FeedbackDelay == 0)
+                {
+                    chooser.Observe(item.Query, outcome);
+                }
+                else
+                {
+                    pending.Enqueue((step + _settings.FeedbackDelay, item.Query, outcome));
+                }
+            }
+        }
+
+        run.RegretCurve.Add(run.CumulativeRegret);
+        return run;
+    }
+
+    private double MergedQuality(
+        ReplayItem item, IReadOnlyList<string> panel, int[] members, List<AgentAnalysis> analyses,
+        double[] observedQuality, int[] observedCount, PolicyRun run)
+    {
+        analyses.Clear();
+        Dictionary<string, double>? weights = null;
+        if (_merge is QualityWeightedMerge)
+        {
+            // The engine's running mean of delivered outcomes (Laplace-smoothed) stands in for the policy's estimate.
+            weights = new Dictionary<string, double>(panel.Count, StringComparer.Ordinal);
+        }
+
+        for (var m = 0; m < panel.Count; m++)
+        {
+            var answer = item.AnswerOf(members[m])!.Value;
+            analyses.Add(new AgentAnalysis(panel[m], answer.Response ?? string.Empty, answer.Choice, LatencyMs: answer.LatencyMs, Cost: answer.Cost));
+            weights?.Add(panel[m], (observedQuality[members[m]] + 1) / (observedCount[members[m]] + 2));
+        }
+
+        var options = item.Query.Options;
+        var merged = _merge.Merge(analyses, new MergeContext(item.Query.Id, panel, weights, options));
+        if (options is null)
+        {
+            for (var m = 0; m < panel.Count; m++)
+            {
+                if (panel[m] == merged.SelectedAgent)
+                {
+                    return item.AnswerOf(members[m])!.Value.Quality;
+                }
+            }
+
+            run.Abstained++;
+            return 0;
+        }
+
+        if (merged.Choice is null)
+        {
+            run.Abstained++;
+            return 0;
+        }
+
+        if (item.GoldChoice is { } gold)
+        {
+            return merged.Choice == gold ? 1 : 0;
+        }
+
+        run.GoldFallbacks++;
+        for (var m = 0; m < panel.Count; m++)
+        {
+            var answer = item.AnswerOf(members[m])!.Value;
+            if (answer.Choice == merged.Choice)
+            {
+                return answer.Quality;
+            }
+        }
+
+        return 0;
+    }
+}

@@ -12,6 +12,7 @@ using AgentRouter.Cluster.Feedback;
 using AgentRouter.Cluster.Serialization;
 using AgentRouter.Cluster.State;
 using AgentRouter.Core.Agents;
+using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
 using StackExchange.Redis;
 
@@ -91,7 +92,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var routerDefinitions = runtime.Routers.Count > 0 ? runtime.Routers : [new RouterDefinition(new RouterSettings("default"), "random")];
         var policies = isRouter ? AgentRouterRuntime.ResolvePolicies(routerDefinitions, runtime.PoliciesDirectory) : [];
 
-        var resolveMerge = runtime.MergeStrategies ?? MajorityMerge.Resolve;
+        var resolveMerge = runtime.MergeStrategies ?? MergeCatalog.Create;
         var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ClusterConfig.Build(options)))
             .And(ClusterSerialization.Setup());
         var system = ActorSystem.Create(runtime.SystemName, setup);

@@ -105,6 +105,44 @@ public sealed class ClusterSpec(RedisFixture redis) : TestKit, IClassFixture<Red
     }
 
     [Fact]
+    public async Task Redis_stopped_and_restarted_mid_run_serving_continues_and_the_state_reconciles()
+    {
+        await using var server = new RedisServer();
+        await server.StartAsync();
+        var shared = StateHarness.OptionsFor(server, "outage");
+        await using var models = await ClusterNodes.Models(["a1", "a2"], []);
+        await using var router = await ClusterNodes.Router([ClusterNodes.Address(models)], new RouterSettings("default", PanelSize: 2), "ema", shared, nodeId: "router-outage");
+        await AwaitAgentsAsync(router, 2);
+        var policy = router.SharedPolicies["default"];
+
+        async Task AskAndRateAsync(string id)
+        {
+            var answer = await router.Client!.AskAsync(Question(id));
+            Assert.True((await router.Client.SubmitFeedbackAsync(answer.QueryId, new FeedbackSignal.CorrectChoice("C"))).Accepted);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await AskAndRateAsync($"before-{i}");
+        }
+
+        await Eventually.Until(() => policy.AppliedCount == 10, "the first 5 feedbacks (2 rewards each) were learned");
+        await server.StopAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await AskAndRateAsync($"during-{i}"); // served from local state while Redis is down
+        }
+
+        await Eventually.Until(() => router.StateMonitor.Status() is { Degraded: true, Buffered: > 0 }, "the router reports degraded mode with buffered updates");
+        Assert.Equal(10, policy.AppliedCount);
+
+        await server.StartAsync();
+        await Eventually.Until(() => router.StateMonitor.Status() is { Degraded: false, Buffered: 0 }, "the buffer was sent after Redis returned", TimeSpan.FromSeconds(30));
+        await Eventually.Until(() => policy.AppliedCount == 20 && router.StateMonitor.Status().FeedbackApplied == 10, "the feedback given during the outage was learned", TimeSpan.FromSeconds(30));
+        Assert.Equal(0, router.StateMonitor.Status().Dropped);
+    }
+
+    [Fact]
     public async Task A_models_node_that_leaves_gracefully_takes_its_agents_out_of_the_candidates()
     {
         await using var router = await ClusterNodes.Router([], new RouterSettings("default", PanelSize: 4), "ema");

@@ -4,8 +4,10 @@ using AgentRouter.Core.Domain;
 namespace AgentRouter.Core.Policies;
 
 /// <summary>The ORCH-style per-agent EMA estimates shared by <c>ema</c> and <c>ema-lex</c>: agent-wide, and
-/// per task type when enabled (falling back to the agent-wide EMA, then to the cold-start values, while a
-/// level has no observations).</summary>
+/// per task type when enabled. A task type with no observations at all falls back to the agent-wide EMAs;
+/// once it has some, an agent not yet observed on it gets the cold-start values rather than its agent-wide
+/// EMA. That keeps the cold start's optimism working per task type: otherwise a specialist that did badly
+/// on other task types would never be tried on its own (the greedy score has no other exploration).</summary>
 internal sealed class EmaEstimates
 {
     private readonly AgentRegistry _registry = new();
@@ -51,8 +53,8 @@ internal sealed class EmaEstimates
         for (var i = 0; i < slots.Length; i++)
         {
             var slot = slots[i];
-            var table = taskTable is not null && taskTable.HasObservations(slot) ? taskTable
-                : _overall.HasObservations(slot) ? _overall : null;
+            var level = taskTable ?? _overall;
+            var table = level.HasObservations(slot) ? level : null;
             if (table is null)
             {
                 quality[i] = ColdQuality;

@@ -2,11 +2,17 @@ namespace AgentRouter.Core.Policies;
 
 /// <summary>One disjoint-LinUCB arm: A⁻¹ (kept by Sherman–Morrison rank-1 updates, never re-inverted), b and
 /// θ = A⁻¹b, with A = λI + Σ xxᵀ and b = Σ r·x.</summary>
+/// <remarks>The decision path reads a single-precision mirror of A⁻¹ whose rows are padded to whole SIMD
+/// vectors: the confidence width needs no more than float precision, and it halves the bytes the d²
+/// quadratic form streams per arm. Learning keeps the double-precision A⁻¹.</remarks>
 internal sealed class LinUcbArm
 {
+    private readonly float[] _mirror;
+
     public LinUcbArm(int dimension, double ridge)
     {
         Dimension = dimension;
+        Stride = PaddedStride(dimension);
         InverseA = new double[dimension * dimension];
         for (var i = 0; i < dimension; i++)
         {
@@ -15,9 +21,20 @@ internal sealed class LinUcbArm
 
         B = new double[dimension];
         Theta = new double[dimension];
+        _mirror = new float[dimension * Stride];
+        RefreshMirror();
     }
 
     public int Dimension { get; }
+
+    /// <summary>Row length of the float mirror: the dimension rounded up to whole SIMD vectors.</summary>
+    public int Stride { get; }
+
+    public static int PaddedStride(int dimension)
+    {
+        var width = System.Numerics.Vector<float>.Count;
+        return (dimension + width - 1) / width * width;
+    }
 
     /// <summary>A⁻¹, row-major. Symmetric: every update subtracts a symmetric outer product.</summary>
     public double[] InverseA { get; private set; }
@@ -30,19 +47,10 @@ internal sealed class LinUcbArm
 
     public double Mean(ReadOnlySpan<double> x) => VectorMath.Dot(Theta, x);
 
-    /// <summary>xᵀA⁻¹x, visiting only the rows where x is non-zero (hashed text features are sparse).</summary>
-    public double Variance(ReadOnlySpan<double> x, ReadOnlySpan<int> nonZero)
-    {
-        var d = Dimension;
-        var inverse = InverseA.AsSpan();
-        var sum = 0.0;
-        foreach (var i in nonZero)
-        {
-            sum += x[i] * VectorMath.Dot(inverse.Slice(i * d, d), x);
-        }
-
-        return sum;
-    }
+    /// <summary>xᵀA⁻¹x from the float mirror, visiting only the rows where x is non-zero.
+    /// <paramref name="paddedX"/> is x in single precision, zero-padded to <see cref="Stride"/>.</summary>
+    public double Variance(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero) =>
+        VectorMath.QuadraticForm(_mirror, Stride, paddedX, nonZero);
 
     /// <summary>A ← A + xxᵀ and b ← b + r·x, with A⁻¹ ← A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x).</summary>
     public void Update(ReadOnlySpan<double> x, double reward, Span<double> scratch)
@@ -71,6 +79,19 @@ internal sealed class LinUcbArm
         }
 
         Pulls++;
+        RefreshMirror();
+    }
+
+    private void RefreshMirror()
+    {
+        var d = Dimension;
+        for (var i = 0; i < d; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                _mirror[i * Stride + j] = (float)InverseA[i * d + j];
+            }
+        }
     }
 
     public void Load(double[] inverseA, double[] b, double pulls)
@@ -83,5 +104,7 @@ internal sealed class LinUcbArm
         {
             Theta[i] = VectorMath.Dot(InverseA.AsSpan(i * d, d), B);
         }
+
+        RefreshMirror();
     }
 }

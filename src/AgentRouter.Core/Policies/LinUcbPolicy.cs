@@ -60,12 +60,16 @@ public sealed class LinUcbPolicy : IRoutingPolicy
         }
 
         var d = _dimension;
+        var stride = LinUcbArm.PaddedStride(d);
         Span<double> x = d <= StackDimensionLimit ? stackalloc double[d] : new double[d];
+        Span<float> paddedX = stride <= StackDimensionLimit ? stackalloc float[stride] : new float[stride];
+        paddedX.Clear();
         Span<int> nonZero = d <= StackDimensionLimit ? stackalloc int[d] : new int[d];
         var nonZeroCount = 0;
         for (var i = 0; i < d; i++)
         {
             x[i] = features[i];
+            paddedX[i] = features[i];
             if (features[i] != 0)
             {
                 nonZero[nonZeroCount++] = i;
@@ -79,7 +83,7 @@ public sealed class LinUcbPolicy : IRoutingPolicy
         {
             var arm = _arms[slots[i]];
             var mean = arm.Mean(x);
-            var bonus = _alpha * Math.Sqrt(Math.Max(arm.Variance(x, active), 0));
+            var bonus = _alpha * Math.Sqrt(Math.Max(arm.Variance(paddedX, active), 0));
             var penalty = candidates[i].Resident ? 0 : _residentPenalty;
             index[i] = mean + bonus - penalty;
             scores[i] = new CandidateScore(candidates[i].Name, index[i], mean, bonus);

@@ -127,7 +127,7 @@ internal sealed class OnlineClusterer
         _counts.Clear();
         foreach (var node in centroids)
         {
-            _centroids.Add(PolicyState.Unpack(node?.GetValue<string>() ?? string.Empty, Dimension, "clusters.centroids"));
+            _centroids.Add(PolicyState.Unpack(node is null ? string.Empty : PolicyState.Value<string>(node, "clusters.centroids"), Dimension, "clusters.centroids"));
         }
 
         _counts.AddRange(PolicyState.ReadDoubles(state, "counts", _centroids.Count));

@@ -151,7 +151,7 @@ internal sealed class ParameterReader
     private double ReadNumber(string name, JsonNode node)
     {
         var kind = node.GetValueKind();
-        if (kind != JsonValueKind.Number || !node.AsValue().TryGetValue<double>(out var value))
+        if (kind != JsonValueKind.Number || !TryReadNumber(node, out var value))
         {
             throw Error(name, $"must be a number, got {Describe(kind)}");
         }
@@ -162,6 +162,48 @@ internal sealed class ParameterReader
         }
 
         return value;
+    }
+
+    /// <summary>Reads a JSON number whether the node was parsed from text or built in code from any numeric type.</summary>
+    internal static bool TryReadNumber(JsonNode node, out double value)
+    {
+        value = 0;
+        if (node is not JsonValue json || json.GetValueKind() != JsonValueKind.Number)
+        {
+            return false;
+        }
+
+        if (json.TryGetValue(out value))
+        {
+            return true;
+        }
+
+        if (json.TryGetValue<long>(out var whole))
+        {
+            value = whole;
+            return true;
+        }
+
+        if (json.TryGetValue<int>(out var small))
+        {
+            value = small;
+            return true;
+        }
+
+        if (json.TryGetValue<float>(out var single))
+        {
+            value = single;
+            return true;
+        }
+
+        if (json.TryGetValue<decimal>(out var exact))
+        {
+            value = (double)exact;
+            return true;
+        }
+
+        return double.TryParse(json.ToJsonString(), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     private ArgumentException Error(string name, string problem) =>

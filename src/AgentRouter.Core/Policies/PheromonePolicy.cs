@@ -101,11 +101,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
             _costEpsilon = _fixedEpsilon ?? CostReference.MeanExpectedCost(candidates);
         }
 
-        Span<double> typeWeights = stackalloc double[_clusters.Capacity <= 64 ? _clusters.Capacity : 0];
-        if (typeWeights.Length != _clusters.Capacity)
-        {
-            typeWeights = new double[_clusters.Capacity];
-        }
+        Span<double> typeWeights = _clusters.Capacity <= 64 ? stackalloc double[_clusters.Capacity] : new double[_clusters.Capacity];
 
         var row = TypeWeights(query, typeWeights);
         Span<double> buffer = count <= 64 ? stackalloc double[5 * count] : new double[5 * count];
@@ -163,17 +159,15 @@ public sealed class PheromonePolicy : IRoutingPolicy
         }
     }
 
-    /// <summary>τ of one agent for one task type (τ0 if never touched); for tests and inspection.</summary>
+    /// <summary>τ of one agent for one named task type (τ0 if never touched); for inspection and tests.</summary>
     public double Pheromone(string taskType, string agent)
     {
         ApplyPendingUpdates();
-        var row = _pheromone.NamedRow(taskType);
-        if (!_registry.TryGet(agent, out var slot))
+        if (!_pheromone.TryGetNamedRow(taskType, out var row) || !_registry.TryGet(agent, out var slot))
         {
             return _pheromone.Initial;
         }
 
-        EnsureAgents(_registry.Count);
         return _pheromone.Row(row)[slot];
     }
 
@@ -374,7 +368,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
         _pheromone.Restore(PolicyState.RequiredObject(state, "pheromone"), names.Length);
         _clusters.Restore(PolicyState.RequiredObject(state, "clusters"));
         _costEpsilon = PolicyState.Required<double>(state, "costEpsilon");
-        _lastClusteredQuery = state["lastClusteredQuery"]?.GetValue<string>();
+        _lastClusteredQuery = state["lastClusteredQuery"] is { } last ? PolicyState.Value<string>(last, "lastClusteredQuery") : null;
         _random.Restore(state["random"]);
     }
 }

@@ -43,6 +43,8 @@ internal sealed class PheromoneTable
         _agents = size;
     }
 
+    public bool TryGetNamedRow(string taskType, out int row) => _namedRows.TryGetValue(taskType, out row);
+
     public int NamedRow(string taskType)
     {
         if (_namedRows.TryGetValue(taskType, out var row))
@@ -96,7 +98,7 @@ internal sealed class PheromoneTable
         _namedRows.Clear();
         foreach (var (taskType, row) in named)
         {
-            _namedRows.Add(taskType, row?.GetValue<int>() ?? throw new ArgumentException(
+            _namedRows.Add(taskType, row is not null ? PolicyState.Value<int>(row, "pheromone.namedRows") : throw new ArgumentException(
                 $"Snapshot field 'pheromone.namedRows.{taskType}' is null.", "pheromone.namedRows"));
         }
 

@@ -12,7 +12,7 @@ internal static class PolicyState
     public static void CheckPolicy(JsonObject state, string policy)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var recorded = state["policy"]?.GetValue<string>();
+        var recorded = state["policy"] is { } node ? Value<string>(node, "policy") : null;
         if (!string.Equals(recorded, policy, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException(
@@ -47,7 +47,7 @@ internal static class PolicyState
         var values = new double[expectedLength];
         for (var i = 0; i < expectedLength; i++)
         {
-            values[i] = array[i]?.GetValue<double>() ?? throw Missing($"{field}[{i}]");
+            values[i] = array[i] is { } node ? Value<double>(node, $"{field}[{i}]") : throw Missing($"{field}[{i}]");
         }
 
         return values;
@@ -74,14 +74,28 @@ internal static class PolicyState
         var values = new string[array.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = array[i]?.GetValue<string>() ?? throw Missing($"{field}[{i}]");
+            values[i] = array[i] is { } node ? Value<string>(node, $"{field}[{i}]") : throw Missing($"{field}[{i}]");
         }
 
         return values;
     }
 
     public static T Required<T>(JsonObject state, string field) =>
-        state[field] is { } node ? node.GetValue<T>() : throw Missing(field);
+        state[field] is { } node ? Value<T>(node, field) : throw Missing(field);
+
+    /// <summary>The node's value as <typeparamref name="T"/>, or an ArgumentException naming the field when
+    /// the snapshot holds something of another kind there.</summary>
+    public static T Value<T>(JsonNode node, string field)
+    {
+        try
+        {
+            return node.GetValue<T>();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new ArgumentException($"Snapshot field '{field}' is not a {typeof(T).Name}: {node.ToJsonString()}.", field, e);
+        }
+    }
 
     public static JsonObject RequiredObject(JsonObject state, string field) =>
         state[field] as JsonObject ?? throw Missing(field);
@@ -92,7 +106,16 @@ internal static class PolicyState
 
     public static double[] Unpack(string packed, int expectedLength, string field)
     {
-        var bytes = Convert.FromBase64String(packed);
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(packed);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"Snapshot field '{field}' is not valid base64.", field, e);
+        }
+
         if (bytes.Length != expectedLength * sizeof(double))
         {
             throw new ArgumentException(

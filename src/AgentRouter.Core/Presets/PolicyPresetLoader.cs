@@ -142,8 +142,7 @@ public static class PolicyPresetLoader
             return 1;
         }
 
-        if (obj["seed"] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-            && value.TryGetValue<double>(out var number) && number == Math.Floor(number)
+        if (obj["seed"] is { } value && ParameterReader.TryReadNumber(value, out var number) && number == Math.Floor(number)
             && number is >= int.MinValue and <= int.MaxValue)
         {
             return (int)number;
@@ -159,8 +158,8 @@ public static class PolicyPresetLoader
             return null;
         }
 
-        if (obj["costWeight"] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-            && value.TryGetValue<double>(out var number) && double.IsFinite(number) && number >= 0)
+        if (obj["costWeight"] is { } value && ParameterReader.TryReadNumber(value, out var number)
+            && double.IsFinite(number) && number >= 0)
         {
             return number;
         }

@@ -54,6 +54,11 @@ public class EmaPolicyTests
         Assert.Equal(0, QualityOf("code"), 12);
         Assert.Equal(0.8, QualityOf("chat"), 12); // agent-wide: 1, then 0.2·0 + 0.8·1
         Assert.Equal(0.8, QualityOf(null), 12);
+
+        // Once "math" has observations, an agent never seen on math starts cold there, not at its agent-wide EMA.
+        policy.Observe(new Query("q3", "x", "code"), new AgentOutcome("b", 1, 1000, 0.01));
+        var scores = policy.Select(new Query("q", "x", "math"), Candidates, 1).Scores;
+        Assert.Equal(0.5 + 0.1 * 0.9 - 0.3 * (2000.0 / 5000), scores[1].Score, 12);
     }
 
     [Fact]

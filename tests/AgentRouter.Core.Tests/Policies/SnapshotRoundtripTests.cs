@@ -70,4 +70,20 @@ public class SnapshotRoundtripTests
         var error = Assert.Throws<ArgumentException>(() => SyntheticProblem.Create("ucb1").Restore(snapshot));
         Assert.Equal("pulls", error.ParamName);
     }
+
+    [Theory]
+    [InlineData("ucb1", "decisions", "\"many\"")]
+    [InlineData("linucb", "dimension", "\"wide\"")]
+    [InlineData("thompson", "random", "{ \"s\": [\"zz\", \"1\", \"2\", \"3\"] }")]
+    [InlineData("pheromone", "costEpsilon", "[1]")]
+    public void A_snapshot_field_of_the_wrong_kind_is_rejected_naming_the_field(string name, string field, string json)
+    {
+        var problem = SyntheticProblem.ThreeTasks();
+        var policy = SyntheticProblem.Create(name);
+        problem.Run(policy, 0, 10);
+        var snapshot = policy.Snapshot();
+        snapshot[field] = JsonNode.Parse(json);
+        var error = Assert.Throws<ArgumentException>(() => SyntheticProblem.Create(name).Restore(snapshot));
+        Assert.StartsWith(field, error.ParamName, StringComparison.Ordinal);
+    }
 }

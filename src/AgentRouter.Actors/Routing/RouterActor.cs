@@ -20,7 +20,7 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
 {
     private readonly RouterSettings _settings;
     private readonly IRoutingPolicy _policy;
-    private readonly AgentHandle[] _agents;
+    private AgentHandle[] _agents;
     private readonly Dictionary<string, int> _agentIndex = new(StringComparer.Ordinal);
     private readonly List<Candidate> _candidates;
     private readonly Func<string, IMergeStrategy> _resolveMerge;
@@ -64,6 +64,7 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         Receive<MergeProtocol.Merged>(OnMerged);
         Receive<MergeProtocol.MergeFailed>(OnMergeFailed);
         Receive<CancelQuery>(OnCancel);
+        Receive<AgentSetChanged>(OnAgentSetChanged);
         Receive<SubmitFeedback>(OnFeedback);
         Receive<Tick>(_ => OnTick());
         Receive<GetRouterStats>(_ => Sender.Tell(new RouterStats(

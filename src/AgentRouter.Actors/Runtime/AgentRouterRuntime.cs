@@ -104,7 +104,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         }
     }
 
-    private static (List<AgentManifest> Manifests, Dictionary<string, IModelBackend> Backends) ResolveAgents(AgentRouterOptions options)
+    internal static (List<AgentManifest> Manifests, Dictionary<string, IModelBackend> Backends) ResolveAgents(AgentRouterOptions options)
     {
         var errors = new List<ManifestError>();
         var manifests = new List<AgentManifest>();
@@ -169,7 +169,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
     }
 
     /// <summary>Checks every preset file and router definition; returns a policy factory per router.</summary>
-    private static Dictionary<string, Func<IRoutingPolicy>> ResolvePolicies(IReadOnlyList<RouterDefinition> routers, string? policiesDirectory)
+    internal static Dictionary<string, Func<IRoutingPolicy>> ResolvePolicies(IReadOnlyList<RouterDefinition> routers, string? policiesDirectory)
     {
         var errors = new List<ManifestError>();
         if (policiesDirectory is not null)

@@ -15,5 +15,7 @@ internal static class CommandCatalog
         var bench = BenchActorsCommand.Build();
         bench.Subcommands.Add(BenchHttpCommand.Build());
         yield return bench;
+        yield return NodeCommand.Build();
+        yield return ClusterBenchCommand.Build();
     }
 }

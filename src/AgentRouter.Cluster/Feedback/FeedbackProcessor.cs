@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Event;
 using AgentRouter.Actors.Feedback;
+using AgentRouter.Actors.Routing;
 using AgentRouter.Cluster.State;
 using AgentRouter.Core.Domain;
 using StackExchange.Redis;
@@ -141,7 +142,7 @@ public sealed class FeedbackProcessor(
         }
 
         var answered = AnsweredQueryRecord.FromJson(answeredJson.ToString(), answeredKey);
-        var (rewards, error) = FeedbackCredit.Compute(answered.Analyses, answered.MergedChoice, feedback.Signal);
+        var (rewards, error) = FeedbackCredit.Compute(answered.Analyses.Select(PanelOutcome.From).ToArray(), answered.MergedChoice, feedback.Signal);
         if (rewards is null)
         {
             monitor.CountFeedbackInvalid();

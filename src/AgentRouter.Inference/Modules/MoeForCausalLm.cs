@@ -61,8 +61,8 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
         return new CausalLmOutput(logits.MoveToOuterDisposeScope(), routerLogits);
     }
 
-    /// <summary>A model with every weight drawn from N(0, 0.02) (norms at 1), reproducible from the seed.</summary>
-    public static MoeForCausalLm CreateRandom(MoeModelConfig config, long seed)
+    /// <summary>A model with every weight drawn from N(0, std²) (norms at 1), reproducible from the seed.</summary>
+    public static MoeForCausalLm CreateRandom(MoeModelConfig config, long seed, double standardDeviation = 0.02)
     {
         manual_seed(seed);
         var model = new MoeForCausalLm(config);
@@ -76,7 +76,7 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
                 }
                 else
                 {
-                    parameter.normal_(0.0, 0.02);
+                    parameter.normal_(0.0, standardDeviation);
                 }
             }
         }

@@ -64,7 +64,8 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
     /// <summary>A model with every weight drawn from N(0, std²) (norms at 1), reproducible from the seed.</summary>
     public static MoeForCausalLm CreateRandom(MoeModelConfig config, long seed, double standardDeviation = 0.02)
     {
-        manual_seed(seed);
+        // A private generator keeps the weights reproducible even while other threads draw random numbers.
+        using var generator = new Generator((ulong)seed);
         var model = new MoeForCausalLm(config);
         using (no_grad())
         {
@@ -76,7 +77,7 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
                 }
                 else
                 {
-                    parameter.normal_(0.0, standardDeviation);
+                    parameter.normal_(0.0, standardDeviation, generator);
                 }
             }
         }

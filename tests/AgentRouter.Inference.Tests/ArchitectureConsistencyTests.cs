@@ -103,4 +103,17 @@ public sealed class ArchitectureConsistencyTests
 
         Assert.True(FixtureJson.MaxAbsDifference(actual, expected.Select(value => (double)value).ToArray()) < 1e-5);
     }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void ParameterCountFromConfigEqualsTheModulesParameters(ModelArchitecture architecture)
+    {
+        var config = TinyConfigs.For(architecture);
+        using var model = new MoeForCausalLm(config);
+
+        var counts = ParameterCounts.Of(config);
+
+        Assert.Equal(model.parameters().Sum(parameter => parameter.numel()), counts.Total);
+        Assert.True(counts.ActivePerToken < counts.Total || config.NumExperts == 0);
+    }
 }

@@ -8,5 +8,6 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Build();
         yield return ModelCommands.Build();
+        yield return BenchMoeCommand.Build();
     }
 }

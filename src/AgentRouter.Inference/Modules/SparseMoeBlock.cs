@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace AgentRouter.Inference.Modules;
 
 /// <summary>
-/// A sparse mixture-of-experts feed-forward: route each token to its top-k experts, group the tokens by
-/// expert (argsort + bincount), and run every selected expert once on its own tokens (index_select,
-/// then index_add back weighted by the routing probability). Differentiable when autograd is on.
+/// A sparse mixture-of-experts feed-forward: route each token to its top-k experts (softmax in float32,
+/// optional renormalisation), combine them with <see cref="Dispatch"/> (by default
+/// <see cref="GroupedExpertDispatch"/>), and add the Qwen2-MoE gated shared expert where there is one.
 /// </summary>
 public sealed class SparseMoeBlock : nn.Module
 {
@@ -37,35 +37,18 @@ public sealed class SparseMoeBlock : nn.Module
 
     public int NumExperts => (int)_experts.NumExperts;
 
+    public FusedExperts Experts => _experts;
+
+    /// <summary>The expert combination strategy; benchmarks swap in a reference implementation.</summary>
+    public IExpertDispatch Dispatch { get; set; } = GroupedExpertDispatch.Instance;
+
     /// <summary>Returns the mixed output [N, H] and the router logits [N, E] (for a load-balancing loss).</summary>
     public (Tensor Output, Tensor RouterLogits) Forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
         var routerLogits = _router.forward(tokens);
         var (weights, selected) = Route(routerLogits);
-        var output = zeros_like(tokens);
-
-        // Each (token, slot) pair is one assignment; sorting the assignments by expert puts each expert's
-        // tokens in one contiguous run, whose length bincount gives.
-        var flatExperts = selected.reshape(-1);
-        var (_, order) = flatExperts.sort(-1, descending: false, stable: true);
-        var tokenOfAssignment = order.div(_expertsPerToken, RoundingMode.floor);
-        var sortedWeights = weights.reshape(-1).index_select(0, order).to(tokens.dtype);
-        var counts = flatExperts.bincount(null, NumExperts).cpu().data<long>().ToArray();
-
-        long start = 0;
-        for (var expert = 0; expert < counts.Length; expert++)
-        {
-            var count = counts[expert];
-            if (count == 0)
-            {
-                continue;
-            }
-            var rows = tokenOfAssignment.narrow(0, start, count);
-            var expertOutput = _experts.ForwardExpert(expert, tokens.index_select(0, rows));
-            output = output.index_add(0, rows, expertOutput * sortedWeights.narrow(0, start, count).unsqueeze(1), 1);
-            start += count;
-        }
+        var output = Dispatch.Mix(tokens, weights, selected, _experts);
 
         if (_sharedExpert is not null && _sharedExpertGate is not null)
         {

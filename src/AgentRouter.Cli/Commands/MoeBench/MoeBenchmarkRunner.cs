@@ -36,25 +36,47 @@ internal sealed class MoeBenchmarkRunner
         return 2.0 * bytes / best / 1e9;
     }
 
-    /// <summary>Decode tokens/s: (time for 1 + steps new tokens − time for 1) / steps, median of the repetitions.</summary>
-    public double MeasureDecode(MoeForCausalLm model, int batch, int steps)
+    /// <summary>
+    /// Decode tokens/s for a batch, from the gaps between consecutive streamed tokens (prefill excluded):
+    /// the median gap, the best gap, and tokens per second of process CPU time (contention-independent
+    /// when torch runs one thread).
+    /// </summary>
+    public DecodeRate MeasureDecode(MoeForCausalLm model, int batch, int steps)
     {
         var prompts = Enumerable.Range(0, batch).Select(row => Enumerable.Range(1 + row, 16).ToArray()).ToArray();
-        var options = new GenerationOptions { Greedy = true, StopTokenIds = Array.Empty<int>() };
+        var options = new GenerationOptions { Greedy = true, StopTokenIds = Array.Empty<int>(), MaxNewTokens = steps + 1 };
         SequenceGenerator.Generate(model, prompts, options with { MaxNewTokens = 4 });
-        var rates = new List<double>();
+        var gaps = new List<double>();
+        var cpuSeconds = 0.0;
         for (var repetition = 0; repetition < _repetitions; repetition++)
         {
-            var prefillOnly = Time(() => SequenceGenerator.Generate(model, prompts, options with { MaxNewTokens = 1 }));
-            var full = Time(() => SequenceGenerator.Generate(model, prompts, options with { MaxNewTokens = steps + 1 }));
-            rates.Add(batch * steps / Math.Max(full - prefillOnly, 1e-9));
+            var watch = new Stopwatch();
+            var cpuAtFirstToken = TimeSpan.Zero;
+            var previous = 0.0;
+            SequenceGenerator.Generate(model, prompts, options, token =>
+            {
+                if (token.SequenceIndex != 0)
+                {
+                    return;
+                }
+                if (token.Step == 0)
+                {
+                    watch.Start();
+                    cpuAtFirstToken = Process.GetCurrentProcess().TotalProcessorTime;
+                    return;
+                }
+                var now = watch.Elapsed.TotalSeconds;
+                gaps.Add(now - previous);
+                previous = now;
+            });
+            cpuSeconds += (Process.GetCurrentProcess().TotalProcessorTime - cpuAtFirstToken).TotalSeconds;
         }
-        return Median(rates);
+        return new DecodeRate(batch / Median(gaps), batch / gaps.Min(), batch * (double)gaps.Count / cpuSeconds);
     }
 
-    public double MeasureDecode(MoeForCausalLm model, int batch) => MeasureDecode(model, batch, _decodeSteps);
+    public DecodeRate MeasureDecode(MoeForCausalLm model, int batch) => MeasureDecode(model, batch, _decodeSteps);
 
-    /// <summary>Prompt tokens/s for one forward pass over a batch-1 prompt (no cache), median of the repetitions.</summary>
+    /// <summary>Prompt tokens/s for one forward pass over a batch-1 prompt (no cache), best of the repetitions.</summary>
     public double MeasurePrefill(MoeForCausalLm model, int promptLength)
     {
         using var inference = inference_mode();
@@ -65,7 +87,7 @@ internal sealed class MoeBenchmarkRunner
         {
             rates.Add(promptLength / Time(() => model.Forward(ids, lastPositionOnly: true).Dispose()));
         }
-        return Median(rates);
+        return rates.Max();
     }
 
     /// <summary>Weight bytes one decoded token must stream: all active weights except the embedding table (one row is read).</summary>
@@ -78,6 +100,8 @@ internal sealed class MoeBenchmarkRunner
         action();
         return watch.Elapsed.TotalSeconds;
     }
+
+    internal readonly record struct DecodeRate(double MedianStep, double BestStep, double PerCpuSecond);
 
     private static double Median(List<double> values)
     {

@@ -9,5 +9,6 @@ internal static class CommandCatalog
         yield return VersionCommand.Build();
         yield return ModelCommands.Build();
         yield return BenchMoeCommand.Build();
+        yield return SuiteCommands.Build();
     }
 }

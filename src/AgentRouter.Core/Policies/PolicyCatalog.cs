@@ -7,6 +7,17 @@ public static class PolicyCatalog
         new(StringComparer.OrdinalIgnoreCase)
         {
             ["random"] = settings => new RandomPolicy(settings),
+            ["ema"] = settings => new EmaPolicy(settings),
+            ["ema-lex"] = settings => new EmaLexicographicPolicy(settings),
+            ["pheromone"] = settings => new PheromonePolicy(settings),
+            ["ucb1"] = settings => new Ucb1Policy(settings),
+            ["thompson"] = settings => new ThompsonPolicy(settings),
+            ["epsilon"] = settings => new EpsilonGreedyPolicy(settings),
+            ["linucb"] = settings => new LinUcbPolicy(settings),
+            ["round-robin"] = settings => new RoundRobinPolicy(settings),
+            ["fixed"] = settings => new FixedPolicy(settings),
+            ["all"] = settings => new AllPolicy(settings),
+            ["least-loaded"] = settings => new LeastLoadedPolicy(settings),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -6,32 +6,26 @@ namespace AgentRouter.Core.Policies;
 /// <summary>Baseline: a uniformly random panel. Learns nothing.</summary>
 public sealed class RandomPolicy : IRoutingPolicy
 {
-    private Random _random;
+    private readonly DeterministicRandom _random;
     private readonly int _seed;
 
     public RandomPolicy(PolicySettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        new ParameterReader(Name, settings.Parameters).RejectUnknown();
         _seed = settings.Seed;
-        _random = new Random(_seed);
+        _random = new DeterministicRandom(_seed);
     }
 
     public string Name => "random";
 
     public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
     {
+        PanelSelection.Validate(query, candidates, panelSize);
         var count = candidates.Count;
-        var order = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            order[i] = i;
-        }
-
         var take = Math.Min(panelSize, count);
-        for (var i = 0; i < take; i++)
-        {
-            var j = _random.Next(i, count);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        Span<int> order = count <= PanelSelection.StackLimit ? stackalloc int[count] : new int[count];
+        PanelSelection.RandomOrder(order, take, _random);
 
         var panel = new string[take];
         for (var i = 0; i < take; i++)
@@ -52,8 +46,17 @@ public sealed class RandomPolicy : IRoutingPolicy
     {
     }
 
-    // System.Random's state is not serialisable, so the snapshot records how to rebuild it.
-    public JsonObject Snapshot() => new() { ["policy"] = Name, ["seed"] = _seed };
+    public JsonObject Snapshot()
+    {
+        var state = PolicyState.Header(Name);
+        state["seed"] = _seed;
+        state["random"] = _random.ToJson();
+        return state;
+    }
 
-    public void Restore(JsonObject state) => _random = new Random((int?)state["seed"] ?? _seed);
+    public void Restore(JsonObject state)
+    {
+        PolicyState.CheckPolicy(state, Name);
+        _random.Restore(state["random"]);
+    }
 }

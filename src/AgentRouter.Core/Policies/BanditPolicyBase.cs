@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>What the context-free bandits (UCB1, Thompson, ε-greedy) share: one arm per agent, rewards from
+/// <see cref="RewardWeights"/>, a seeded generator, and a panel of the k best indices.</summary>
+/// <remarks>Shared parameters: costWeight (λ_cost, default 0; <see cref="PolicySettings.CostWeight"/>
+/// overrides), latencyWeight (λ_lat per ms, default 0), costRef (cost scale; default the candidates' mean
+/// expected per-call cost, see <see cref="CostReference"/>).</remarks>
+public abstract class BanditPolicyBase : IRoutingPolicy
+{
+    /// <summary>The index of an arm never observed: above any real index, so untried arms go first (in
+    /// candidate order). Finite so that decisions stay serialisable.</summary>
+    public const double UntriedIndex = 1e9;
+
+    private readonly AgentRegistry _registry = new();
+    private readonly double? _fixedCostRef;
+    private readonly int _seed;
+    private double _costRef = 1;
+
+    private protected BanditPolicyBase(string name, PolicySettings settings, out ParameterReader parameters)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Name = name;
+        _seed = settings.Seed;
+        Random = new DeterministicRandom(settings.Seed);
+        parameters = new ParameterReader(name, settings.Parameters);
+        Weights = new RewardWeights(
+            ParameterReader.CostWeightOverride(name, settings) ?? parameters.Double("costWeight", 0, 0),
+            parameters.Double("latencyWeight", 0, 0));
+        _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
+        _costRef = _fixedCostRef ?? 1;
+    }
+
+    public string Name { get; }
+
+    public RewardWeights Weights { get; }
+
+    private protected ArmStatistics Arms { get; } = new();
+
+    private protected DeterministicRandom Random { get; }
+
+    /// <summary>Decisions made so far (ε-greedy's t).</summary>
+    private protected long Decisions { get; private set; }
+
+    protected abstract string Rule { get; }
+
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        PanelSelection.Validate(query, candidates, panelSize);
+        var count = candidates.Count;
+        var slots = _registry.Resolve(candidates, out var changed);
+        Arms.EnsureCapacity(_registry.Count);
+        if (changed)
+        {
+            _costRef = _fixedCostRef ?? CostReference.MeanExpectedCost(candidates);
+        }
+
+        Span<double> index = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
+        var scores = new CandidateScore[count];
+        for (var i = 0; i < count; i++)
+        {
+            var slot = slots[i];
+            if (Arms.Pulls[slot] == 0)
+            {
+                index[i] = UntriedIndex;
+                scores[i] = new CandidateScore(candidates[i].Name, UntriedIndex, 0, UntriedIndex);
+            }
+            else
+            {
+                var exploit = Exploit(slot);
+                var explore = Explore(slot, exploit);
+                index[i] = exploit + explore;
+                scores[i] = new CandidateScore(candidates[i].Name, index[i], exploit, explore);
+            }
+        }
+
+        var panel = ChoosePanel(index, candidates, panelSize);
+        Decisions++;
+        return new RoutingDecision(query.Id, Name, panel, scores, Rule);
+    }
+
+    public void Observe(Query query, AgentOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var slot = _registry.GetOrAdd(outcome.Agent);
+        Arms.Add(slot, Weights.Reward(outcome, _costRef));
+    }
+
+    /// <summary>The learned value of an observed arm (its posterior or empirical mean).</summary>
+    private protected abstract double Exploit(int slot);
+
+    /// <summary>The exploration part added to <paramref name="exploit"/> (bonus or sampled deviation).</summary>
+    private protected abstract double Explore(int slot, double exploit);
+
+    private protected virtual string[] ChoosePanel(ReadOnlySpan<double> index, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        PanelSelection.TopK(index, candidates, panelSize);
+
+    public JsonObject Snapshot()
+    {
+        var state = PolicyState.Header(Name);
+        var agents = new string[_registry.Count];
+        for (var slot = 0; slot < agents.Length; slot++)
+        {
+            agents[slot] = _registry.NameOf(slot);
+        }
+
+        state["seed"] = _seed;
+        state["agents"] = PolicyState.Strings(agents);
+        Arms.WriteTo(state, agents.Length);
+        state["decisions"] = Decisions;
+        state["costRef"] = _costRef;
+        state["random"] = Random.ToJson();
+        return state;
+    }
+
+    public void Restore(JsonObject state)
+    {
+        PolicyState.CheckPolicy(state, Name);
+        var agents = PolicyState.ReadStrings(state, "agents");
+        _registry.Clear();
+        foreach (var agent in agents)
+        {
+            _registry.GetOrAdd(agent);
+        }
+
+        Arms.ReadFrom(state, agents.Length);
+        Decisions = PolicyState.Required<long>(state, "decisions");
+        _costRef = PolicyState.Required<double>(state, "costRef");
+        Random.Restore(state["random"]);
+    }
+}

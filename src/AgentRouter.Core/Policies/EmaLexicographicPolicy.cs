@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>ORCH variant that ranks candidates lexicographically on their EMAs: higher quality first, then
+/// lower latency, lower cost, higher stability, then candidate order. Same parameters as the EMA estimates
+/// of <see cref="EmaPolicy"/> (alpha, perTaskType, cold-start values); no weights, so
+/// <see cref="PolicySettings.CostWeight"/> does not apply.</summary>
+public sealed class EmaLexicographicPolicy : IRoutingPolicy
+{
+    private readonly EmaEstimates _estimates;
+    private readonly string _rule;
+
+    public EmaLexicographicPolicy(PolicySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var parameters = new ParameterReader(Name, settings.Parameters);
+        _estimates = new EmaEstimates(Name, parameters);
+        parameters.RejectUnknown();
+        _rule = string.Create(CultureInfo.InvariantCulture,
+            $"lexicographic over EMAs (α={_estimates.Alpha}): highest quality, then lowest latency, lowest cost, highest stability, then candidate order; score = quality EMA");
+    }
+
+    public string Name => "ema-lex";
+
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        PanelSelection.Validate(query, candidates, panelSize);
+        var count = candidates.Count;
+        var slots = _estimates.Resolve(candidates, out _);
+        Span<double> buffer = count <= 64 ? stackalloc double[4 * count] : new double[4 * count];
+        var quality = buffer[..count];
+        var latency = buffer.Slice(count, count);
+        var cost = buffer.Slice(2 * count, count);
+        var stability = buffer.Slice(3 * count, count);
+        _estimates.Fill(query, slots, quality, latency, cost, stability);
+
+        var scores = new CandidateScore[count];
+        for (var i = 0; i < count; i++)
+        {
+            scores[i] = new CandidateScore(candidates[i].Name, quality[i], quality[i], 0);
+        }
+
+        var take = Math.Min(panelSize, count);
+        var panel = new string[take];
+        Span<bool> taken = count <= PanelSelection.StackLimit ? stackalloc bool[count] : new bool[count];
+        for (var pick = 0; pick < take; pick++)
+        {
+            var best = -1;
+            for (var i = 0; i < count; i++)
+            {
+                if (!taken[i] && (best < 0 || Precedes(i, best, quality, latency, cost, stability)))
+                {
+                    best = i;
+                }
+            }
+
+            taken[best] = true;
+            panel[pick] = candidates[best].Name;
+        }
+
+        return new RoutingDecision(query.Id, Name, panel, scores, _rule);
+    }
+
+    private static bool Precedes(int a, int b, ReadOnlySpan<double> quality, ReadOnlySpan<double> latency,
+        ReadOnlySpan<double> cost, ReadOnlySpan<double> stability)
+    {
+        if (quality[a] != quality[b])
+        {
+            return quality[a] > quality[b];
+        }
+
+        if (latency[a] != latency[b])
+        {
+            return latency[a] < latency[b];
+        }
+
+        if (cost[a] != cost[b])
+        {
+            return cost[a] < cost[b];
+        }
+
+        return stability[a] > stability[b];
+    }
+
+    public void Observe(Query query, AgentOutcome outcome) => _estimates.Observe(query, outcome);
+
+    public JsonObject Snapshot() => _estimates.Snapshot();
+
+    public void Restore(JsonObject state) => _estimates.Restore(state);
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>Baseline: always the same agent (parameter <c>agent</c>; default the first candidate). Panels of
+/// k &gt; 1 add the other candidates in their order. Naming an agent that is not offered is an error rather
+/// than a silent substitution.</summary>
+public sealed class FixedPolicy : IRoutingPolicy
+{
+    private readonly string? _agent;
+    private readonly string _rule;
+
+    public FixedPolicy(PolicySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var parameters = new ParameterReader(Name, settings.Parameters);
+        _agent = parameters.String("agent", null);
+        parameters.RejectUnknown();
+        _rule = _agent is null ? "fixed: always the first candidate" : $"fixed: always '{_agent}'";
+    }
+
+    public string Name => "fixed";
+
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        PanelSelection.Validate(query, candidates, panelSize);
+        var count = candidates.Count;
+        var chosen = 0;
+        if (_agent is not null)
+        {
+            chosen = -1;
+            for (var i = 0; i < count; i++)
+            {
+                if (string.Equals(candidates[i].Name, _agent, StringComparison.Ordinal))
+                {
+                    chosen = i;
+                    break;
+                }
+            }
+
+            if (chosen < 0)
+            {
+                throw new InvalidOperationException(
+                    $"Policy 'fixed' is set to agent '{_agent}', which is not among the candidates of query '{query.Id}'.");
+            }
+        }
+
+        var take = Math.Min(panelSize, count);
+        var panel = new string[take];
+        panel[0] = candidates[chosen].Name;
+        var next = 1;
+        for (var i = 0; i < count && next < take; i++)
+        {
+            if (i != chosen)
+            {
+                panel[next++] = candidates[i].Name;
+            }
+        }
+
+        var scores = new CandidateScore[count];
+        for (var i = 0; i < count; i++)
+        {
+            scores[i] = new CandidateScore(candidates[i].Name, i == chosen ? 1 : 0, 0, 0);
+        }
+
+        return new RoutingDecision(query.Id, Name, panel, scores, _rule);
+    }
+
+    public void Observe(Query query, AgentOutcome outcome)
+    {
+    }
+
+    public JsonObject Snapshot() => PolicyState.Header(Name);
+
+    public void Restore(JsonObject state) => PolicyState.CheckPolicy(state, Name);
+}

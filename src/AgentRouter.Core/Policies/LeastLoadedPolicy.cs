@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>Baseline: the k candidates with the lowest <see cref="Candidate.Load"/>, ties by candidate order.
+/// Learns nothing. No parameters.</summary>
+public sealed class LeastLoadedPolicy : IRoutingPolicy
+{
+    public LeastLoadedPolicy(PolicySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        new ParameterReader(Name, settings.Parameters).RejectUnknown();
+    }
+
+    public string Name => "least-loaded";
+
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        PanelSelection.Validate(query, candidates, panelSize);
+        var count = candidates.Count;
+        Span<double> negativeLoad = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
+        var scores = new CandidateScore[count];
+        for (var i = 0; i < count; i++)
+        {
+            negativeLoad[i] = -candidates[i].Load;
+            scores[i] = new CandidateScore(candidates[i].Name, negativeLoad[i], negativeLoad[i], 0);
+        }
+
+        return new RoutingDecision(query.Id, Name, PanelSelection.TopK(negativeLoad, candidates, panelSize), scores,
+            "least loaded: lowest load first (score = −load), ties by candidate order");
+    }
+
+    public void Observe(Query query, AgentOutcome outcome)
+    {
+    }
+
+    public JsonObject Snapshot() => PolicyState.Header(Name);
+
+    public void Restore(JsonObject state) => PolicyState.CheckPolicy(state, Name);
+}

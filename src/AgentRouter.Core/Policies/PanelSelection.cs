@@ -1,0 +1,87 @@
+using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>Shared pieces of every Select: argument checks and picking the panel from scores.</summary>
+internal static class PanelSelection
+{
+    /// <summary>Largest candidate count whose scratch space goes on the stack.</summary>
+    public const int StackLimit = 256;
+
+    /// <exception cref="ArgumentException">No candidates, or a panel size below 1.</exception>
+    public static void Validate(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count == 0)
+        {
+            throw new ArgumentException($"Query '{query.Id}': there are no candidates to route to.", nameof(candidates));
+        }
+
+        if (panelSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(panelSize), panelSize, "The panel size must be at least 1.");
+        }
+    }
+
+    /// <summary>The <paramref name="panelSize"/> highest scores, best first; ties go to the earlier candidate.</summary>
+    public static string[] TopK(ReadOnlySpan<double> scores, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        var count = scores.Length;
+        var take = Math.Min(panelSize, count);
+        var panel = new string[take];
+        if (take == 1)
+        {
+            panel[0] = candidates[ArgMax(scores)].Name;
+            return panel;
+        }
+
+        Span<bool> taken = count <= StackLimit ? stackalloc bool[count] : new bool[count];
+        for (var pick = 0; pick < take; pick++)
+        {
+            var best = -1;
+            for (var i = 0; i < count; i++)
+            {
+                if (!taken[i] && (best < 0 || scores[i] > scores[best]))
+                {
+                    best = i;
+                }
+            }
+
+            taken[best] = true;
+            panel[pick] = candidates[best].Name;
+        }
+
+        return panel;
+    }
+
+    public static int ArgMax(ReadOnlySpan<double> scores)
+    {
+        var best = 0;
+        for (var i = 1; i < scores.Length; i++)
+        {
+            if (scores[i] > scores[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Fills the first <paramref name="take"/> entries of <paramref name="order"/> with a uniformly
+    /// random selection of distinct candidate indices (partial Fisher–Yates).</summary>
+    public static void RandomOrder(Span<int> order, int take, DeterministicRandom random)
+    {
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        for (var i = 0; i < take; i++)
+        {
+            var j = i + random.NextInt(order.Length - i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+}

@@ -1,0 +1,380 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>AMRO-S-style ant-colony routing. Each task type has a pheromone vector τ_t over agents; a query's
+/// blended trail is τ(q) = Σ_t w_t(q)·τ_t with w one-hot on a known <see cref="Query.TaskType"/>, else soft
+/// membership in online feature clusters. The heuristic is η = λ_A·ability + λ_L·norm(1/load) +
+/// λ_R·norm(1/latency) (norm divides by the maximum over candidates). With probability q0 the best
+/// τ^α·η^β is taken (ACS exploitation), otherwise a seeded roulette ∝ τ^α·η^β; panels of k > 1 repeat this
+/// without replacement.</summary>
+/// <remarks>
+/// Learning, per outcome of agent a on query q: for every type t with w_t &gt; 0,
+/// τ_t,a ← clamp((1 − ρ·w_t)·τ_t,a + [quality ≥ threshold]·w_t·Q·(ε/(cost + ε))^γ, τmin, τmax).
+/// Evaporation touches the observed agent's entry only (a local update, as in ACS), so agents that were
+/// never tried keep τ0 and stay reachable by the roulette. The deposit is Q/(cost + ε) rescaled by ε so that
+/// a free call deposits Q and a call costing ε deposits Q/2, whatever the price scale; γ (costExponent,
+/// default 1; <see cref="PolicySettings.CostWeight"/> overrides it) sets how strongly cost enters, γ = 0
+/// ignoring it. ε defaults to the candidates' mean expected per-call cost (<see cref="CostReference"/>).
+/// Defaults: alpha 1, beta 2, q0 0.9, rho 0.1, depositQ 1, tau0 1, tauMin 0.01, tauMax 10, threshold 0.5,
+/// abilityWeight 1, loadWeight 0.5, latencyWeight 0.5, clusters 8, clusterTemperature 0.1,
+/// clusterSpawnDistance 0.5, synchronousUpdates true. With asynchronous updates, <see cref="Observe"/> only
+/// enqueues and the queue is drained at the start of the next Select, Snapshot or
+/// <see cref="ApplyPendingUpdates"/>.
+/// </remarks>
+public sealed class PheromonePolicy : IRoutingPolicy
+{
+    private const double LatencyAlpha = 0.2;
+    private const double LoadFloor = 0.05;
+    private readonly AgentRegistry _registry = new();
+    private readonly ConcurrentQueue<(Query Query, AgentOutcome Outcome)> _pending = new();
+    private readonly DeterministicRandom _random;
+    private readonly PheromoneTable _pheromone;
+    private readonly OnlineClusterer _clusters;
+    private readonly double _alpha, _beta, _q0, _rho, _depositQ, _tauMin, _tauMax, _threshold;
+    private readonly double _abilityWeight, _loadWeight, _latencyWeight, _costExponent;
+    private readonly double? _fixedEpsilon;
+    private readonly string _rule;
+    private double[] _qualitySum = [], _observations = [], _latencyEma = [];
+    private double _costEpsilon = 1;
+    private string? _lastClusteredQuery;
+
+    public PheromonePolicy(PolicySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var p = new ParameterReader(Name, settings.Parameters);
+        _alpha = p.Double("alpha", 1, 0);
+        _beta = p.Double("beta", 2, 0);
+        _q0 = p.Double("q0", 0.9, 0, 1);
+        _rho = p.Double("rho", 0.1, 0, 1);
+        _depositQ = p.Double("depositQ", 1, 0);
+        var tau0 = p.Double("tau0", 1, 0, minExclusive: true);
+        _tauMin = p.Double("tauMin", 0.01, 0, minExclusive: true);
+        _tauMax = p.Double("tauMax", 10, _tauMin);
+        if (tau0 < _tauMin || tau0 > _tauMax)
+        {
+            throw new ArgumentException($"Policy 'pheromone': parameter 'tau0' must lie in [tauMin, tauMax] = [{_tauMin}, {_tauMax}], got {tau0}.", "tau0");
+        }
+
+        _threshold = p.Double("threshold", 0.5);
+        _abilityWeight = p.Double("abilityWeight", 1, 0);
+        _loadWeight = p.Double("loadWeight", 0.5, 0);
+        _latencyWeight = p.Double("latencyWeight", 0.5, 0);
+        if (_abilityWeight + _loadWeight + _latencyWeight <= 0)
+        {
+            throw new ArgumentException("Policy 'pheromone': at least one of abilityWeight, loadWeight, latencyWeight must be positive.", "abilityWeight");
+        }
+
+        _costExponent = ParameterReader.CostWeightOverride(Name, settings) ?? p.Double("costExponent", 1, 0);
+        _fixedEpsilon = p.OptionalDouble("costEpsilon", 0, minExclusive: true);
+        _costEpsilon = _fixedEpsilon ?? 1;
+        var clusters = p.Int("clusters", 8, 1, 1024);
+        _clusters = new OnlineClusterer(clusters,
+            p.Double("clusterTemperature", 0.1, 0, minExclusive: true), p.Double("clusterSpawnDistance", 0.5, 0));
+        SynchronousUpdates = p.Bool("synchronousUpdates", true);
+        p.RejectUnknown();
+        _pheromone = new PheromoneTable(clusters, tau0);
+        _random = new DeterministicRandom(settings.Seed);
+        _rule = string.Create(CultureInfo.InvariantCulture,
+            $"ant colony: score = τ^{_alpha}·η^{_beta}, η = {_abilityWeight}·ability + {_loadWeight}·norm(1/load) + {_latencyWeight}·norm(1/latency); argmax with probability {_q0}, else roulette; panel without replacement");
+    }
+
+    public string Name => "pheromone";
+
+    public bool SynchronousUpdates { get; }
+
+    /// <summary>Outcomes observed but not yet applied (always 0 in synchronous mode).</summary>
+    public int PendingUpdates => _pending.Count;
+
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        PanelSelection.Validate(query, candidates, panelSize);
+        ApplyPendingUpdates();
+        var count = candidates.Count;
+        var slots = _registry.Resolve(candidates, out var changed);
+        EnsureAgents(_registry.Count);
+        if (changed)
+        {
+            _costEpsilon = _fixedEpsilon ?? CostReference.MeanExpectedCost(candidates);
+        }
+
+        Span<double> typeWeights = stackalloc double[_clusters.Capacity <= 64 ? _clusters.Capacity : 0];
+        if (typeWeights.Length != _clusters.Capacity)
+        {
+            typeWeights = new double[_clusters.Capacity];
+        }
+
+        var row = TypeWeights(query, typeWeights);
+        Span<double> buffer = count <= 64 ? stackalloc double[5 * count] : new double[5 * count];
+        var tau = buffer[..count];
+        var eta = buffer.Slice(count, count);
+        var inverseLoad = buffer.Slice(2 * count, count);
+        var inverseLatency = buffer.Slice(3 * count, count);
+        var weight = buffer.Slice(4 * count, count);
+        double maxInverseLoad = 0, maxInverseLatency = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var slot = slots[i];
+            tau[i] = BlendedTau(row, typeWeights, slot);
+            inverseLoad[i] = 1 / (Math.Max(candidates[i].Load, 0) + LoadFloor);
+            var latency = _observations[slot] > 0 ? _latencyEma[slot] : candidates[i].Profile.TypicalLatencyMs;
+            inverseLatency[i] = 1 / Math.Max(latency, 1);
+            maxInverseLoad = Math.Max(maxInverseLoad, inverseLoad[i]);
+            maxInverseLatency = Math.Max(maxInverseLatency, inverseLatency[i]);
+        }
+
+        var scores = new CandidateScore[count];
+        for (var i = 0; i < count; i++)
+        {
+            var slot = slots[i];
+            var ability = (_qualitySum[slot] + 1) / (_observations[slot] + 2);
+            eta[i] = _abilityWeight * ability + _loadWeight * inverseLoad[i] / maxInverseLoad
+                + _latencyWeight * inverseLatency[i] / maxInverseLatency;
+            weight[i] = Power(tau[i], _alpha) * Power(eta[i], _beta);
+            scores[i] = new CandidateScore(candidates[i].Name, weight[i], tau[i], eta[i]);
+        }
+
+        return new RoutingDecision(query.Id, Name, ChoosePanel(weight, candidates, panelSize), scores, _rule);
+    }
+
+    public void Observe(Query query, AgentOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (SynchronousUpdates)
+        {
+            Apply(query, outcome);
+        }
+        else
+        {
+            _pending.Enqueue((query, outcome));
+        }
+    }
+
+    /// <summary>Applies every queued outcome, in arrival order.</summary>
+    public void ApplyPendingUpdates()
+    {
+        while (_pending.TryDequeue(out var update))
+        {
+            Apply(update.Query, update.Outcome);
+        }
+    }
+
+    /// <summary>τ of one agent for one task type (τ0 if never touched); for tests and inspection.</summary>
+    public double Pheromone(string taskType, string agent)
+    {
+        ApplyPendingUpdates();
+        var row = _pheromone.NamedRow(taskType);
+        if (!_registry.TryGet(agent, out var slot))
+        {
+            return _pheromone.Initial;
+        }
+
+        EnsureAgents(_registry.Count);
+        return _pheromone.Row(row)[slot];
+    }
+
+    private void Apply(Query query, AgentOutcome outcome)
+    {
+        var slot = _registry.GetOrAdd(outcome.Agent);
+        EnsureAgents(_registry.Count);
+        var quality = RewardWeights.EffectiveQuality(outcome);
+        _latencyEma[slot] = _observations[slot] == 0 ? outcome.LatencyMs : EmaTable.Blend(LatencyAlpha, outcome.LatencyMs, _latencyEma[slot]);
+        _qualitySum[slot] += quality;
+        _observations[slot]++;
+
+        Span<double> typeWeights = _clusters.Capacity <= 64 ? stackalloc double[_clusters.Capacity] : new double[_clusters.Capacity];
+        var row = TypeWeights(query, typeWeights);
+        if (row < 0 && query.Features is { } features && !string.Equals(_lastClusteredQuery, query.Id, StringComparison.Ordinal))
+        {
+            // A panel brings several outcomes for one query; the clustering should see the query once.
+            _clusters.Update(features);
+            _lastClusteredQuery = query.Id;
+        }
+
+        var deposit = quality >= _threshold
+            ? _depositQ * Power(_costEpsilon / (Math.Max(outcome.Cost, 0) + _costEpsilon), _costExponent)
+            : 0;
+        if (row >= 0)
+        {
+            UpdateEntry(_pheromone.Row(row), slot, 1, deposit);
+            return;
+        }
+
+        for (var t = 0; t < typeWeights.Length; t++)
+        {
+            if (typeWeights[t] > 0)
+            {
+                UpdateEntry(_pheromone.Row(t), slot, typeWeights[t], deposit);
+            }
+        }
+    }
+
+    private void UpdateEntry(double[] row, int slot, double typeWeight, double deposit)
+    {
+        var updated = (1 - _rho * typeWeight) * row[slot] + typeWeight * deposit;
+        row[slot] = Math.Clamp(updated, _tauMin, _tauMax);
+    }
+
+    /// <summary>The row of a one-hot task type, or −1 with <paramref name="clusterWeights"/> filled.</summary>
+    private int TypeWeights(Query query, Span<double> clusterWeights)
+    {
+        if (!string.IsNullOrEmpty(query.TaskType))
+        {
+            return _pheromone.NamedRow(query.TaskType);
+        }
+
+        if (query.Features is { } features)
+        {
+            _clusters.Weights(features, clusterWeights);
+        }
+        else
+        {
+            clusterWeights.Clear();
+            clusterWeights[0] = 1;
+        }
+
+        return -1;
+    }
+
+    private double BlendedTau(int row, ReadOnlySpan<double> clusterWeights, int slot)
+    {
+        if (row >= 0)
+        {
+            return _pheromone.Row(row)[slot];
+        }
+
+        var tau = 0.0;
+        for (var t = 0; t < clusterWeights.Length; t++)
+        {
+            if (clusterWeights[t] > 0)
+            {
+                tau += clusterWeights[t] * _pheromone.Row(t)[slot];
+            }
+        }
+
+        return tau;
+    }
+
+    private string[] ChoosePanel(Span<double> weight, IReadOnlyList<Candidate> candidates, int panelSize)
+    {
+        var count = candidates.Count;
+        var take = Math.Min(panelSize, count);
+        var panel = new string[take];
+        for (var pick = 0; pick < take; pick++)
+        {
+            int chosen;
+            if (_random.NextDouble() < _q0)
+            {
+                chosen = PanelSelection.ArgMax(weight);
+            }
+            else
+            {
+                chosen = Roulette(weight);
+            }
+
+            panel[pick] = candidates[chosen].Name;
+            weight[chosen] = -1;
+        }
+
+        return panel;
+    }
+
+    /// <summary>Index drawn with probability ∝ weight among entries ≥ 0 (−1 marks those already taken).</summary>
+    private int Roulette(ReadOnlySpan<double> weight)
+    {
+        var total = 0.0;
+        var last = -1;
+        for (var i = 0; i < weight.Length; i++)
+        {
+            if (weight[i] >= 0)
+            {
+                total += weight[i];
+                last = i;
+            }
+        }
+
+        var target = _random.NextDouble() * total;
+        for (var i = 0; i < weight.Length; i++)
+        {
+            if (weight[i] >= 0)
+            {
+                target -= weight[i];
+                if (target < 0)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return last;
+    }
+
+    private void EnsureAgents(int agents)
+    {
+        _pheromone.EnsureAgents(agents);
+        if (_observations.Length < agents)
+        {
+            var size = Math.Max(agents, Math.Max(8, _observations.Length * 2));
+            Array.Resize(ref _qualitySum, size);
+            Array.Resize(ref _observations, size);
+            Array.Resize(ref _latencyEma, size);
+        }
+    }
+
+    private static double Power(double value, double exponent) => exponent switch
+    {
+        1 => value,
+        2 => value * value,
+        0 => 1,
+        _ => Math.Pow(value, exponent),
+    };
+
+    public JsonObject Snapshot()
+    {
+        ApplyPendingUpdates();
+        var agents = _registry.Count;
+        EnsureAgents(agents);
+        var names = new string[agents];
+        for (var slot = 0; slot < agents; slot++)
+        {
+            names[slot] = _registry.NameOf(slot);
+        }
+
+        var state = PolicyState.Header(Name);
+        state["agents"] = PolicyState.Strings(names);
+        state["qualitySum"] = PolicyState.Doubles(_qualitySum.AsSpan(0, agents));
+        state["observations"] = PolicyState.Doubles(_observations.AsSpan(0, agents));
+        state["latencyEma"] = PolicyState.Doubles(_latencyEma.AsSpan(0, agents));
+        state["pheromone"] = _pheromone.ToJson(agents);
+        state["clusters"] = _clusters.ToJson();
+        state["costEpsilon"] = _costEpsilon;
+        state["lastClusteredQuery"] = _lastClusteredQuery;
+        state["random"] = _random.ToJson();
+        return state;
+    }
+
+    public void Restore(JsonObject state)
+    {
+        PolicyState.CheckPolicy(state, Name);
+        _pending.Clear();
+        var names = PolicyState.ReadStrings(state, "agents");
+        _registry.Clear();
+        foreach (var name in names)
+        {
+            _registry.GetOrAdd(name);
+        }
+
+        _qualitySum = PolicyState.ReadDoubles(state, "qualitySum", names.Length);
+        _observations = PolicyState.ReadDoubles(state, "observations", names.Length);
+        _latencyEma = PolicyState.ReadDoubles(state, "latencyEma", names.Length);
+        _pheromone.Restore(PolicyState.RequiredObject(state, "pheromone"), names.Length);
+        _clusters.Restore(PolicyState.RequiredObject(state, "clusters"));
+        _costEpsilon = PolicyState.Required<double>(state, "costEpsilon");
+        _lastClusteredQuery = state["lastClusteredQuery"]?.GetValue<string>();
+        _random.Restore(state["random"]);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>Thompson sampling. While rewards are the raw quality (cost and latency weights zero) each arm has
+/// a Beta(α0 + Σr, β0 + n − Σr) posterior (fractional qualities update it fractionally); otherwise rewards
+/// are unbounded and each arm has a Gaussian posterior with known noise variance σ² and prior N(μ0, σ0²).
+/// Untried arms go first, then the top k posterior samples.</summary>
+/// <remarks>Parameters (defaults): priorAlpha 1, priorBeta 1, priorMean 0, priorVariance 1, noiseVariance
+/// 0.25 (the largest variance of a [0,1] reward), plus the reward parameters of
+/// <see cref="BanditPolicyBase"/>.</remarks>
+public sealed class ThompsonPolicy : BanditPolicyBase
+{
+    private readonly double _priorAlpha;
+    private readonly double _priorBeta;
+    private readonly double _priorMean;
+    private readonly double _priorPrecision;
+    private readonly double _noisePrecision;
+    private readonly bool _bernoulli;
+
+    public ThompsonPolicy(PolicySettings settings)
+        : base("thompson", settings, out var parameters)
+    {
+        _priorAlpha = parameters.Double("priorAlpha", 1, 0, minExclusive: true);
+        _priorBeta = parameters.Double("priorBeta", 1, 0, minExclusive: true);
+        _priorMean = parameters.Double("priorMean", 0);
+        _priorPrecision = 1 / parameters.Double("priorVariance", 1, 0, minExclusive: true);
+        _noisePrecision = 1 / parameters.Double("noiseVariance", 0.25, 0, minExclusive: true);
+        parameters.RejectUnknown();
+        _bernoulli = Weights.QualityOnly;
+        Rule = _bernoulli
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Thompson sampling, Beta-Bernoulli (prior Beta({_priorAlpha}, {_priorBeta})) on quality; untried arms first; panel = top-k samples")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"Thompson sampling, Gaussian posterior (σ²={1 / _noisePrecision}) on reward = quality − {Weights.CostWeight}·cost/costRef − {Weights.LatencyWeightPerMs}·latencyMs; untried arms first; panel = top-k samples");
+    }
+
+    /// <summary>True when the arms have Beta posteriors (rewards are the raw quality).</summary>
+    public bool IsBetaBernoulli => _bernoulli;
+
+    protected override string Rule { get; }
+
+    private protected override double Exploit(int slot)
+    {
+        var pulls = Arms.Pulls[slot];
+        var sum = Arms.RewardSum[slot];
+        if (_bernoulli)
+        {
+            return (_priorAlpha + sum) / (_priorAlpha + _priorBeta + pulls);
+        }
+
+        return (_priorMean * _priorPrecision + sum * _noisePrecision) / (_priorPrecision + pulls * _noisePrecision);
+    }
+
+    private protected override double Explore(int slot, double exploit)
+    {
+        var pulls = Arms.Pulls[slot];
+        if (_bernoulli)
+        {
+            var successes = Arms.RewardSum[slot];
+            var sample = Random.NextBeta(_priorAlpha + successes, _priorBeta + Math.Max(pulls - successes, 0));
+            return sample - exploit;
+        }
+
+        var precision = _priorPrecision + pulls * _noisePrecision;
+        return Random.NextGaussian() / Math.Sqrt(precision);
+    }
+}

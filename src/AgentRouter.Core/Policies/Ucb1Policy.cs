@@ -1,0 +1,43 @@
+using System.Globalization;
+using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Policies;
+
+/// <summary>UCB1 (Auer et al. 2002): untried arms first, then the arm maximising
+/// <c>mean + c·√(2 ln n / n_i)</c>, n = observations over all arms. Parameters: c (default 1) plus the
+/// reward parameters of <see cref="BanditPolicyBase"/>.</summary>
+public sealed class Ucb1Policy : BanditPolicyBase
+{
+    private readonly double _explorationScale;
+    private double _logTotalFor = -1;
+    private double _logTotal;
+
+    public Ucb1Policy(PolicySettings settings)
+        : base("ucb1", settings, out var parameters)
+    {
+        _explorationScale = parameters.Double("c", 1, 0);
+        parameters.RejectUnknown();
+        Rule = string.Create(CultureInfo.InvariantCulture,
+            $"UCB1: index = mean reward + {_explorationScale}·sqrt(2 ln n / n_i), untried arms first; reward = quality − {Weights.CostWeight}·cost/costRef − {Weights.LatencyWeightPerMs}·latencyMs; panel = top-k by index");
+    }
+
+    protected override string Rule { get; }
+
+    private protected override double Exploit(int slot) => Arms.Mean(slot);
+
+    private protected override double Explore(int slot, double exploit)
+    {
+        var total = Arms.TotalPulls;
+        if (total != _logTotalFor)
+        {
+            _logTotal = Math.Log(total);
+            _logTotalFor = total;
+        }
+
+        return Bonus(_explorationScale, _logTotal, Arms.Pulls[slot]);
+    }
+
+    /// <summary>The UCB1 exploration bonus c·√(2 ln n / n_i) given ln n.</summary>
+    public static double Bonus(double c, double logTotalPulls, double armPulls) =>
+        c * Math.Sqrt(2 * logTotalPulls / armPulls);
+}

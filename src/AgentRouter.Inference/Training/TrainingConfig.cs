@@ -1,0 +1,51 @@
+namespace AgentRouter.Inference.Training;
+
+/// <summary>Which tokens the cross-entropy covers.</summary>
+public enum TrainingLossTarget
+{
+    /// <summary>Only the answer letter after "Answer: " (what evaluation measures).</summary>
+    Answer,
+
+    /// <summary>Every next byte of prompt and answer.</summary>
+    Sequence,
+}
+
+/// <summary>Which suite items the model trains on and how it is evaluated.</summary>
+/// <param name="DomainWeights">Sampling weight per suite domain; a domain left out is not trained on. Specialists
+/// are made by weighting their domains up.</param>
+public sealed record TrainingDataConfig(
+    IReadOnlyDictionary<string, double> DomainWeights,
+    IReadOnlyList<int> Difficulties,
+    int TrainItems,
+    int EvalItems,
+    ulong Seed);
+
+/// <param name="MinLearningRateRatio">The cosine decays to this fraction of the peak learning rate.</param>
+public sealed record OptimizerConfig(
+    double LearningRate,
+    double MinLearningRateRatio,
+    double WeightDecay,
+    double Beta1,
+    double Beta2,
+    double Epsilon,
+    double GradientClipNorm);
+
+/// <summary>One training run, read from a JSON file (see <see cref="TrainingConfigReader"/>).</summary>
+/// <param name="ModelConfigJson">The model section verbatim: a Hugging Face config.json object, written out as
+/// the trained model's config.json.</param>
+/// <param name="OutputDirectory">Absolute; relative paths in the file are taken from the config file's folder.</param>
+/// <param name="AuxLossCoefficient">Weight of the Switch/Mixtral load-balancing loss.</param>
+/// <param name="EvalEvery">Steps between evaluations on the test split (the last step always evaluates).</param>
+public sealed record TrainingConfig(
+    string Name,
+    ulong Seed,
+    string ModelConfigJson,
+    TrainingDataConfig Data,
+    OptimizerConfig Optimizer,
+    int Steps,
+    int WarmupSteps,
+    int BatchSize,
+    TrainingLossTarget Loss,
+    double AuxLossCoefficient,
+    int EvalEvery,
+    string OutputDirectory);

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using AgentRouter.Core.Suite;
+
+namespace AgentRouter.Inference.Training;
+
+/// <summary>Reads a training config JSON (format in docs/TRAINING.md). Every field is checked and unknown fields
+/// are rejected, so that a bad config fails before any model is built.</summary>
+public static class TrainingConfigReader
+{
+    public static TrainingConfig Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new TrainingConfigException(path, "(document)", "file not found");
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <param name="filePath">Names the config in errors; relative output paths resolve against its folder.</param>
+    public static TrainingConfig Parse(string json, string filePath)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(filePath);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException error)
+        {
+            throw new TrainingConfigException(filePath, "(document)", $"not valid JSON: {error.Message}");
+        }
+
+        using (document)
+        {
+            return Read(new StrictJsonObject(document.RootElement, filePath, string.Empty), filePath);
+        }
+    }
+
+    private static TrainingConfig Read(StrictJsonObject root, string filePath)
+    {
+        var name = root.RequiredString("name");
+        var seed = root.UInt64("seed", 1);
+        var model = root.Element("model", JsonValueKind.Object, required: true)!.Value;
+        if (!model.TryGetProperty("model_type", out var modelType) || modelType.ValueKind != JsonValueKind.String)
+        {
+            throw root.Fail("model", "must be a Hugging Face config.json object with a string 'model_type'");
+        }
+
+        var data = ReadData(root.Child("data", required: true)!);
+        var optimizer = ReadOptimizer(root.Child("optimizer", required: false));
+        var steps = root.Int("steps", null, 1);
+        var warmup = root.Int("warmup_steps", 0, 0, steps);
+        var batchSize = root.Int("batch_size", null, 1, 65_536);
+        var loss = root.OptionalString("loss", "answer") switch
+        {
+            "answer" => TrainingLossTarget.Answer,
+            "sequence" => TrainingLossTarget.Sequence,
+            var other => throw root.Fail("loss", $"expected \"answer\" or \"sequence\", got \"{other}\""),
+        };
+        var aux = root.Double("aux_loss_coefficient", 0.01, 0, 10);
+        var evalEvery = root.Int("eval_every", steps, 1);
+        var output = root.RequiredString("output");
+        root.RejectUnknownFields();
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? Directory.GetCurrentDirectory();
+        return new TrainingConfig(
+            name, seed, model.GetRawText(), data, optimizer, steps, warmup, batchSize, loss, aux, evalEvery, Path.GetFullPath(output, folder));
+    }
+
+    private static TrainingDataConfig ReadData(StrictJsonObject data)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (data.Element("domain_weights", JsonValueKind.Object, required: false) is { } weightElement)
+        {
+            foreach (var property in weightElement.EnumerateObject())
+            {
+                if (!SuiteDomains.IsKnown(property.Name))
+                {
+                    throw data.Fail($"domain_weights.{property.Name}", $"unknown suite domain (known: {string.Join(", ", SuiteDomains.All)})");
+                }
+
+                if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var weight) || !(weight >= 0) || !double.IsFinite(weight))
+                {
+                    throw data.Fail($"domain_weights.{property.Name}", $"expected a non-negative number, got {property.Value.GetRawText()}");
+                }
+
+                if (weight > 0)
+                {
+                    weights[property.Name] = weight;
+                }
+            }
+
+            if (weights.Count == 0)
+            {
+                throw data.Fail("domain_weights", "at least one domain needs a positive weight");
+            }
+        }
+        else
+        {
+            foreach (var domain in SuiteDomains.All)
+            {
+                weights[domain] = 1.0;
+            }
+        }
+
+        var difficulties = new List<int>();
+        if (data.Element("difficulties", JsonValueKind.Array, required: false) is { } difficultyElement)
+        {
+            foreach (var entry in difficultyElement.EnumerateArray())
+            {
+                if (entry.ValueKind != JsonValueKind.Number || !entry.TryGetInt32(out var level) || !SuiteDomains.IsValidDifficulty(level) || difficulties.Contains(level))
+                {
+                    throw data.Fail("difficulties", $"expected distinct integers {SuiteDomains.MinDifficulty}..{SuiteDomains.MaxDifficulty}, got {entry.GetRawText()}");
+                }
+
+                difficulties.Add(level);
+            }
+
+            if (difficulties.Count == 0)
+            {
+                throw data.Fail("difficulties", "must not be empty");
+            }
+        }
+        else
+        {
+            difficulties.AddRange(SuiteDomains.Difficulties);
+        }
+
+        var trainItems = data.Int("train_items", 20_000, 1);
+        var evalItems = data.Int("eval_items", 500, 1);
+        var seed = data.UInt64("seed", 1);
+        data.RejectUnknownFields();
+        return new TrainingDataConfig(weights, difficulties, trainItems, evalItems, seed);
+    }
+
+    private static OptimizerConfig ReadOptimizer(StrictJsonObject? optimizer)
+    {
+        if (optimizer is null)
+        {
+            return new OptimizerConfig(3e-3, 0.1, 0.01, 0.9, 0.95, 1e-8, 1.0);
+        }
+
+        var config = new OptimizerConfig(
+            LearningRate: optimizer.Double("learning_rate", 3e-3, 0, 1, minExclusive: true),
+            MinLearningRateRatio: optimizer.Double("min_learning_rate_ratio", 0.1, 0, 1),
+            WeightDecay: optimizer.Double("weight_decay", 0.01, 0, 1),
+            Beta1: optimizer.Double("beta1", 0.9, 0, 1, maxExclusive: true),
+            Beta2: optimizer.Double("beta2", 0.95, 0, 1, maxExclusive: true),
+            Epsilon: optimizer.Double("epsilon", 1e-8, 0, 1, minExclusive: true),
+            GradientClipNorm: optimizer.Double("gradient_clip_norm", 1.0, 0, 1e6, minExclusive: true));
+        optimizer.RejectUnknownFields();
+        return config;
+    }
+}

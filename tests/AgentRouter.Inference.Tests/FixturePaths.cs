@@ -7,22 +7,21 @@ internal static class FixturePaths
 {
     public const string EnvironmentVariable = "AGENTROUTER_FIXTURES";
 
-    public static string Directory
+    public static string Directory => Resolve(Environment.GetEnvironmentVariable(EnvironmentVariable), RepositoryRoot);
+
+    /// <summary>The configured folder, or ../shared/fixtures/hf-moe beside <paramref name="repositoryRoot"/>; throws naming the path tried.</summary>
+    public static string Resolve(string? configured, Func<string> repositoryRoot)
     {
-        get
+        var path = string.IsNullOrWhiteSpace(configured)
+            ? Path.GetFullPath(Path.Combine(repositoryRoot(), "..", "shared", "fixtures", "hf-moe"))
+            : Path.GetFullPath(configured);
+        if (!System.IO.File.Exists(Path.Combine(path, "full_mixtral.safetensors")))
         {
-            var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            var path = string.IsNullOrWhiteSpace(configured)
-                ? Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "fixtures", "hf-moe"))
-                : Path.GetFullPath(configured);
-            if (!System.IO.File.Exists(Path.Combine(path, "full_mixtral.safetensors")))
-            {
-                throw new InvalidOperationException(
-                    $"The hf-moe fixtures were not found at '{path}'. Set {EnvironmentVariable} to the folder holding full_mixtral.safetensors " +
-                    "(default: ../shared/fixtures/hf-moe beside the repository root).");
-            }
-            return path;
+            throw new InvalidOperationException(
+                $"The hf-moe fixtures were not found at '{path}'. Set {EnvironmentVariable} to the folder holding full_mixtral.safetensors " +
+                "(default: ../shared/fixtures/hf-moe beside the repository root).");
         }
+        return path;
     }
 
     public static string File(string name) => Path.Combine(Directory, name);
@@ -31,7 +30,7 @@ internal static class FixturePaths
     public static string AssembleCheckpoint(string checkpointName, TemporaryDirectory temporary) =>
         FixtureCheckpointAssembler.Assemble(Directory, checkpointName, temporary.Combine(checkpointName));
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

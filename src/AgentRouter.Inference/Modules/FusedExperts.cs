@@ -9,24 +9,27 @@ namespace AgentRouter.Inference.Modules;
 /// </summary>
 public sealed class FusedExperts : nn.Module
 {
-    private readonly Parameter _gateUpProjection;
-    private readonly Parameter _downProjection;
-
     public FusedExperts(long numExperts, long hiddenSize, long intermediateSize) : base(nameof(FusedExperts))
     {
         NumExperts = numExperts;
         IntermediateSize = intermediateSize;
-        _gateUpProjection = new Parameter(empty(numExperts, 2 * intermediateSize, hiddenSize));
-        _downProjection = new Parameter(empty(numExperts, hiddenSize, intermediateSize));
+        var gateUpProjection = new Parameter(empty(numExperts, 2 * intermediateSize, hiddenSize));
+        var downProjection = new Parameter(empty(numExperts, hiddenSize, intermediateSize));
         using (no_grad())
         {
             var bound = 1.0 / Math.Sqrt(hiddenSize);
-            _gateUpProjection.uniform_(-bound, bound);
-            _downProjection.uniform_(-1.0 / Math.Sqrt(intermediateSize), 1.0 / Math.Sqrt(intermediateSize));
+            gateUpProjection.uniform_(-bound, bound);
+            downProjection.uniform_(-1.0 / Math.Sqrt(intermediateSize), 1.0 / Math.Sqrt(intermediateSize));
         }
-        register_parameter("gate_up_proj", _gateUpProjection);
-        register_parameter("down_proj", _downProjection);
+        register_parameter("gate_up_proj", gateUpProjection);
+        register_parameter("down_proj", downProjection);
     }
+
+    /// <summary>[E, 2I, H]; looked up on use because Module.to(dtype/device) replaces registered parameters.</summary>
+    public Parameter GateUpProjection => get_parameter("gate_up_proj")!;
+
+    /// <summary>[E, H, I].</summary>
+    public Parameter DownProjection => get_parameter("down_proj")!;
 
     public long NumExperts { get; }
 
@@ -36,10 +39,10 @@ public sealed class FusedExperts : nn.Module
     public Tensor ForwardExpert(long expert, Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var gateUp = nn.functional.linear(tokens, _gateUpProjection[expert]);
+        var gateUp = nn.functional.linear(tokens, GateUpProjection[expert]);
         var gate = gateUp.narrow(-1, 0, IntermediateSize);
         var up = gateUp.narrow(-1, IntermediateSize, IntermediateSize);
         var activated = nn.functional.silu(gate) * up;
-        return nn.functional.linear(activated, _downProjection[expert]).MoveToOuterDisposeScope();
+        return nn.functional.linear(activated, DownProjection[expert]).MoveToOuterDisposeScope();
     }
 }

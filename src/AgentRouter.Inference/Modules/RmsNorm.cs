@@ -7,17 +7,16 @@ namespace AgentRouter.Inference.Modules;
 /// <summary>RMSNorm computed in float32 whatever the activation dtype, as transformers does.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter _weight;
     private readonly double _epsilon;
 
     public RmsNorm(long size, double epsilon) : base(nameof(RmsNorm))
     {
-        _weight = new Parameter(ones(size));
         _epsilon = epsilon;
-        register_parameter("weight", _weight);
+        register_parameter("weight", new Parameter(ones(size)));
     }
 
-    public Parameter Weight => _weight;
+    /// <summary>Looked up on use: Module.to(dtype/device) replaces registered parameters.</summary>
+    public Parameter Weight => get_parameter("weight")!;
 
     public override Tensor forward(Tensor input)
     {
@@ -25,6 +24,6 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         var hidden = input.to(ScalarType.Float32);
         var variance = hidden.pow(2).mean(new long[] { -1 }, keepdim: true);
         hidden = hidden * (variance + _epsilon).rsqrt();
-        return (_weight * hidden.to(input.dtype)).MoveToOuterDisposeScope();
+        return (Weight * hidden.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -87,27 +87,24 @@ public sealed class Attention : nn.Module
         {
             (keys, values) = cache.Append(layerIndex, keys, values);
         }
+        // Grouped-query attention without copying K/V per query head: the query heads that share a KV
+        // head are stacked along the time axis, so one matmul serves the whole group.
         var groups = _config.NumHeads / _config.NumKeyValueHeads;
-        if (groups > 1)
-        {
-            keys = RepeatKeyValueHeads(keys, groups);
-            values = RepeatKeyValueHeads(values, groups);
-        }
-        // Written out rather than scaled_dot_product_attention: libtorch 2.10's fused CPU kernel costs
-        // ~17 ms per call at decode shapes on this 2-core machine, the three plain ops ~0.03 ms.
-        var scores = matmul(queries, keys.transpose(2, 3)) * (1.0 / Math.Sqrt(_config.HeadDim));
+        var keyLength = keys.shape[2];
+        var groupedQueries = queries.reshape(batch, _config.NumKeyValueHeads, groups * steps, _config.HeadDim);
+        var scores = matmul(groupedQueries, keys.transpose(2, 3)) * (1.0 / Math.Sqrt(_config.HeadDim));
         if (additiveMask is not null)
         {
-            scores = scores + additiveMask;
+            var groupedMask = groups == 1
+                ? additiveMask
+                : additiveMask.unsqueeze(2).expand(batch, 1, groups, steps, keyLength).reshape(batch, 1, groups * steps, keyLength);
+            scores = scores + groupedMask;
         }
-        var attended = matmul(scores.softmax(-1, ScalarType.Float32).to(values.dtype), values);
+        // Written out rather than scaled_dot_product_attention: libtorch 2.10's fused CPU kernel was far
+        // slower at decode shapes on the 2-core machine (see docs/benchmarks/moe-inference.md).
+        var attended = matmul(scores.softmax(-1, ScalarType.Float32).to(values.dtype), values)
+            .view(batch, _config.NumHeads, steps, _config.HeadDim);
         var merged = attended.transpose(1, 2).reshape(batch, steps, (long)_config.NumHeads * _config.HeadDim);
         return _outputProjection.forward(merged).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor RepeatKeyValueHeads(Tensor states, int groups)
-    {
-        var (batch, heads, length, dim) = (states.shape[0], states.shape[1], states.shape[2], states.shape[3]);
-        return states.unsqueeze(2).expand(batch, heads, groups, length, dim).reshape(batch, heads * groups, length, dim);
     }
 }

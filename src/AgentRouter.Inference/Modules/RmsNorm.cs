@@ -21,9 +21,10 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var hidden = input.to(ScalarType.Float32);
-        var variance = hidden.pow(2).mean(new long[] { -1 }, keepdim: true);
+        var isFloat32 = input.dtype == ScalarType.Float32;
+        var hidden = isFloat32 ? input : input.to(ScalarType.Float32);
+        var variance = (hidden * hidden).mean(new long[] { -1 }, keepdim: true);
         hidden = hidden * (variance + _epsilon).rsqrt();
-        return (Weight * hidden.to(input.dtype)).MoveToOuterDisposeScope();
+        return (Weight * (isFloat32 ? hidden : hidden.to(input.dtype))).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using AgentRouter.Inference.Configuration;
+
 namespace AgentRouter.Inference.Training;
 
 /// <summary>Which tokens the cross-entropy covers.</summary>
@@ -31,15 +33,15 @@ public sealed record OptimizerConfig(
     double GradientClipNorm);
 
 /// <summary>One training run, read from a JSON file (see <see cref="TrainingConfigReader"/>).</summary>
-/// <param name="ModelConfigJson">The model section verbatim: a Hugging Face config.json object, written out as
-/// the trained model's config.json.</param>
+/// <param name="Model">The model section, a Hugging Face config.json object, parsed and checked against the suite.</param>
+/// <param name="SourceJson">The config file's text, saved beside the trained model so it can be retrained.</param>
 /// <param name="OutputDirectory">Absolute; relative paths in the file are taken from the config file's folder.</param>
 /// <param name="AuxLossCoefficient">Weight of the Switch/Mixtral load-balancing loss.</param>
 /// <param name="EvalEvery">Steps between evaluations on the test split (the last step always evaluates).</param>
 public sealed record TrainingConfig(
     string Name,
     ulong Seed,
-    string ModelConfigJson,
+    MoeModelConfig Model,
     TrainingDataConfig Data,
     OptimizerConfig Optimizer,
     int Steps,
@@ -48,4 +50,5 @@ public sealed record TrainingConfig(
     TrainingLossTarget Loss,
     double AuxLossCoefficient,
     int EvalEvery,
-    string OutputDirectory);
+    string OutputDirectory,
+    string SourceJson);

@@ -35,19 +35,15 @@ public static class TrainingConfigReader
 
         using (document)
         {
-            return Read(new StrictJsonObject(document.RootElement, filePath, string.Empty), filePath);
+            return Read(new StrictJsonObject(document.RootElement, filePath, string.Empty), filePath, json);
         }
     }
 
-    private static TrainingConfig Read(StrictJsonObject root, string filePath)
+    private static TrainingConfig Read(StrictJsonObject root, string filePath, string sourceJson)
     {
         var name = root.RequiredString("name");
         var seed = root.UInt64("seed", 1);
-        var model = root.Element("model", JsonValueKind.Object, required: true)!.Value;
-        if (!model.TryGetProperty("model_type", out var modelType) || modelType.ValueKind != JsonValueKind.String)
-        {
-            throw root.Fail("model", "must be a Hugging Face config.json object with a string 'model_type'");
-        }
+        var model = TrainingModelValidator.Validate(root.Element("model", JsonValueKind.Object, required: true)!.Value.GetRawText(), filePath);
 
         var data = ReadData(root.Child("data", required: true)!);
         var optimizer = ReadOptimizer(root.Child("optimizer", required: false));
@@ -67,7 +63,7 @@ public static class TrainingConfigReader
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? Directory.GetCurrentDirectory();
         return new TrainingConfig(
-            name, seed, model.GetRawText(), data, optimizer, steps, warmup, batchSize, loss, aux, evalEvery, Path.GetFullPath(output, folder));
+            name, seed, model, data, optimizer, steps, warmup, batchSize, loss, aux, evalEvery, Path.GetFullPath(output, folder), sourceJson);
     }
 
     private static TrainingDataConfig ReadData(StrictJsonObject data)

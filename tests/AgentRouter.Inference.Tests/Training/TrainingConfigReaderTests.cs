@@ -39,7 +39,9 @@ public sealed class TrainingConfigReaderTests
         Assert.Equal(5, config.Data.DomainWeights.Count);
         Assert.Equal([1, 2, 3], config.Data.Difficulties);
         Assert.Equal(3e-3, config.Optimizer.LearningRate);
-        Assert.Contains("\"mixtral\"", config.ModelConfigJson, StringComparison.Ordinal);
+        Assert.Equal(4, config.Model.NumExperts);
+        Assert.Equal(2, config.Model.ExpertsPerToken);
+        Assert.Contains("\"output\": \"out/tiny\"", config.SourceJson, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,9 +111,22 @@ public sealed class TrainingConfigReaderTests
     {
         Assert.Equal("output", Assert.Throws<TrainingConfigException>(
             () => TrainingConfigReader.Parse(Config().Replace("\"output\": \"out/tiny\"", "\"x\": 1", StringComparison.Ordinal), "t.json")).Field);
-        Assert.Equal("model", Assert.Throws<TrainingConfigException>(
+        Assert.Equal("model.model_type", Assert.Throws<TrainingConfigException>(
             () => TrainingConfigReader.Parse(Config().Replace(Model, "{\"hidden_size\":4}", StringComparison.Ordinal), "t.json")).Field);
         Assert.Equal("(document)", Assert.Throws<TrainingConfigException>(() => TrainingConfigReader.Parse("{\"name\":", "t.json")).Field);
         Assert.Equal("(document)", Assert.Throws<TrainingConfigException>(() => TrainingConfigReader.Load("/nonexistent/t.json")).Field);
+    }
+
+    [Theory]
+    [InlineData("\"num_key_value_heads\":2", "\"num_key_value_heads\":3", "model.num_key_value_heads")]
+    [InlineData("\"vocab_size\":260", "\"vocab_size\":100", "model.vocab_size")]
+    [InlineData("\"model_type\":\"mixtral\"", "\"model_type\":\"gpt9\"", "model.model_type")]
+    [InlineData("\"num_local_experts\":4", "\"num_local_experts\":4,\"max_position_embeddings\":64", "model.max_position_embeddings")]
+    public void ImpossibleModelShapesAreRejectedBeforeAnyWork(string original, string replacement, string field)
+    {
+        var json = Config().Replace(original, replacement, StringComparison.Ordinal);
+
+        var error = Assert.Throws<TrainingConfigException>(() => TrainingConfigReader.Parse(json, "tiny.json"));
+        Assert.Equal(field, error.Field);
     }
 }

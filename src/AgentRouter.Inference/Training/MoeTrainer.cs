@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Checkpoints;
+using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AgentRouter.Inference.Training;
+
+/// <summary>Trains a sparse-MoE decoder on the task suite with AdamW, warm-up + cosine learning rate, the
+/// load-balancing auxiliary loss and gradient clipping, then saves it in Hugging Face layout.</summary>
+public sealed class MoeTrainer
+{
+    private readonly TrainingConfig config;
+    private readonly MoeModelConfig modelConfig;
+
+    public MoeTrainer(TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        this.config = config;
+        modelConfig = config.Model;
+    }
+
+    /// <summary>Trains, evaluates every <see cref="TrainingConfig.EvalEvery"/> steps and at the end, and saves.</summary>
+    public TrainingResult Run(ITrainingProgress? progress = null, CancellationToken cancellation = default) =>
+        Run(SuiteTrainingSet.TrainItems(config.Data), SuiteTrainingSet.EvalItems(config.Data), progress, cancellation);
+
+    /// <summary>Trains on given items instead of the config's suite data (tests use tasks with a known answer rule).</summary>
+    internal TrainingResult Run(
+        IReadOnlyList<SuiteItem> trainItems, IReadOnlyList<SuiteItem> evalItems, ITrainingProgress? progress, CancellationToken cancellation)
+    {
+        var device = cuda.is_available() ? CUDA : CPU;
+        using var model = MoeForCausalLm.CreateRandom(modelConfig, (long)(config.Seed & long.MaxValue));
+        model.to(device);
+        model.train();
+        using var optimizer = CreateOptimizer(model);
+        var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.WarmupSteps, config.Steps, config.Optimizer.MinLearningRateRatio);
+        var order = new BatchOrder(trainItems.Count, config.Seed);
+        var losses = new List<double>(config.Steps);
+        var stopwatch = Stopwatch.StartNew();
+        long tokens = 0;
+        EvaluationReport? evaluation = null;
+
+        for (var step = 0; step < config.Steps; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var batchItems = order.Next(config.BatchSize).Select(index => trainItems[index]).ToList();
+            var learningRate = schedule.At(step);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = learningRate;
+            }
+
+            var (loss, aux, gradientNorm, batchTokens) = TrainStep(model, optimizer, batchItems, device);
+            losses.Add(loss);
+            tokens += batchTokens;
+            progress?.OnStep(new TrainingStepReport(
+                step + 1, config.Steps, loss, aux, learningRate, gradientNorm, tokens / Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9)));
+
+            if ((step + 1) % config.EvalEvery == 0 || step + 1 == config.Steps)
+            {
+                evaluation = AnswerEvaluator.Evaluate(model, evalItems, Math.Max(config.BatchSize, 64));
+                progress?.OnEvaluation(step + 1, evaluation);
+            }
+        }
+
+        stopwatch.Stop();
+        TrainingOutput.Save(model, config);
+        return new TrainingResult(config.OutputDirectory, losses, evaluation!, stopwatch.Elapsed, tokens / stopwatch.Elapsed.TotalSeconds);
+    }
+
+    private (double Loss, double Aux, double GradientNorm, int Tokens) TrainStep(
+        MoeForCausalLm model, AdamW optimizer, IReadOnlyList<SuiteItem> items, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var sequence = config.Loss == TrainingLossTarget.Sequence;
+        using var batch = SuiteBatch.Create(items, includeAnswer: sequence, device);
+        optimizer.zero_grad();
+        using var output = model.Forward(batch.InputIds);
+        var loss = sequence
+            ? nn.functional.cross_entropy(output.Logits.reshape(-1, output.Logits.shape[2]), batch.SequenceTargets!.reshape(-1), ignore_index: -100)
+            : nn.functional.cross_entropy(batch.AnswerLogits(output.Logits), batch.AnswerIds);
+        var aux = LoadBalancingLoss.Compute(output.RouterLogits, Math.Max(modelConfig.ExpertsPerToken, 1), batch.TokenMask);
+        var total = config.AuxLossCoefficient > 0 && output.RouterLogits.Count > 0 ? loss + aux * config.AuxLossCoefficient : loss;
+        total.backward();
+        var gradientNorm = nn.utils.clip_grad_norm_(model.parameters(), config.Optimizer.GradientClipNorm);
+        optimizer.step();
+        return (loss.item<float>(), aux.item<float>(), gradientNorm, batch.TokenCount);
+    }
+
+    /// <summary>Weight decay on matrices only: decaying norm gains and biases towards zero only hurts.</summary>
+    private AdamW CreateOptimizer(MoeForCausalLm model)
+    {
+        var decayed = new List<Parameter>();
+        var plain = new List<Parameter>();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            (parameter.dim() >= 2 && !name.Contains("norm", StringComparison.Ordinal) ? decayed : plain).Add(parameter);
+        }
+
+        var optimizerConfig = config.Optimizer;
+        return optim.AdamW(
+            [
+                new AdamW.ParamGroup(decayed, new AdamW.Options { weight_decay = optimizerConfig.WeightDecay }),
+                new AdamW.ParamGroup(plain, new AdamW.Options { weight_decay = 0 }),
+            ],
+            optimizerConfig.LearningRate,
+            optimizerConfig.Beta1,
+            optimizerConfig.Beta2,
+            optimizerConfig.Epsilon);
+    }
+
+    /// <summary>Walks a seeded permutation of the training items, reshuffling at each epoch.</summary>
+    private sealed class BatchOrder(int count, ulong seed)
+    {
+        private readonly Random random = new((int)(seed ^ (seed >> 32)));
+        private int[] permutation = [];
+        private int position;
+
+        public IEnumerable<int> Next(int size)
+        {
+            var taken = new int[size];
+            for (var i = 0; i < size; i++)
+            {
+                if (position == permutation.Length)
+                {
+                    permutation = Enumerable.Range(0, count).ToArray();
+                    random.Shuffle(permutation);
+                    position = 0;
+                }
+
+                taken[i] = permutation[position++];
+            }
+
+            return taken;
+        }
+    }
+}

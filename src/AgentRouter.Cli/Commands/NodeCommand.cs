@@ -6,6 +6,7 @@ using AgentRouter.Cluster.Hosting;
 using AgentRouter.Cluster.State;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Presets;
+using AgentRouter.LocalAgents;
 
 namespace AgentRouter.Cli.Commands;
 
@@ -45,7 +46,7 @@ internal static class NodeCommand
     public static ClusterNodeOptions ReadOptions(ParseResult parseResult, RouterSettings router)
     {
         var roles = Split(parseResult.GetValue(Roles));
-        var runtime = new AgentRouterOptions { AgentsDirectory = parseResult.GetValue(Agents) };
+        var runtime = new AgentRouterOptions { AgentsDirectory = parseResult.GetValue(Agents) }.AddLocalBackends(LocalModelHosts.Shared);
         if (roles.Contains("models") && runtime.AgentsDirectory is null)
         {
             throw new ManifestValidationException([new ManifestError("--agents", "agents", "a models node needs --agents DIR (or AGENTROUTER_AGENTS)")]);

@@ -1,0 +1,43 @@
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Agents;
+using AgentRouter.Inference.Checkpoints;
+using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Safetensors;
+
+namespace AgentRouter.LocalAgents;
+
+/// <summary>Makes manifests with <c>"backend": "local"</c> start. The model is loaded while the manifest is resolved,
+/// so missing or corrupt weights are manifest errors before any query is served; agents naming the same folder
+/// share one loaded model.</summary>
+public static class LocalBackendRegistration
+{
+    public const string Kind = "local";
+
+    public static AgentRouterOptions AddLocalBackends(this AgentRouterOptions options, SharedModelHosts hosts)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hosts);
+        options.BackendFactories[Kind] = (manifest, errors) => Create(manifest, errors, hosts);
+        return options;
+    }
+
+    private static LocalModelBackend? Create(AgentManifest manifest, List<ManifestError> errors, SharedModelHosts hosts)
+    {
+        if (LocalBackendSettings.FromManifest(manifest, errors) is not { } settings)
+        {
+            return null;
+        }
+
+        var file = manifest.SourceFile ?? manifest.Name;
+        try
+        {
+            var host = hosts.Get(settings.ModelDirectory);
+            return new LocalModelBackend(host, settings, manifest.Cost);
+        }
+        catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException or IOException)
+        {
+            errors.Add(new ManifestError(file, "settings.modelPath", $"cannot load the model at '{settings.ModelDirectory}': {exception.Message}"));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using AgentRouter.Core.Agents;
+
+namespace AgentRouter.LocalAgents;
+
+/// <summary>The <c>settings</c> of a <c>"backend": "local"</c> manifest.</summary>
+/// <param name="ModelDirectory">The checkpoint folder (HF layout), resolved against the manifest's folder.</param>
+/// <param name="WorkingTokens">How many tokens of working text to generate after the chosen letter.</param>
+public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity)
+{
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "modelPath", "workingTokens" };
+
+    /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
+    /// and field, and null is returned.</summary>
+    public static LocalBackendSettings? FromManifest(AgentManifest manifest, List<ManifestError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(errors);
+        var file = manifest.SourceFile ?? manifest.Name;
+        var before = errors.Count;
+        foreach (var (key, _) in manifest.Settings)
+        {
+            if (!Known.Contains(key))
+            {
+                errors.Add(new ManifestError(file, $"settings.{key}", $"unknown local-backend setting (known: {string.Join(", ", Known.Order())})"));
+            }
+        }
+
+        string? modelDirectory = null;
+        if (manifest.Settings["modelPath"] is JsonValue pathValue && pathValue.TryGetValue<string>(out var path) && path.Length > 0)
+        {
+            var baseDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
+            modelDirectory = Path.GetFullPath(Path.Combine(baseDirectory, path));
+        }
+        else
+        {
+            errors.Add(new ManifestError(file, "settings.modelPath", "required: the model's checkpoint folder, relative to the manifest"));
+        }
+
+        var workingTokens = 8;
+        if (manifest.Settings["workingTokens"] is { } tokensNode)
+        {
+            if (tokensNode is JsonValue tokensValue && tokensValue.TryGetValue<int>(out var tokens) && tokens is >= 0 and <= 256)
+            {
+                workingTokens = tokens;
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.workingTokens", "must be an integer in [0, 256]"));
+            }
+        }
+
+        return errors.Count == before && modelDirectory is not null ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity) : null;
+    }
+}

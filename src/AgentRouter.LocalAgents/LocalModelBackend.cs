@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using AgentRouter.Actors.Backends;
+using AgentRouter.Core.Domain;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Hosting;
+using AgentRouter.Inference.Tokenization;
+
+namespace AgentRouter.LocalAgents;
+
+/// <summary>A model agent answered by a local MoE model on its host's torch thread. The chosen option is the option
+/// letter with the highest logit at the answer position (as the trainer scores it); the probabilities are a softmax
+/// over those letters' logits only; the working text is a short greedy continuation of the prompt.</summary>
+public sealed class LocalModelBackend : IModelBackend
+{
+    private static readonly ByteLevelTokenizer Tokenizer = new();
+    private static readonly int[] LetterIds = SuitePrompt.Letters.Select(letter => Tokenizer.Encode(letter).Single()).ToArray();
+
+    private readonly ModelHost _host;
+    private readonly LocalBackendSettings _settings;
+    private readonly CostModel _cost;
+
+    public LocalModelBackend(ModelHost host, LocalBackendSettings settings, CostModel cost)
+    {
+        _host = host ?? throw new ArgumentNullException(nameof(host));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _cost = cost ?? throw new ArgumentNullException(nameof(cost));
+    }
+
+    public int Capacity => _settings.Capacity;
+
+    public async ValueTask<AgentAnalysis> AnalyzeAsync(string agent, Query query, Action<string>? onToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var started = Stopwatch.GetTimestamp();
+        var prompt = query.Text.EndsWith(SuitePrompt.AnswerCue, StringComparison.Ordinal) ? query.Text : query.Text + SuitePrompt.AnswerCue;
+        var ids = Tokenizer.Encode(prompt);
+        var options = query.Options ?? SuitePrompt.Letters;
+        var logits = (await _host.LogitsAsync(ids, allPositions: false, cancellationToken).ConfigureAwait(false))[^1];
+        var probabilities = LetterProbabilities(logits, Math.Min(options.Count, LetterIds.Length));
+        var best = probabilities.MaxBy(pair => pair.Value);
+
+        var text = best.Key;
+        if (_settings.WorkingTokens > 0)
+        {
+            var continuation = await _host.GenerateAsync([ids], GenerationOptions.GreedyDecoding(_settings.WorkingTokens), null, cancellationToken).ConfigureAwait(false);
+            text = Tokenizer.Decode(continuation[0].GeneratedIds).Trim();
+        }
+        onToken?.Invoke(text);
+        return new AgentAnalysis(agent, text, best.Key, best.Value, probabilities,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds, _cost.Estimate(ids.Count, _settings.WorkingTokens + 1));
+    }
+
+    private static Dictionary<string, double> LetterProbabilities(float[] logits, int count)
+    {
+        var max = double.NegativeInfinity;
+        for (var i = 0; i < count; i++)
+        {
+            max = Math.Max(max, logits[LetterIds[i]]);
+        }
+        var exps = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            exps[i] = Math.Exp(logits[LetterIds[i]] - max);
+        }
+        var sum = exps.Sum();
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            result[SuitePrompt.Letters[i]] = exps[i] / sum;
+        }
+        return result;
+    }
+}

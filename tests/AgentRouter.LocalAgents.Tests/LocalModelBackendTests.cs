@@ -1,0 +1,95 @@
+using AgentRouter.Actors.Backends;
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Agents;
+using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Tokenization;
+
+namespace AgentRouter.LocalAgents.Tests;
+
+public sealed class LocalModelBackendTests : IDisposable
+{
+    private readonly TinyCheckpoint _checkpoint = new();
+    private readonly SharedModelHosts _hosts = new();
+
+    public void Dispose()
+    {
+        _hosts.Dispose();
+        _checkpoint.Dispose();
+    }
+
+    [Fact]
+    public async Task Analysis_chooses_the_letter_with_the_highest_logit_and_reports_letter_probabilities()
+    {
+        var errors = new List<ManifestError>();
+        var backend = Build(_checkpoint.WriteManifest("tiny", """{"modelPath":"model","workingTokens":4}"""), errors);
+        Assert.Empty(errors);
+        Assert.NotNull(backend);
+
+        var item = SuiteGenerator.Generate(new SuiteGenerationOptions(Count: 1, Seed: 7, Difficulties: [1]))[0];
+        var analysis = await backend.AnalyzeAsync("tiny", item.ToQuery(), null, CancellationToken.None);
+
+        // The reference: the same model's last-position logits, read directly.
+        var tokenizer = new ByteLevelTokenizer();
+        var logits = (await _hosts.Get(_checkpoint.ModelDirectory).LogitsAsync(tokenizer.Encode(item.Prompt), allPositions: false))[^1];
+        var expected = SuitePrompt.Letters.MaxBy(letter => logits[tokenizer.Encode(letter).Single()])!;
+        Assert.Equal(expected, analysis.Choice);
+        Assert.NotNull(analysis.OptionProbabilities);
+        Assert.Equal(SuitePrompt.Letters, analysis.OptionProbabilities.Keys.Order());
+        Assert.Equal(1.0, analysis.OptionProbabilities.Values.Sum(), 6);
+        Assert.Equal(analysis.OptionProbabilities[expected], analysis.Confidence);
+        Assert.Equal(analysis.OptionProbabilities.Values.Max(), analysis.Confidence);
+        Assert.True(analysis.Cost > 0);
+    }
+
+    [Fact]
+    public void Agents_on_the_same_weights_share_one_loaded_model()
+    {
+        var errors = new List<ManifestError>();
+        Assert.NotNull(Build(_checkpoint.WriteManifest("first", """{"modelPath":"model"}"""), errors));
+        Assert.NotNull(Build(_checkpoint.WriteManifest("second", """{"modelPath":"./model/"}"""), errors));
+        Assert.Empty(errors);
+        Assert.Equal(1, _hosts.LoadedCount);
+    }
+
+    [Fact]
+    public void Missing_weights_are_a_manifest_error_naming_the_file_and_field()
+    {
+        var manifest = _checkpoint.WriteManifest("lost", """{"modelPath":"no-such-model"}""");
+        var errors = new List<ManifestError>();
+        Assert.Null(Build(manifest, errors));
+        var error = Assert.Single(errors);
+        Assert.Equal(manifest, error.File);
+        Assert.Equal("settings.modelPath", error.Field);
+        Assert.Contains("no-such-model", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _hosts.LoadedCount);
+    }
+
+    [Fact]
+    public void Corrupt_weights_are_a_manifest_error()
+    {
+        var corrupt = Path.Combine(_checkpoint.Root, "corrupt");
+        Directory.CreateDirectory(corrupt);
+        File.Copy(Path.Combine(_checkpoint.ModelDirectory, "config.json"), Path.Combine(corrupt, "config.json"));
+        File.WriteAllBytes(Path.Combine(corrupt, "model.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        var errors = new List<ManifestError>();
+        Assert.Null(Build(_checkpoint.WriteManifest("corrupt", """{"modelPath":"corrupt"}"""), errors));
+        Assert.Equal("settings.modelPath", Assert.Single(errors).Field);
+    }
+
+    [Fact]
+    public void Unknown_or_missing_settings_are_errors_before_any_load()
+    {
+        var errors = new List<ManifestError>();
+        Assert.Null(Build(_checkpoint.WriteManifest("typo", """{"modelPth":"model","workingTokens":-1}"""), errors));
+        Assert.Equal(["settings.modelPath", "settings.modelPth", "settings.workingTokens"], errors.Select(error => error.Field).Order());
+        Assert.Equal(0, _hosts.LoadedCount);
+    }
+
+    private IModelBackend? Build(string manifestPath, List<ManifestError> errors)
+    {
+        var parsed = AgentManifestLoader.Parse(File.ReadAllText(manifestPath), manifestPath);
+        Assert.Empty(parsed.Errors);
+        var options = new AgentRouterOptions().AddLocalBackends(_hosts);
+        return options.BackendFactories["local"](Assert.Single(parsed.Manifests), errors);
+    }
+}

@@ -10,6 +10,7 @@ internal static class CommandCatalog
         yield return ModelCommands.Build();
         yield return SuiteCommands.Build();
         yield return TrainCommand.Build();
+        yield return EvalCommand.Build();
         yield return ReplayCommand.Build();
         yield return ServeCommand.Build();
 

@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return SuiteCommands.Build();
         yield return TrainCommand.Build();
         yield return EvalCommand.Build();
+        yield return RunCommand.Build();
         yield return ReplayCommand.Build();
         yield return ServeCommand.Build();
 

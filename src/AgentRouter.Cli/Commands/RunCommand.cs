@@ -1,0 +1,64 @@
+using System.CommandLine;
+using AgentRouter.Cli.MainJob;
+using AgentRouter.Core.Agents;
+using Spectre.Console;
+
+namespace AgentRouter.Cli.Commands;
+
+/// <summary><c>agentrouter run</c>: the main job — suite test-split queries routed across the shipped local agents
+/// (agents/manifests), merged, with delayed feedback; a table and plots at the end.</summary>
+internal static class RunCommand
+{
+    public static Command Build()
+    {
+        var agents = new Option<string>("--agents") { Description = "Agent manifest directory.", DefaultValueFactory = _ => Path.Combine("agents", "manifests") };
+        var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "pheromone" };
+        var panel = new Option<int>("--panel") { Description = "Agents asked per query.", DefaultValueFactory = _ => 3 };
+        var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "quality-weighted" };
+        var queries = new Option<int>("--queries") { Description = "Queries to stream.", DefaultValueFactory = _ => 300 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the suite and the policy.", DefaultValueFactory = _ => 1 };
+        var delay = new Option<int>("--feedback-delay") { Description = "Feedback arrives this many queries later.", DefaultValueFactory = _ => 5 };
+        var report = new Option<string>("--report") { Description = "Folder for the plots.", DefaultValueFactory = _ => "reports/run" };
+        var command = new Command("run", "Route suite queries across the shipped local agents, merge, learn from delayed feedback; table and plots at the end.")
+        {
+            agents, policy, panel, merge, queries, seed, delay, report,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var settings = new MainJobSettings(parseResult.GetValue(agents)!, parseResult.GetValue(policy)!, parseResult.GetValue(panel),
+                parseResult.GetValue(merge)!, parseResult.GetValue(queries), parseResult.GetValue(seed), parseResult.GetValue(delay));
+            if (settings.PanelSize < 1 || settings.Queries < 1 || settings.FeedbackDelay < 0)
+            {
+                await Console.Error.WriteLineAsync("error: --panel and --queries must be at least 1, --feedback-delay at least 0").ConfigureAwait(false);
+                return CliErrors.BadInputExitCode;
+            }
+
+            TorchSharp.torch.set_num_threads(1);
+            IReadOnlyList<MainJobRecord> records;
+            try
+            {
+                records = await AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        var task = context.AddTask($"{settings.Policy}, panel {settings.PanelSize}", maxValue: settings.Queries);
+                        return await MainJobRunner.RunAsync(settings, answered => task.Value = answered, cancellationToken).ConfigureAwait(false);
+                    }).ConfigureAwait(false);
+            }
+            catch (ManifestValidationException error)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                return CliErrors.BadInputExitCode;
+            }
+
+            Console.Write(MainJobReport.Table(settings.Policy, records));
+            foreach (var file in MainJobReport.WritePlots(parseResult.GetValue(report)!, settings.Policy, records))
+            {
+                Console.WriteLine($"wrote {file}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

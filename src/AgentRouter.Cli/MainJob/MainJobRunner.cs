@@ -1,0 +1,69 @@
+using AgentRouter.Actors;
+using AgentRouter.Actors.Protocol;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Policies;
+using AgentRouter.Core.Suite;
+using AgentRouter.LocalAgents;
+
+namespace AgentRouter.Cli.MainJob;
+
+/// <summary>Settings of <c>agentrouter run</c>.</summary>
+internal sealed record MainJobSettings(string AgentsDirectory, string Policy, int PanelSize, string Merge, int Queries, int Seed, int FeedbackDelay);
+
+/// <summary>Streams suite test-split queries through one actor router over the local agents, one at a time, and
+/// delivers per-agent rewards (1 when the agent's letter was the gold letter) <see cref="MainJobSettings.FeedbackDelay"/>
+/// queries later, as a grader would.</summary>
+internal static class MainJobRunner
+{
+    public static async Task<IReadOnlyList<MainJobRecord>> RunAsync(MainJobSettings settings, Action<int> onAnswered, CancellationToken cancellationToken)
+    {
+        var options = new AgentRouterOptions { SystemName = "main-job", AgentsDirectory = settings.AgentsDirectory }.AddLocalBackends(LocalModelHostsShared());
+        options.AddRouter(
+            new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries)),
+            settings.Policy,
+            new PolicySettings(settings.Seed));
+        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(settings.Queries, (ulong)settings.Seed, SuiteSplitFilter.Test, null, [1]));
+
+        await using var runtime = await AgentRouterRuntime.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        var router = runtime.Client;
+        var delayed = new Queue<(int Due, string QueryId, FeedbackSignal Signal)>();
+        var records = new List<MainJobRecord>(items.Count);
+        for (var step = 0; step < items.Count; step++)
+        {
+            while (delayed.Count > 0 && delayed.Peek().Due <= step)
+            {
+                var (_, id, signal) = delayed.Dequeue();
+                await DeliverAsync(router, id, signal, cancellationToken).ConfigureAwait(false);
+            }
+
+            var item = items[step];
+            var answered = await router.AskAsync(item.ToQuery(), null, cancellationToken).ConfigureAwait(false);
+            var agents = answered.Analyses
+                .Select(analysis => new AgentAnswerRecord(analysis.Agent, analysis.Choice == item.Answer, analysis.Cost, analysis.LatencyMs))
+                .ToList();
+            records.Add(new MainJobRecord(step, item.Domain, answered.Answer.Choice == item.Answer, agents));
+            var rewards = agents.ToDictionary(agent => agent.Agent, agent => agent.Correct ? 1.0 : 0.0, StringComparer.Ordinal);
+            delayed.Enqueue((step + settings.FeedbackDelay, answered.QueryId, new FeedbackSignal.PerAgentRewards(rewards)));
+            onAnswered(step + 1);
+        }
+
+        while (delayed.Count > 0)
+        {
+            var (_, id, signal) = delayed.Dequeue();
+            await DeliverAsync(router, id, signal, cancellationToken).ConfigureAwait(false);
+        }
+        return records;
+    }
+
+    private static SharedModelHosts LocalModelHostsShared() => Commands.LocalModelHosts.Shared;
+
+    private static async Task DeliverAsync(IAgentRouter router, string queryId, FeedbackSignal signal, CancellationToken cancellationToken)
+    {
+        var result = await router.SubmitFeedbackAsync(queryId, signal, cancellationToken).ConfigureAwait(false);
+        if (!result.Accepted)
+        {
+            throw new InvalidOperationException($"feedback for query '{queryId}' was rejected: {result.Message}");
+        }
+    }
+}

@@ -21,7 +21,7 @@ internal static class EvalCommand
         var agents = new Option<DirectoryInfo>("--agents")
         {
             Description = "Directory of agent manifests; its 'local' agents are evaluated.",
-            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("agents", "manifests")),
+            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("agents", "local")),
         };
         var items = new Option<int>("--items") { Description = "Test-split items (spread over all domains).", DefaultValueFactory = _ => 500 };
         var seed = new Option<int>("--seed") { Description = "Suite generator seed.", DefaultValueFactory = _ => 1 };

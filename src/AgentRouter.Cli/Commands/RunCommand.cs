@@ -6,12 +6,12 @@ using Spectre.Console;
 namespace AgentRouter.Cli.Commands;
 
 /// <summary><c>agentrouter run</c>: the main job — suite test-split queries routed across the shipped local agents
-/// (agents/manifests), merged, with delayed feedback; a table and plots at the end.</summary>
+/// (agents/local), merged, with delayed feedback; a table and plots at the end.</summary>
 internal static class RunCommand
 {
     public static Command Build()
     {
-        var agents = new Option<string>("--agents") { Description = "Agent manifest directory.", DefaultValueFactory = _ => Path.Combine("agents", "manifests") };
+        var agents = new Option<string>("--agents") { Description = "Agent manifest directory.", DefaultValueFactory = _ => Path.Combine("agents", "local") };
         var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "pheromone" };
         var panel = new Option<int>("--panel") { Description = "Agents asked per query.", DefaultValueFactory = _ => 3 };
         var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "quality-weighted" };

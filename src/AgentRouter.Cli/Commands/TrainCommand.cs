@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AgentRouter.Core.Suite;
 using AgentRouter.Inference.Training;
 using Spectre.Console;
 using TorchSharp;
@@ -44,7 +45,17 @@ internal static class TrainCommand
             }
 
             torch.set_num_threads(parseResult.GetValue(threadsOption));
-            var result = Train(config, cancellation);
+            TrainingResult result;
+            try
+            {
+                result = Train(config, cancellation);
+            }
+            catch (SuiteGenerationException error)
+            {
+                // The suite has a finite number of distinct questions per domain and difficulty.
+                Console.Error.WriteLine($"error: {file.FullName}: data: {error.Message}");
+                return Task.FromResult(1);
+            }
             Console.WriteLine(
                 $"trained {config.Name} in {result.Elapsed.TotalSeconds:F1} s ({result.TokensPerSecond:F0} tokens/s); " +
                 $"final loss {result.Losses.TakeLast(10).Average():F4}; {result.FinalEvaluation}");

@@ -8,13 +8,18 @@ ensure_package() { # command-name apt-package
   command -v "$1" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing $2 (needed by the tests)..."
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null 2>&1 \
+    # A half-finished earlier upgrade blocks every install until dpkg/apt are repaired, so repair first.
+    (export DEBIAN_FRONTEND=noninteractive
+     dpkg --configure -a; apt-get update -qq; apt-get install -y -qq --fix-broken
+     apt-get install -y -qq "$2") >/dev/null 2>&1 \
       || echo "warning: could not install $2; tests that need it will say so"
   else
     echo "warning: $1 is missing and cannot be installed without root; tests that need it will say so"
   fi
 }
-for prerequisite in ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
+# The dashboard test drives headless Chromium; the server docs test runs curl.
+for prerequisite in chromium:chromium curl:curl ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
+ensure_package redis-server redis-server # the cluster tests start their own redis-server on a free port
 
 dotnet build AgentRouter.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed (build failed)"; exit 1; }
 

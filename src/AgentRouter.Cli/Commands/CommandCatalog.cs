@@ -9,5 +9,13 @@ internal static class CommandCatalog
         yield return VersionCommand.Build();
         yield return SuiteCommands.Build();
         yield return ReplayCommand.Build();
+        yield return ServeCommand.Build();
+
+        // One 'bench' group: 'bench actors' and 'bench http'.
+        var bench = BenchActorsCommand.Build();
+        bench.Subcommands.Add(BenchHttpCommand.Build());
+        yield return bench;
+        yield return NodeCommand.Build();
+        yield return ClusterBenchCommand.Build();
     }
 }

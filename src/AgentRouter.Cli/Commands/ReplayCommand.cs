@@ -32,9 +32,11 @@ internal static class ReplayCommand
         var latencyJitter = new Option<double>("--latency-jitter") { Description = "Latency model: relative jitter j, factor drawn from U[1-j, 1+j].", DefaultValueFactory = _ => LatencyModel.Default.Jitter };
         var warmupData = new Option<string?>("--warmup") { Description = "Earlier data in the same format (e.g. the train split) each online policy learns from before the scored replay." };
         var queries = new Option<int>("--queries") { Description = "Queries in the simulated workload.", DefaultValueFactory = _ => SimulatedWorkload.DefaultQueries };
+        var viaActors = new Option<bool>("--via-actors") { Description = "Drive the online policies through the actor runtime and compare with the direct replay." };
+        var actorConcurrency = new Option<int>("--actor-concurrency") { Description = "With --via-actors: queries in flight at once (1 reproduces the direct replay; more shows the drift).", DefaultValueFactory = _ => 1 };
 
         var command = new Command("replay", "Replay recorded or simulated outcomes through routing policies and compare them.");
-        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries })
+        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries, viaActors, actorConcurrency })
         {
             command.Options.Add(option);
         }
@@ -55,6 +57,16 @@ internal static class ReplayCommand
                 AnsiConsole.MarkupLine("[grey]Featurizing queries once (hashed n-grams)[/]");
                 workload.AttachFeatures(new HashedNGramFeaturizer());
                 warmup?.AttachFeatures(new HashedNGramFeaturizer());
+                if (parse.GetValue(viaActors))
+                {
+                    if (warmup is not null)
+                    {
+                        throw new ArgumentException("--via-actors does not take --warmup yet: the actor replay starts every policy from an empty state.");
+                    }
+
+                    return ReplayViaActors.Run(workload, settings, chosen, parse.GetValue(actorConcurrency));
+                }
+
                 var report = ReplayComparison.Run(workload, settings, chosen, grid,
                     message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), warmup);
                 var directory = parse.GetValue(output) ?? Path.Combine("reports", $"replay-{DateTime.UtcNow:yyyyMMdd-HHmmss}");

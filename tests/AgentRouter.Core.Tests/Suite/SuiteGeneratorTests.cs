@@ -77,16 +77,24 @@ public sealed class SuiteGeneratorTests
     }
 
     [Theory]
-    [InlineData("arithmetic")]
-    [InlineData("strings")]
-    [InlineData("comparison")]
-    [InlineData("counting")]
-    [InlineData("sequence")]
-    public void TheCorrectOptionsRankAmongTheOptionsGivesNothingAway(string domain)
+    [InlineData("arithmetic", 1)]
+    [InlineData("arithmetic", 3)]
+    [InlineData("strings", 1)]
+    [InlineData("strings", 2)]
+    [InlineData("comparison", 2)]
+    [InlineData("comparison", 3)]
+    [InlineData("counting", 1)]
+    [InlineData("counting", 3)]
+    [InlineData("sequence", 1)]
+    [InlineData("sequence", 3)]
+    public void TheCorrectOptionsRankAmongTheOptionsGivesNothingAway(string domain, int difficulty)
     {
         // If the answer were usually the largest, smallest or middle option, a model could score without reading
-        // the question. Rank options numerically when they are numbers, else in ordinal order.
-        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(900, Seed: 4, Domains: [domain]));
+        // the question. Rank options numerically when they are numbers, else in ordinal order. (Difficulty-1
+        // comparison and first-letter questions are the exception by design; see the next test.)
+        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(600, Seed: 4, Domains: [domain], Difficulties: [difficulty]))
+            .Where(item => difficulty > 1 || !item.Question.StartsWith("first", StringComparison.Ordinal))
+            .ToList();
 
         foreach (var kind in items.GroupBy(item => char.IsAsciiLetter(item.Question[0]) ? item.Question.Split(' ')[0] : "expression"))
         {
@@ -99,6 +107,31 @@ public sealed class SuiteGeneratorTests
                 Assert.True(ranks.GetValueOrDefault(rank) <= 0.45, $"{domain} '{kind.Key}': the correct option has rank {rank} in {ranks.GetValueOrDefault(rank):P0} of items");
             }
         }
+    }
+
+    [Fact]
+    public void AtDifficultyOneComparisonAndFirstLetterTestTheOrderingAlone()
+    {
+        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(400, Seed: 4, Domains: ["comparison", "strings"], Difficulties: [1]))
+            .Where(item => !item.Question.StartsWith("reverse", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.True(items.Count > 250);
+        foreach (var item in items)
+        {
+            var extreme = item.Question.StartsWith("largest", StringComparison.Ordinal)
+                ? item.Options.MaxBy(int.Parse)
+                : item.Question.StartsWith("smallest", StringComparison.Ordinal) ? item.Options.MinBy(int.Parse) : item.Options.Min(StringComparer.Ordinal);
+            Assert.Equal(extreme, item.CorrectOption);
+        }
+    }
+
+    [Fact]
+    public void ArithmeticDistractorsAtDifficultyOneDifferByAtMostThree()
+    {
+        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(200, Seed: 4, Domains: ["arithmetic"], Difficulties: [1]));
+
+        Assert.All(items, item => Assert.All(item.Options, option => Assert.InRange(Math.Abs(int.Parse(option) - int.Parse(item.CorrectOption)), 0, 3)));
     }
 
     private static int CompareOptions(string left, string right) =>

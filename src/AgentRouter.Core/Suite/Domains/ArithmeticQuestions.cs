@@ -4,7 +4,7 @@ namespace AgentRouter.Core.Suite.Domains;
 
 /// <summary>"47+38=?": addition or subtraction of two numbers with 2, 3 or 4 digits (by difficulty).
 /// Distractors are the slips people and small models make: off by one, a dropped or doubled carry,
-/// swapped last digits.</summary>
+/// swapped last digits. At difficulty 1 they differ from the result by 1 to 3 only, so the units digit decides.</summary>
 internal sealed class ArithmeticQuestions : IQuestionMaker
 {
     public string Domain => SuiteDomains.Arithmetic;
@@ -24,6 +24,11 @@ internal sealed class ArithmeticQuestions : IQuestionMaker
 
         var result = add ? a + b : a - b;
         var question = string.Create(CultureInfo.InvariantCulture, $"{a}{(add ? '+' : '-')}{b}=?");
+        if (difficulty == 1)
+        {
+            return NumericDraft.FromCandidates(random, question, result, [result - 3, result - 2, result - 1, result + 1, result + 2, result + 3]);
+        }
+
         var candidates = new List<int> { result + 1, result - 1, result + 2, result - 2, result + 10, result - 10, SwapLastDigits(result) };
         for (var place = 100; place < Pow10(digits); place *= 10)
         {

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace AgentRouter.Core.Suite.Domains;
 
 /// <summary>"largest: 47,12,85,33?" or "smallest: ...": 4, 5 or 6 distinct numbers of up to 2, 3 or 4 digits.
-/// Distractors are the runner-up, other members of the list and "impostors": near-misses that are not in the
-/// list but would beat the answer. Their number is drawn uniformly from 0..3, so the extreme option is right only
-/// a quarter of the time and the list has to be read.</summary>
+/// Distractors are the runner-up and other members of the list. Difficulty 1 tests the comparison alone: every option
+/// is in the list, so the extreme option is the answer. From difficulty 2 "impostors" are mixed in: near-misses that
+/// are not in the list but would beat the answer; their number is drawn uniformly from 0..3, so the extreme option is
+/// right only a quarter of the time and the list has to be read.</summary>
 internal sealed class ComparisonQuestions : IQuestionMaker
 {
     public string Domain => SuiteDomains.Comparison;
@@ -32,7 +33,7 @@ internal sealed class ComparisonQuestions : IQuestionMaker
             .Select(offset => answer + direction * offset)
             .Where(value => value >= 1 && value <= high && !numbers.Contains(value))
             .ToList();
-        var impostorCount = random.Between(0, QuestionDraft.DistractorCount);
+        var impostorCount = difficulty == 1 ? 0 : random.Between(0, QuestionDraft.DistractorCount);
         if (impostors.Count < impostorCount)
         {
             // Redraw rather than settle for fewer impostors, which would skew the answer towards the extreme option.

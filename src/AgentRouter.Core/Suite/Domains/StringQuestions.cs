@@ -1,8 +1,8 @@
 namespace AgentRouter.Core.Suite.Domains;
 
 /// <summary>Two string tasks, alternating at random: "reverse kqbz?" (word of 3, 5 or 7 letters) and
-/// "first alphabetically: qbzh?" (4, 6 or 8 distinct letters; options are letters of the word and earlier letters
-/// that are not in it).</summary>
+/// "first alphabetically: qbzh?" (4, 6 or 8 distinct letters; options are letters of the word and, from
+/// difficulty 2, earlier letters that are not in it).</summary>
 internal sealed class StringQuestions : IQuestionMaker
 {
     public string Domain => SuiteDomains.Strings;
@@ -37,10 +37,11 @@ internal sealed class StringQuestions : IQuestionMaker
         var word = new string(letters.ToArray());
         var first = letters.Min();
 
-        // Impostors are earlier letters missing from the word: without them the answer would always be the
-        // alphabetically first option, and the word would not need reading.
+        // From difficulty 2, impostors are earlier letters missing from the word: without them the answer is always
+        // the alphabetically first option, which is the whole of difficulty 1 (ordering letters), while harder
+        // levels also need the word read.
         var impostors = alphabet.Where(letter => letter < first).ToList();
-        var impostorCount = random.Between(0, QuestionDraft.DistractorCount);
+        var impostorCount = difficulty == 1 ? 0 : random.Between(0, QuestionDraft.DistractorCount);
         if (impostors.Count < impostorCount)
         {
             // Redraw rather than settle for fewer impostors, which would skew the answer towards the extreme option.

@@ -1,0 +1,63 @@
+using Akka.Actor;
+using AgentRouter.Actors.Protocol;
+using AgentRouter.Core.Domain;
+using static AgentRouter.Actors.Protocol.DecisionProtocol;
+
+namespace AgentRouter.Actors.Routing;
+
+public sealed partial class RouterActor
+{
+    /// <summary>Serves <see cref="DecideOnly"/> ahead of the handlers registered in the constructor: the policy
+    /// selects over the live candidates exactly as for a routed query, and the decision is the whole reply.
+    /// Policies that draw random numbers when selecting (Thompson, ε-greedy) advance their random stream.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is DecideOnly decide)
+        {
+            OnDecideOnly(decide);
+            return true;
+        }
+
+        return base.AroundReceive(receive, message);
+    }
+
+    private void OnDecideOnly(DecideOnly decide)
+    {
+        var query = decide.Query;
+        var panelSize = decide.PanelSize ?? _settings.PanelSize;
+        if (string.IsNullOrEmpty(query.Id) || panelSize < 1)
+        {
+            Sender.Tell(new DecisionRefused(query.Id ?? "", QueryFailureReason.Rejected, "a decision needs a query id and a panel size of at least 1"));
+            return;
+        }
+
+        if (_featurize is not null && query.Features is null)
+        {
+            query = query with { Features = _featurize(query) };
+        }
+
+        _candidates.Clear();
+        foreach (var agent in _agents)
+        {
+            if (agent.Vitals.Available)
+            {
+                _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
+            }
+        }
+
+        if (_candidates.Count == 0)
+        {
+            Sender.Tell(new DecisionRefused(query.Id, QueryFailureReason.NoAgents, "no agent is available (all are backing off after crashes)"));
+            return;
+        }
+
+        try
+        {
+            Sender.Tell(new DecisionMade(_policy.Select(query, _candidates, Math.Min(panelSize, _candidates.Count))));
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new DecisionRefused(query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' failed: {e.Message}"));
+        }
+    }
+}

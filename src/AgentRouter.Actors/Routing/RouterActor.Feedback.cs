@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Akka.Actor;
+using AgentRouter.Actors.Feedback;
+using AgentRouter.Actors.Protocol;
+using AgentRouter.Core.Domain;
+using static AgentRouter.Actors.Protocol.FeedbackProtocol;
+
+namespace AgentRouter.Actors.Routing;
+
+public sealed partial class RouterActor
+{
+    /// <summary>Delayed feedback: turned into one reward per answering panel member and delivered to this
+    /// router's policy, at most once per query.</summary>
+    private void OnFeedback(SubmitFeedback feedback)
+    {
+        var id = feedback.QueryId;
+        switch (_ledger.Lookup(id, Stopwatch.GetTimestamp(), out var entry))
+        {
+            case LedgerLookup.Found:
+                var (rewards, error) = FeedbackCredit.Compute(entry.Panel, entry.MergedChoice, feedback.Signal);
+                if (rewards is null)
+                {
+                    Sender.Tell(new FeedbackRejected(id, FeedbackRejection.Invalid, error!));
+                    return;
+                }
+
+                var query = entry.ToQuery(id);
+                foreach (var member in entry.Panel)
+                {
+                    if (rewards.TryGetValue(member.Agent, out var reward))
+                    {
+                        Observe(query, new AgentOutcome(member.Agent, reward, member.LatencyMs, member.Cost, OutcomeStatus.Succeeded));
+                    }
+                }
+
+                _ledger.Consume(id);
+                Sender.Tell(new FeedbackAccepted(id, _settings.Name, rewards));
+                return;
+
+            case LedgerLookup.Duplicate:
+                Sender.Tell(new FeedbackRejected(id, FeedbackRejection.Duplicate, $"feedback for query '{id}' was already accepted by router '{_settings.Name}'"));
+                return;
+
+            case LedgerLookup.Expired:
+                Sender.Tell(new FeedbackRejected(id, FeedbackRejection.Expired,
+                    $"query '{id}' was answered by router '{_settings.Name}' but its feedback window (TTL {_settings.EffectiveFeedbackTimeToLive}, capacity {_settings.PendingFeedbackCapacity}) has passed"));
+                return;
+
+            default:
+                var why = _inFlight.ContainsKey(id)
+                    ? $"query '{id}' is still in flight on router '{_settings.Name}'; feedback is accepted once it is answered"
+                    : $"router '{_settings.Name}' has not answered a query with id '{id}'";
+                Sender.Tell(new FeedbackRejected(id, FeedbackRejection.UnknownQuery, why));
+                return;
+        }
+    }
+}

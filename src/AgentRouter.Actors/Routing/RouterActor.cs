@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using AgentRouter.Actors.Feedback;
+using AgentRouter.Actors.Protocol;
+using AgentRouter.Core.Domain;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+using static AgentRouter.Actors.Protocol.AgentProtocol;
+using static AgentRouter.Actors.Protocol.FeedbackProtocol;
+using static AgentRouter.Actors.Protocol.RouterProtocol;
+
+namespace AgentRouter.Actors.Routing;
+
+/// <summary>Routes queries with one policy: select a panel, tell each agent (correlated by query id, slot
+/// and attempt — no Ask, no temporary actor), collect, merge, reply exactly once. Deadlines are checked by
+/// one periodic timer over the in-flight table, so a query costs no timer registration. Pure merge strategies
+/// run inline (a function call); only the LLM merge goes to the merge agent.</summary>
+public sealed partial class RouterActor : ReceiveActor, IWithTimers
+{
+    private readonly RouterSettings _settings;
+    private readonly IRoutingPolicy _policy;
+    private AgentHandle[] _agents;
+    private readonly Dictionary<string, int> _agentIndex = new(StringComparer.Ordinal);
+    private readonly List<Candidate> _candidates;
+    private readonly Func<string, IMergeStrategy> _resolveMerge;
+    private readonly Dictionary<string, IMergeStrategy> _merges = new(StringComparer.OrdinalIgnoreCase);
+    private readonly IActorRef? _mergeAgent;
+    private readonly Func<Query, float[]?>? _featurize;
+    private readonly Dictionary<string, InFlightQuery> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, string> _merging = [];
+    private readonly FeedbackLedger<AnsweredQuery> _ledger;
+    private readonly List<InFlightQuery> _due = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly long _agentDeadlineTicks;
+    private readonly long _queryDeadlineTicks;
+    private long _mergeSequence;
+    private long _answered;
+    private long _failed;
+    private long _retries;
+    private long _agentTimeouts;
+
+    public RouterActor(RouterSettings settings, RouterDependencies dependencies)
+    {
+        _settings = settings;
+        _policy = dependencies.Policy;
+        _agents = [.. dependencies.Agents];
+        for (var i = 0; i < _agents.Length; i++)
+        {
+            _agentIndex[_agents[i].Name] = i;
+        }
+
+        _candidates = new List<Candidate>(_agents.Length);
+        _resolveMerge = dependencies.ResolveMerge;
+        _mergeAgent = dependencies.MergeAgent;
+        _featurize = dependencies.Featurize;
+        _ledger = new FeedbackLedger<AnsweredQuery>(settings.PendingFeedbackCapacity, settings.EffectiveFeedbackTimeToLive, Stopwatch.Frequency);
+        _agentDeadlineTicks = Ticks(settings.EffectiveAgentDeadline);
+        _queryDeadlineTicks = Ticks(settings.EffectiveQueryDeadline);
+
+        Receive<RouteQuery>(OnRouteQuery);
+        Receive<AnalysisCompleted>(OnAnalysisCompleted);
+        Receive<AnalysisFailed>(OnAnalysisFailed);
+        Receive<MergeProtocol.Merged>(OnMerged);
+        Receive<MergeProtocol.MergeFailed>(OnMergeFailed);
+        Receive<CancelQuery>(OnCancel);
+        Receive<AgentSetChanged>(OnAgentSetChanged);
+        Receive<SubmitFeedback>(OnFeedback);
+        Receive<Tick>(_ => OnTick());
+        Receive<GetRouterStats>(_ => Sender.Tell(new RouterStats(
+            _settings.Name, _policy.Name, _inFlight.Count, _ledger.Count, _answered, _failed, _retries, _agentTimeouts)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(RouterSettings settings, RouterDependencies dependencies) =>
+        Akka.Actor.Props.Create(() => new RouterActor(settings, dependencies));
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _settings.EffectiveTickInterval);
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    private void OnRouteQuery(RouteQuery route)
+    {
+        var query = route.Query;
+        var replyTo = Sender;
+        var options = route.Options;
+        if (string.IsNullOrEmpty(query.Id))
+        {
+            Reject(replyTo, query.Id ?? "", QueryFailureReason.Rejected, "the query has no id");
+            return;
+        }
+
+        if (_inFlight.ContainsKey(query.Id) || _ledger.IsPending(query.Id))
+        {
+            Reject(replyTo, query.Id, QueryFailureReason.Rejected, $"query id '{query.Id}' is already in flight or awaiting feedback on router '{_settings.Name}'");
+            return;
+        }
+
+        var mergeName = options?.MergeStrategy ?? _settings.MergeStrategy;
+        if (!string.Equals(mergeName, MergeProtocol.LlmStrategy, StringComparison.OrdinalIgnoreCase) && !TryResolveMerge(mergeName, out _, out var mergeError))
+        {
+            Reject(replyTo, query.Id, QueryFailureReason.Rejected, mergeError);
+            return;
+        }
+
+        var panelSize = options?.PanelSize ?? _settings.PanelSize;
+        if (panelSize < 1)
+        {
+            Reject(replyTo, query.Id, QueryFailureReason.Rejected, $"panel size must be at least 1, got {panelSize}");
+            return;
+        }
+
+        if (_featurize is not null && query.Features is null)
+        {
+            query = query with { Features = _featurize(query) };
+        }
+
+        _candidates.Clear();
+        var allowed = options?.Agents;
+        foreach (var agent in _agents)
+        {
+            if (agent.Vitals.Available && (allowed is null || allowed.Contains(agent.Name)))
+            {
+                _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
+            }
+        }
+
+        if (_candidates.Count == 0)
+        {
+            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, allowed is null
+                ? "no agent is available (all are backing off after crashes)"
+                : $"none of the allowed agents ({string.Join(", ", allowed)}) is known and available");
+            return;
+        }
+
+        RoutingDecision decision;
+        try
+        {
+            decision = _policy.Select(query, _candidates, Math.Min(panelSize, _candidates.Count));
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "policy {0} failed to select for query {1}", _policy.Name, query.Id);
+            Reject(replyTo, query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' failed: {e.Message}");
+            return;
+        }
+
+        var panel = decision.Panel;
+        if (panel.Count == 0)
+        {
+            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, $"policy '{_policy.Name}' chose an empty panel");
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var inFlight = new InFlightQuery(query, replyTo, route.Observer, decision, panel.Count)
+        {
+            RetriesLeft = options?.MaxRetries ?? _settings.MaxRetries,
+            DeadlineTicks = now + (options?.QueryDeadline is { } queryDeadline ? Ticks(queryDeadline) : _queryDeadlineTicks),
+            AgentDeadlineTicks = options?.AgentDeadline is { } agentDeadline ? Ticks(agentDeadline) : _agentDeadlineTicks,
+            MergeStrategy = mergeName,
+        };
+        for (var slot = 0; slot < panel.Count; slot++)
+        {
+            if (!_agentIndex.TryGetValue(panel[slot], out var agentIndex) || IndexOf(panel, panel[slot]) != slot)
+            {
+                Reject(replyTo, query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' chose unknown or repeated agent '{panel[slot]}'");
+                return;
+            }
+
+            inFlight.Slots[slot].Agent = agentIndex;
+        }
+
+        _inFlight.Add(query.Id, inFlight);
+        route.Observer?.Tell(new QueryDecided(query.Id, decision));
+        for (var slot = 0; slot < panel.Count; slot++)
+        {
+            Dispatch(inFlight, slot, inFlight.Slots[slot].Agent, 0, now);
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> panel, string agent)
+    {
+        for (var i = 0; i < panel.Count; i++)
+        {
+            if (panel[i] == agent)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Dispatch(InFlightQuery query, int slot, int agentIndex, int attempt, long now)
+    {
+        ref var state = ref query.Slots[slot];
+        state.Agent = agentIndex;
+        state.Attempt = attempt;
+        state.Done = false;
+        state.StartedTicks = now;
+        state.DeadlineTicks = Math.Min(now + query.AgentDeadlineTicks, query.DeadlineTicks);
+        _agents[agentIndex].Actor.Tell(new Analyze(query.Query, slot, attempt, query.Observer), Self);
+    }
+
+    private bool TryGetLiveSlot(string queryId, int slot, int attempt, out InFlightQuery query)
+    {
+        if (_inFlight.TryGetValue(queryId, out query!) && query.MergeCorrelation == 0 && (uint)slot < (uint)query.Slots.Length)
+        {
+            ref var state = ref query.Slots[slot];
+            return !state.Done && state.Attempt == attempt;
+        }
+
+        return false;
+    }
+
+    private void Reject(IActorRef replyTo, string queryId, QueryFailureReason reason, string message)
+    {
+        _failed++;
+        replyTo.Tell(new QueryFailed(queryId, _settings.Name, reason, message, []));
+    }
+
+    private bool TryResolveMerge(string name, out IMergeStrategy? strategy, out string error)
+    {
+        error = "";
+        if (_merges.TryGetValue(name, out strategy))
+        {
+            return true;
+        }
+
+        try
+        {
+            strategy = _resolveMerge(name);
+        }
+        catch (ArgumentException e)
+        {
+            error = e.Message;
+            return false;
+        }
+
+        _merges[name] = strategy;
+        return true;
+    }
+
+    private void Observe(Query query, AgentOutcome outcome)
+    {
+        try
+        {
+            _policy.Observe(query, outcome);
+        }
+        catch (Exception e)
+        {
+            // A policy defect must not cost the router its in-flight queries; it is reported, not hidden.
+            _log.Error(e, "policy {0} failed to observe {1} for query {2}", _policy.Name, outcome.Agent, query.Id);
+        }
+    }
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}

@@ -1,0 +1,29 @@
+namespace AgentRouter.Actors.Routing;
+
+/// <summary>A router's defaults; <see cref="Protocol.RouteOptions"/> overrides them per query.</summary>
+/// <param name="MergeStrategy">Default merge strategy name; <c>llm</c> sends merges to the merge agent.</param>
+/// <param name="AgentDeadline">How long one agent may take before its slot counts as timed out.</param>
+/// <param name="QueryDeadline">How long a whole query may take, retries and merge included.</param>
+/// <param name="MaxRetries">Re-sends to next-ranked agents per query after crashes, failures or refusals.</param>
+/// <param name="PendingFeedbackCapacity">Answered queries kept for delayed feedback; the oldest are evicted.</param>
+/// <param name="FeedbackTimeToLive">How long an answered query accepts feedback.</param>
+/// <param name="TickInterval">Resolution of deadline checks and feedback expiry (one timer per router).</param>
+public sealed record RouterSettings(
+    string Name,
+    int PanelSize = 3,
+    string MergeStrategy = "majority",
+    TimeSpan? AgentDeadline = null,
+    TimeSpan? QueryDeadline = null,
+    int MaxRetries = 2,
+    int PendingFeedbackCapacity = 100_000,
+    TimeSpan? FeedbackTimeToLive = null,
+    TimeSpan? TickInterval = null)
+{
+    public TimeSpan EffectiveAgentDeadline => AgentDeadline ?? TimeSpan.FromSeconds(30);
+
+    public TimeSpan EffectiveQueryDeadline => QueryDeadline ?? TimeSpan.FromSeconds(60);
+
+    public TimeSpan EffectiveFeedbackTimeToLive => FeedbackTimeToLive ?? TimeSpan.FromMinutes(10);
+
+    public TimeSpan EffectiveTickInterval => TickInterval ?? TimeSpan.FromMilliseconds(10);
+}

@@ -1,0 +1,109 @@
+using AgentRouter.Actors.Agents;
+using AgentRouter.Actors.Backends;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Core.Agents;
+using AgentRouter.Core.Domain;
+using AgentRouter.Core.Featurization;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+
+namespace AgentRouter.Actors.Runtime;
+
+/// <summary>A router to run: its settings and the policy it owns.</summary>
+/// <param name="Policy">A name known to <see cref="PolicyCatalog"/>; ignored when <paramref name="Preset"/> is given.</param>
+/// <param name="Preset">A policy preset (a name in <see cref="AgentRouterOptions.PoliciesDirectory"/> or a file path).</param>
+public sealed record RouterDefinition(RouterSettings Settings, string Policy, PolicySettings? PolicySettings = null, string? Preset = null);
+
+/// <summary>Builds a backend for an agent manifest of one backend kind, adding schema errors (naming the
+/// manifest file and field) to the list; returns null when the settings are invalid.</summary>
+public delegate IModelBackend? BackendFactory(AgentManifest manifest, List<ManifestError> errors);
+
+/// <summary>Everything the actor runtime is started from. Agents come from <see cref="AgentsDirectory"/>
+/// (<c>agents/*.json</c>) and/or <see cref="AddAgent"/>; routers from <see cref="AddRouter"/> (one router
+/// named <c>default</c> with the <c>ema</c> policy when none is added).</summary>
+public sealed class AgentRouterOptions
+{
+    public string SystemName { get; set; } = "agentrouter";
+
+    /// <summary>Directory of agent manifests, read and schema-checked at start-up.</summary>
+    public string? AgentsDirectory { get; set; }
+
+    public List<AgentManifest> Agents { get; } = [];
+
+    /// <summary>Directory of policy presets (<c>policies/*.json</c>); every file in it is schema-checked at
+    /// start-up, and routers may name a preset from it.</summary>
+    public string? PoliciesDirectory { get; set; }
+
+    /// <summary>Backends supplied in code, by agent name; they take precedence over <see cref="BackendFactories"/>.</summary>
+    public Dictionary<string, IModelBackend> Backends { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Backend factories by kind. <c>simulated</c> is built in; <c>replay</c> agents need their
+    /// recorded answers supplied through <see cref="Backends"/>; later issues register <c>local</c> and <c>remote</c>.</summary>
+    public Dictionary<string, BackendFactory> BackendFactories { get; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["simulated"] = (manifest, errors) =>
+        {
+            var before = errors.Count;
+            var settings = SimulatedBackendSettings.FromManifest(manifest, errors);
+            return errors.Count == before ? new SimulatedBackend(settings) : null;
+        },
+    };
+
+    public List<RouterDefinition> Routers { get; } = [];
+
+    /// <summary>Resolves pure merge strategies by name (throwing <see cref="ArgumentException"/> for unknown ones);
+    /// null means <see cref="MergeCatalog.Create"/> (majority, confidence-weighted, quality-weighted, top-ranked).</summary>
+    public Func<string, IMergeStrategy>? MergeStrategies { get; set; }
+
+    /// <summary>Computes query features once per query when the caller did not; null for none.</summary>
+    public Func<Query, float[]?>? Featurizer { get; set; }
+
+    /// <summary>Restart backoff of every agent actor.</summary>
+    public RestartBackoff Backoff { get; set; } = RestartBackoff.Default;
+
+    /// <summary>The agent that performs LLM merges (by name), or null: LLM merges then always fall back.</summary>
+    public string? LlmMergeAgent { get; set; }
+
+    public string FallbackMergeStrategy { get; set; } = "majority";
+
+    public TimeSpan? LlmMergeTimeout { get; set; }
+
+    /// <summary>Extra HOCON, applied over the runtime's defaults.</summary>
+    public string? Hocon { get; set; }
+
+    /// <summary>Features every query once, on the router, with <paramref name="featurizer"/>.</summary>
+    public AgentRouterOptions UseFeaturizer(IQueryFeaturizer featurizer)
+    {
+        ArgumentNullException.ThrowIfNull(featurizer);
+        Featurizer = query => featurizer.Featurize(query.Text);
+        return this;
+    }
+
+    public AgentRouterOptions AddAgent(AgentManifest manifest, IModelBackend? backend = null)
+    {
+        Agents.Add(manifest);
+        if (backend is not null)
+        {
+            Backends[manifest.Name] = backend;
+        }
+
+        return this;
+    }
+
+    public AgentRouterOptions AddRouter(RouterSettings settings, string policy, PolicySettings? policySettings = null)
+    {
+        Routers.Add(new RouterDefinition(settings, policy, policySettings));
+        return this;
+    }
+
+    /// <summary>Adds a router whose policy comes from a preset in <see cref="PoliciesDirectory"/> (or a file path).</summary>
+    public AgentRouterOptions AddRouterFromPreset(RouterSettings settings, string preset)
+    {
+        Routers.Add(new RouterDefinition(settings, "", Preset: preset));
+        return this;
+    }
+
+    /// <summary>A code-declared agent with default capacity, for tests and embedding.</summary>
+    public static AgentManifest Manifest(string name, string backend = "simulated", double expectedLatencyMs = 1000, int capacity = 1024, int queueLimit = 1024, double costPerCall = 0) =>
+        new(name, backend, [], new CostModel(PerCall: costPerCall), expectedLatencyMs, capacity, queueLimit, null, []);
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Akka.Actor;
+using AgentRouter.Actors.Agents;
+using AgentRouter.Actors.Backends;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+using static AgentRouter.Actors.Protocol.RouterProtocol;
+
+namespace AgentRouter.Cli.Bench;
+
+/// <summary>What the actor benchmark runs.</summary>
+internal sealed record ActorBenchmarkSettings(
+    int Agents = 6,
+    int Panel = 3,
+    string Policy = "ema",
+    string Merge = "majority",
+    int Clients = 4,
+    int Window = 256,
+    TimeSpan? Warmup = null,
+    TimeSpan? Duration = null,
+    double CrashRate = 0.10,
+    double TimeoutRate = 0.05,
+    TimeSpan? FaultDeadline = null,
+    bool RunFaults = true,
+    string? Hocon = null,
+    int FeedbackCapacity = 100_000)
+{
+    public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(1);
+
+    public TimeSpan EffectiveDuration => Duration ?? TimeSpan.FromSeconds(3);
+
+    public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(50);
+}
+
+/// <param name="CpuMicrosPerQuery">Process CPU time (all threads, GC included) per completed query: unlike the
+/// wall-clock rate it barely depends on what else the machine runs.</param>
+internal sealed record LoadResult(double QueriesPerSecond, long Answered, long Failed, long Lost, double P50Ms, double P99Ms, double CpuMicrosPerQuery = double.NaN, double BytesPerQuery = double.NaN);
+
+/// <param name="BareFanOut">The same closed-loop load through a bare three-way fan-out-and-collect actor.</param>
+internal sealed record ActorBenchmarkResult(
+    double AskPerSecond, double CpuMicrosPerAsk, LoadResult BareFanOut, LoadResult Peak, double PacedRate, LoadResult Paced, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
+
+/// <summary>Zero-latency simulated agents behind the real runtime (router, agent actors, supervision), driven
+/// by closed-loop client actors; a raw Ask baseline in the same process; a paced run at half the peak rate;
+/// and a run with injected crashes and timeouts that counts lost queries.</summary>
+internal static class ActorBenchmark
+{
+    public static async Task<ActorBenchmarkResult> RunAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, Action<string> progress)
+    {
+        double askRate;
+        double askCpu;
+        LoadResult bare;
+        LoadResult peak;
+        LoadResult paced;
+        double pacedRate;
+        await using (var runtime = await StartAsync(settings, merges, crashRate: 0, hangRate: 0).ConfigureAwait(false))
+        {
+            progress("raw Ask baseline...");
+            (askRate, askCpu) = await AskBaseline.MeasureAsync(runtime.System, settings.Clients * settings.Window, settings.EffectiveWarmup, settings.EffectiveDuration).ConfigureAwait(false);
+            progress($"  {askRate:N0} asks/s");
+            progress("bare fan-out-and-collect, closed loop...");
+            bare = await ClosedLoopAsync(runtime.System, BareFanOutActor.Start(runtime.System, settings.Panel), settings, "b").ConfigureAwait(false);
+            progress($"  {bare.QueriesPerSecond:N0} fan-outs/s");
+            progress("router, closed loop at peak...");
+            peak = await ClosedLoopAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], settings, "p").ConfigureAwait(false);
+            progress($"  {peak.QueriesPerSecond:N0} queries/s");
+            pacedRate = peak.QueriesPerSecond / 2;
+            progress($"router, paced at {pacedRate:N0}/s...");
+            var report = await PacedLoad.RunAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], pacedRate, settings.EffectiveDuration, "h").ConfigureAwait(false);
+            paced = new LoadResult(pacedRate, report.Answered, report.Failed, report.Outstanding, report.Latency.PercentileMs(0.5), report.Latency.PercentileMs(0.99));
+        }
+
+        if (!settings.RunFaults)
+        {
+            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, null, 0, 0);
+        }
+
+        progress($"router with {settings.CrashRate:P0} crashes and {settings.TimeoutRate:P0} timeouts...");
+        await using var faulty = await StartAsync(settings, merges, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
+        var faults = await ClosedLoopAsync(faulty.System, faulty.Routers[faulty.DefaultRouter], settings, "f").ConfigureAwait(false);
+        var stats = await faulty.Routers[faulty.DefaultRouter].Ask<RouterStats>(GetRouterStats.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, faults, stats.Retries, stats.AgentTimeouts);
+    }
+
+    private static Task<AgentRouterRuntime> StartAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, double crashRate, double hangRate)
+    {
+        var options = new AgentRouterOptions
+        {
+            SystemName = "bench",
+            MergeStrategies = merges,
+            Hocon = settings.Hocon,
+            Backoff = RestartBackoff.None,
+        };
+        for (var i = 0; i < settings.Agents; i++)
+        {
+            var backend = new SimulatedBackend(new SimulatedBackendSettings(Seed: 100 + i, Skill: 0.5 + 0.4 * i / settings.Agents, CrashRate: crashRate, HangRate: hangRate, CostPerCall: 0.001 * (i + 1)));
+            options.AddAgent(AgentRouterOptions.Manifest($"sim-{i}", "simulated", expectedLatencyMs: 1, costPerCall: 0.001 * (i + 1)), backend);
+        }
+
+        var faulty = crashRate > 0 || hangRate > 0;
+        options.AddRouter(
+            new RouterSettings(
+                "bench",
+                PanelSize: settings.Panel,
+                MergeStrategy: settings.Merge,
+                AgentDeadline: faulty ? settings.EffectiveFaultDeadline : TimeSpan.FromSeconds(5),
+                QueryDeadline: faulty ? settings.EffectiveFaultDeadline * 3 : TimeSpan.FromSeconds(10),
+                MaxRetries: 2,
+                PendingFeedbackCapacity: settings.FeedbackCapacity,
+                TickInterval: TimeSpan.FromMilliseconds(10)),
+            settings.Policy,
+            new PolicySettings(Seed: 7));
+        return AgentRouterRuntime.StartAsync(options);
+    }
+
+    private static async Task<LoadResult> ClosedLoopAsync(ActorSystem system, IActorRef router, ActorBenchmarkSettings settings, string tag)
+    {
+        var clients = Enumerable.Range(0, settings.Clients)
+            .Select(i => system.ActorOf(LoadClientActor.Props(router, settings.Window, $"{tag}{i}-")))
+            .ToArray();
+        foreach (var client in clients)
+        {
+            client.Tell(new LoadClientActor.Start());
+        }
+
+        // Warm-up and measurement windows of a benchmark, not synchronisation.
+        await Task.Delay(settings.EffectiveWarmup).ConfigureAwait(false);
+        foreach (var client in clients)
+        {
+            client.Tell(new LoadClientActor.BeginMeasure());
+        }
+
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var bytesBefore = GC.GetTotalAllocatedBytes();
+        var started = Stopwatch.GetTimestamp();
+        await Task.Delay(settings.EffectiveDuration).ConfigureAwait(false);
+        var snapshots = await Task.WhenAll(clients.Select(c => Ask(c, reply => new LoadClientActor.Snapshot(reply)))).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuMicros = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
+        var bytes = GC.GetTotalAllocatedBytes() - bytesBefore;
+
+        // Drain: stop sending and wait for every outstanding query's terminal reply (bounded by the deadlines).
+        var drains = clients.Select(c => Ask(c, reply => new LoadClientActor.StopAndDrain(reply))).ToArray();
+        var drained = Task.WhenAll(drains);
+        await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false);
+        long lost = 0;
+        foreach (var (drain, client) in drains.Zip(clients))
+        {
+            lost += drain.IsCompletedSuccessfully
+                ? 0
+                : (await Ask(client, reply => new LoadClientActor.Snapshot(reply)).ConfigureAwait(false)).Outstanding;
+        }
+
+        var latency = new LatencyHistogram();
+        foreach (var snapshot in snapshots)
+        {
+            latency.Add(snapshot.Latency);
+        }
+
+        var answered = snapshots.Sum(s => s.Answered);
+        var failed = snapshots.Sum(s => s.Failed);
+        foreach (var client in clients)
+        {
+            system.Stop(client);
+        }
+
+        return new LoadResult((answered + failed) / elapsed, answered, failed, lost, latency.PercentileMs(0.5), latency.PercentileMs(0.99), cpuMicros / (answered + failed), (double)bytes / (answered + failed));
+    }
+
+    private static Task<ClientReport> Ask(IActorRef client, Func<TaskCompletionSource<ClientReport>, object> message)
+    {
+        var reply = new TaskCompletionSource<ClientReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Tell(message(reply));
+        return reply.Task;
+    }
+}

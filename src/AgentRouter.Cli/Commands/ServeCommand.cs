@@ -1,0 +1,80 @@
+using System.CommandLine;
+using AgentRouter.Core.Agents;
+using AgentRouter.Server.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace AgentRouter.Cli.Commands;
+
+/// <summary><c>agentrouter serve</c>: the OpenAI-compatible HTTP server on the embedded defaults
+/// (simulated agents, in-memory state), loopback only unless API keys are configured.</summary>
+internal static class ServeCommand
+{
+    public static Command Build()
+    {
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = $"Listen URLs (default {ServerOptions.DefaultUrl}; port 0 picks a free port). Anything beyond loopback requires API keys.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var apiKeys = new Option<string[]>("--api-key")
+        {
+            Description = "A bearer API key clients must present (repeatable). Prefer AGENTROUTER_API_KEYS (comma-separated): command lines are visible to other users.",
+        };
+        var agents = new Option<DirectoryInfo?>("--agents") { Description = "Directory of agent manifests (default: agents/simulated of this repository, else built-in simulated agents)." };
+        var builtIn = new Option<bool>("--builtin-agents") { Description = "Use the built-in zero-latency simulated agents." };
+        var policies = new Option<DirectoryInfo?>("--policies") { Description = "Directory of policy presets; each becomes model 'router:<preset>' (default: policies/ of this repository)." };
+        var preset = new Option<string>("--preset") { Description = "Preset behind the plain 'router' model.", DefaultValueFactory = _ => "ema-orch" };
+        var panel = new Option<int>("--panel-size") { Description = "Agents per query for the routers.", DefaultValueFactory = _ => 3 };
+        var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key.", DefaultValueFactory = _ => 6000 };
+        var cors = new Option<string[]>("--cors-origin") { Description = "Allow this browser origin (repeatable); CORS is off by default." };
+        var command = new Command("serve", "Run the OpenAI-compatible HTTP server (/v1/chat/completions, /v1/models, /v1/feedback, /v1/route, /metrics, /dashboard).")
+        {
+            urls, apiKeys, agents, builtIn, policies, preset, panel, rate, cors,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var options = new ServerOptions
+            {
+                AgentsDirectory = parseResult.GetValue(agents)?.FullName,
+                BuiltInAgents = parseResult.GetValue(builtIn),
+                PoliciesDirectory = parseResult.GetValue(policies)?.FullName,
+                DefaultPreset = parseResult.GetValue(preset)!,
+                PanelSize = parseResult.GetValue(panel),
+                RequestsPerMinute = parseResult.GetValue(rate),
+            };
+            if (parseResult.GetValue(urls) is { Length: > 0 } given)
+            {
+                options.Urls.Clear();
+                options.Urls.AddRange(given.SelectMany(u => u.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            }
+
+            options.ApiKeys.AddRange(parseResult.GetValue(apiKeys) ?? []);
+            options.WithEnvironmentKeys();
+            options.CorsOrigins.AddRange(parseResult.GetValue(cors) ?? []);
+            AgentRouterServer server;
+            try
+            {
+                server = await AgentRouterServer.StartAsync(options, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ManifestValidationException or AgentRouter.Core.Presets.PolicyPresetException or IOException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+
+            await using (server)
+            {
+                foreach (var address in server.Addresses)
+                {
+                    Console.WriteLine($"agentrouter serving on {address} (models: {string.Join(", ", server.Runtime.Catalog.Entries.Select(e => e.Id))})");
+                }
+
+                Console.WriteLine("dashboard: " + new Uri(server.BaseAddress, "/dashboard"));
+                await server.App.WaitForShutdownAsync(cancellationToken);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using Akka.Event;
+using AgentRouter.Actors.Feedback;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Cluster.State;
+using AgentRouter.Core.Domain;
+using StackExchange.Redis;
+
+namespace AgentRouter.Cluster.Feedback;
+
+/// <summary>Consumes the feedback stream as one member of the cluster-wide <c>routers</c> consumer group, so each
+/// feedback entry is worked on by one router node at a time. Delivery is at least once: an entry is acknowledged
+/// only after its rewards are in the policy's outcome log, and entries a stopped consumer left unacknowledged are
+/// taken over (XAUTOCLAIM) once idle. Applying is idempotent by query id: the rewards and a per-query marker are
+/// written by one Lua script, so a redelivered or repeated feedback appends nothing.</summary>
+public sealed class FeedbackProcessor(
+    string consumer, IDatabase database, ClusterKeys keys, SharedStateOptions options, ClusterStateMonitor monitor, ILoggingAdapter log)
+{
+    private const int ReadCount = 256;
+
+    public string Consumer { get; } = consumer;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var grouped = false;
+        var lastClaim = Stopwatch.GetTimestamp();
+        var claimEvery = options.EffectiveClaimIdle / 2;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!grouped)
+                {
+                    await EnsureGroupAsync().ConfigureAwait(false);
+                    grouped = true;
+                }
+
+                var handled = 0;
+                if (Stopwatch.GetElapsedTime(lastClaim) >= claimEvery)
+                {
+                    handled += await ReclaimAsync().ConfigureAwait(false);
+                    lastClaim = Stopwatch.GetTimestamp();
+                }
+
+                var entries = await database.StreamReadGroupAsync(keys.Feedback, ClusterKeys.FeedbackGroup, Consumer, ">", ReadCount).ConfigureAwait(false);
+                await HandleAsync(entries).ConfigureAwait(false);
+                handled += entries.Length;
+                monitor.ReportReachable();
+                if (handled == 0)
+                {
+                    await Task.Delay(options.EffectivePollInterval, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                grouped = false;
+            }
+            catch (Exception e) when (RedisConnection.IsUnreachable(e))
+            {
+                monitor.ReportUnreachable(e);
+                grouped = false;
+                await Task.Delay(options.EffectiveRetryInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task EnsureGroupAsync()
+    {
+        try
+        {
+            await database.StreamCreateConsumerGroupAsync(keys.Feedback, ClusterKeys.FeedbackGroup, "0-0", createStream: true).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // Another router node created it first.
+        }
+    }
+
+    /// <summary>Takes over entries another consumer read but has not acknowledged for <see cref="SharedStateOptions.ClaimIdle"/>.</summary>
+    public async Task<int> ReclaimAsync()
+    {
+        var total = 0;
+        RedisValue start = "0-0";
+        do
+        {
+            var claimed = await database.StreamAutoClaimAsync(
+                keys.Feedback, ClusterKeys.FeedbackGroup, Consumer, (long)options.EffectiveClaimIdle.TotalMilliseconds, start, ReadCount).ConfigureAwait(false);
+            var live = claimed.ClaimedEntries.Where(e => !e.IsNull).ToArray();
+            if (live.Length > 0)
+            {
+                monitor.CountFeedbackReclaimed(live.Length);
+                log.Info("feedback: consumer {0} took over {1} unacknowledged entries", Consumer, live.Length);
+                await HandleAsync(live).ConfigureAwait(false);
+                total += live.Length;
+            }
+
+            if (claimed.DeletedIds.Length > 0)
+            {
+                // Trimmed away (MAXLEN) while pending: nothing left to deliver; XAUTOCLAIM already dropped them.
+                log.Warning("feedback: {0} pending entries were trimmed from the stream before being processed", claimed.DeletedIds.Length);
+            }
+
+            start = claimed.NextStartId;
+        }
+        while (start != "0-0");
+        return total;
+    }
+
+    private async Task HandleAsync(StreamEntry[] entries)
+    {
+        if (entries.Length == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(entries.Select(ApplyAsync)).ConfigureAwait(false);
+        await database.StreamAcknowledgeAsync(keys.Feedback, ClusterKeys.FeedbackGroup, entries.Select(e => e.Id).ToArray()).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(StreamEntry entry)
+    {
+        var id = entry.Id.ToString();
+        FeedbackEntry feedback;
+        try
+        {
+            feedback = FeedbackEntry.FromJson(entry["f"].ToString(), id);
+        }
+        catch (FormatException e)
+        {
+            monitor.CountMalformed();
+            log.Error(e, "feedback: skipped malformed entry {0}", id);
+            return;
+        }
+
+        var answeredKey = keys.Answered(feedback.QueryId);
+        var answeredJson = await database.StringGetAsync(answeredKey).ConfigureAwait(false);
+        if (answeredJson.IsNull)
+        {
+            monitor.CountFeedbackUnknown();
+            log.Warning("feedback for query {0} (entry {1}) ignored: no answered record (unknown id, or its window of {2} passed)", feedback.QueryId, id, options.EffectiveAnsweredTimeToLive);
+            return;
+        }
+
+        var answered = AnsweredQueryRecord.FromJson(answeredJson.ToString(), answeredKey);
+        var (rewards, error) = FeedbackCredit.Compute(answered.Analyses.Select(PanelOutcome.From).ToArray(), answered.MergedChoice, feedback.Signal);
+        if (rewards is null)
+        {
+            monitor.CountFeedbackInvalid();
+            log.Warning("feedback for query {0} (entry {1}) rejected: {2}", feedback.QueryId, id, error);
+            return;
+        }
+
+        var eventId = "fb:" + feedback.QueryId;
+        var payloads = answered.Analyses
+            .Where(a => rewards.ContainsKey(a.Agent))
+            .Select(a => (RedisValue)new OutcomeEvent(eventId, Consumer, answered.Query, new AgentOutcome(a.Agent, rewards[a.Agent], a.LatencyMs, a.Cost)).ToJson())
+            .ToArray();
+        var appended = await database.ScriptEvaluateAsync(
+            RedisScripts.AppendOutcomesOnce,
+            [keys.Appended(answered.Router, eventId), keys.Outcomes(answered.Router)],
+            [(long)(options.EffectiveAnsweredTimeToLive.TotalSeconds * 2), options.OutcomeLogMaxLength, .. payloads]).ConfigureAwait(false);
+        if ((long)appended == 1)
+        {
+            monitor.CountFeedbackApplied();
+        }
+        else
+        {
+            monitor.CountFeedbackDuplicate();
+        }
+    }
+}

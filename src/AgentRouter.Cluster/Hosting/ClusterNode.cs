@@ -1,0 +1,251 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Event;
+using AgentRouter.Actors;
+using AgentRouter.Actors.Agents;
+using AgentRouter.Actors.Feedback;
+using AgentRouter.Actors.Merging;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Cluster.Discovery;
+using AgentRouter.Cluster.Feedback;
+using AgentRouter.Cluster.Serialization;
+using AgentRouter.Cluster.State;
+using AgentRouter.Core.Agents;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+using StackExchange.Redis;
+
+namespace AgentRouter.Cluster.Hosting;
+
+/// <summary>One AgentRouter cluster node. A <c>models</c> node runs its agents and the registry that advertises
+/// them; a <c>router</c> node runs the router actors (their candidates come from cluster membership), the client
+/// facade and, with Redis, the shared-state loops. Start-up validates everything before the node joins.</summary>
+public sealed class ClusterNode : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly ConnectionMultiplexer? _redis;
+    private readonly ClusterStateWriter? _writer;
+    private readonly IReadOnlyList<OutcomeLogFollower> _followers;
+    private bool _stopped;
+
+    private ClusterNode(ClusterNodeOptions options, ActorSystem system, string nodeId, ConnectionMultiplexer? redis, ClusterStateWriter? writer,
+        IReadOnlyDictionary<string, IActorRef> routers, IReadOnlyDictionary<string, SharedPolicy> sharedPolicies, IReadOnlyList<OutcomeLogFollower> followers,
+        IActorRef? directory, IActorRef? feedbackCoordinator, ClusterStateMonitor monitor)
+    {
+        Options = options;
+        System = system;
+        NodeId = nodeId;
+        _redis = redis;
+        _writer = writer;
+        Routers = routers;
+        SharedPolicies = sharedPolicies;
+        _followers = followers;
+        Directory = directory;
+        FeedbackCoordinator = feedbackCoordinator;
+        StateMonitor = monitor;
+        DefaultRouter = routers.Count > 0 ? options.Runtime.Routers.FirstOrDefault()?.Settings.Name ?? "default" : null;
+        Client = routers.Count > 0 ? new ClusterAgentRouter(this, writer) : null;
+    }
+
+    public ClusterNodeOptions Options { get; }
+
+    public ActorSystem System { get; }
+
+    public string NodeId { get; }
+
+    public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
+
+    public IReadOnlyDictionary<string, IActorRef> Routers { get; }
+
+    public string? DefaultRouter { get; }
+
+    /// <summary>Router policies backed by the shared outcome log, by router name (empty without Redis).</summary>
+    public IReadOnlyDictionary<string, SharedPolicy> SharedPolicies { get; }
+
+    /// <summary>The agent directory of a router node; null on a models-only node.</summary>
+    public IActorRef? Directory { get; }
+
+    /// <summary>Local feedback coordinator, used when the node runs without Redis.</summary>
+    public IActorRef? FeedbackCoordinator { get; }
+
+    public ClusterStateMonitor StateMonitor { get; }
+
+    /// <summary>The embedding facade of a router node; null on a models-only node.</summary>
+    public IAgentRouter? Client { get; }
+
+    public bool UsesSharedState => _writer is not null;
+
+    public static async Task<ClusterNode> StartAsync(ClusterNodeOptions options, CancellationToken cancellationToken = default)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ManifestValidationException([.. errors.Select(e => new ManifestError("node options", e.Split(':')[0], e[(e.IndexOf(':') + 1)..].Trim()))]);
+        }
+
+        var runtime = options.Runtime;
+        var isModels = options.HasRole(NodeRoles.Models);
+        var isRouter = options.HasRole(NodeRoles.Router);
+        var (manifests, backends) = isModels ? AgentRouterRuntime.ResolveAgents(runtime) : ([], []);
+        var routerDefinitions = runtime.Routers.Count > 0 ? runtime.Routers : [new RouterDefinition(new RouterSettings("default"), "random")];
+        var policies = isRouter ? AgentRouterRuntime.ResolvePolicies(routerDefinitions, runtime.PoliciesDirectory) : [];
+
+        var resolveMerge = runtime.MergeStrategies ?? MergeCatalog.Create;
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ClusterConfig.Build(options)))
+            .And(ClusterSerialization.Setup());
+        var system = ActorSystem.Create(runtime.SystemName, setup);
+        ConnectionMultiplexer? redis = null;
+        try
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            var nodeId = options.NodeId ?? $"{cluster.SelfAddress.Host}-{cluster.SelfAddress.Port}";
+            if (isModels)
+            {
+                await StartAgentsAsync(system, runtime, manifests, backends, cancellationToken).ConfigureAwait(false);
+            }
+
+            var monitor = new ClusterStateMonitor();
+            var log = Logging.GetLogger(system, "agentrouter.cluster");
+            ClusterStateWriter? writer = null;
+            IDatabase? database = null;
+            var keys = new ClusterKeys(options.SharedState?.KeyPrefix ?? "ar");
+            if (isRouter && options.SharedState is { } shared)
+            {
+                redis = await RedisConnection.ConnectAsync(shared.Redis).ConfigureAwait(false);
+                database = redis.GetDatabase();
+                writer = new ClusterStateWriter(database, keys, shared, monitor);
+            }
+
+            var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+            var sharedPolicies = new Dictionary<string, SharedPolicy>(StringComparer.Ordinal);
+            var followers = new List<OutcomeLogFollower>();
+            IActorRef? directory = null;
+            IActorRef? feedback = null;
+            if (isRouter)
+            {
+                var mergeAgent = system.ActorOf(
+                    MergeAgentActor.Props(new MergeAgentSettings(null, "", runtime.FallbackMergeStrategy, runtime.LlmMergeTimeout), resolveMerge), "merge");
+                foreach (var definition in routerDefinitions)
+                {
+                    var policy = policies[definition.Settings.Name]();
+                    if (writer is not null)
+                    {
+                        var sharedPolicy = new SharedPolicy(definition.Settings.Name, nodeId, policy, writer, monitor);
+                        sharedPolicies[definition.Settings.Name] = sharedPolicy;
+                        followers.Add(new OutcomeLogFollower(sharedPolicy, nodeId, database!, keys, options.SharedState!, monitor, log));
+                        policy = sharedPolicy;
+                    }
+
+                    var dependencies = new RouterDependencies(policy, [], resolveMerge, mergeAgent, runtime.Featurizer);
+                    routers[definition.Settings.Name] = system.ActorOf(RouterActor.Props(definition.Settings, dependencies), "router-" + Uri.EscapeDataString(definition.Settings.Name));
+                }
+
+                directory = system.ActorOf(ClusterAgentDirectoryActor.Props([.. routers.Values]), ClusterAgentDirectoryActor.Name);
+                feedback = system.ActorOf(FeedbackCoordinatorActor.Props([.. routers.Values], TimeSpan.FromSeconds(10)), "feedback");
+            }
+
+            var node = new ClusterNode(options, system, nodeId, redis, writer, routers, sharedPolicies, followers, directory, feedback, monitor);
+            if (writer is not null)
+            {
+                node.StartLoops(writer, followers, new FeedbackProcessor($"{nodeId}.{Guid.NewGuid().ToString("N")[..8]}", database!, keys, options.SharedState!, monitor, log));
+            }
+
+            var seeds = (options.Seeds ?? []).Select(s => SeedAddress.Parse(s, runtime.SystemName)).ToList();
+            cluster.JoinSeedNodes(seeds.Count > 0 ? seeds : [cluster.SelfAddress]);
+            return node;
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            redis?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task StartAgentsAsync(ActorSystem system, AgentRouterOptions runtime, List<AgentManifest> manifests, Dictionary<string, Actors.Backends.IModelBackend> backends, CancellationToken cancellationToken)
+    {
+        var vitals = manifests.ToDictionary(m => m.Name, m => new AgentVitals(m.Name, Math.Min(m.Capacity, backends[m.Name].Capacity)));
+        var agentProps = manifests
+            .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, runtime.Backoff), vitals[m.Name])))
+            .ToList();
+        var supervisor = system.ActorOf(AgentSupervisorActor.Props(agentProps), "agents");
+        var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        var adverts = manifests.Select(m => new DiscoveryProtocol.AgentAdvertisement(m.ToProfile(), vitals[m.Name].Capacity, children.ByName[m.Name])).ToList();
+        system.ActorOf(AgentRegistryActor.Props(adverts), AgentRegistryActor.Name);
+    }
+
+    private void StartLoops(ClusterStateWriter writer, List<OutcomeLogFollower> followers, FeedbackProcessor feedback)
+    {
+        var token = _stopping.Token;
+        _loops.Add(Task.Run(() => writer.RunAsync(token), token));
+        foreach (var follower in followers)
+        {
+            _loops.Add(Task.Run(() => follower.RunAsync(token), token));
+        }
+
+        _loops.Add(Task.Run(() => feedback.RunAsync(token), token));
+    }
+
+    /// <summary>Graceful stop: leaves the cluster (CoordinatedShutdown), sends what the write buffer holds, saves
+    /// each policy's snapshot, then stops the shared-state loops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+        if (_writer is not null)
+        {
+            _writer.Complete();
+            var drained = _loops[0];
+            await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            foreach (var follower in _followers)
+            {
+                try
+                {
+                    await follower.SaveSnapshotAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (RedisConnection.IsUnreachable(e))
+                {
+                    StateMonitor.ReportUnreachable(e);
+                }
+            }
+        }
+
+        await StopLoopsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Abrupt stop, as if the process were killed: no leave, no flush, no snapshot.</summary>
+    public async Task CrashAsync()
+    {
+        _stopped = true;
+        ((ExtendedActorSystem)System).Abort();
+        await System.WhenTerminated.ConfigureAwait(false);
+        await StopLoopsAsync().ConfigureAwait(false);
+    }
+
+    private async Task StopLoopsAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The loops end by cancellation.
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentRouter.Actors;
+using AgentRouter.Actors.Protocol;
+using AgentRouter.Core.Domain;
+using AgentRouter.SemanticKernel;
+using AgentRouter.Server.Dashboard;
+using AgentRouter.Server.Hosting;
+using AgentRouter.Server.OpenAi;
+using AgentRouter.Server.Telemetry;
+
+namespace AgentRouter.Server.Endpoints;
+
+/// <summary><c>POST /v1/chat/completions</c>: OpenAI's chat schema, JSON or SSE streaming. The response
+/// carries <c>usage</c> (estimated at four characters per token when agents report none) and the
+/// <c>agentrouter</c> extension object.</summary>
+internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptions options, DashboardState dashboard, ServerMetrics metrics)
+{
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        using var body = await RequestBody.ReadJsonAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var request = ChatRequestParser.Parse(body.RootElement, options);
+        var (query, ask, model) = ChatRouting.Prepare(request, runtime.Catalog, options);
+        if (request.Stream)
+        {
+            await StreamAsync(context, request, query, ask).ConfigureAwait(false);
+            return;
+        }
+
+        QueryAnswered answered;
+        try
+        {
+            answered = await runtime.Router.AskAsync(query, ask, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (QueryFailedException e)
+        {
+            dashboard.RecordFailure();
+            throw ChatRouting.ToError(e.Failure);
+        }
+
+        Record(query, answered);
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var response = new JsonObject
+        {
+            ["id"] = query.Id,
+            ["object"] = "chat.completion",
+            ["created"] = created,
+            ["model"] = model.Id,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answered.Answer.Text },
+                ["finish_reason"] = "stop",
+            }),
+            ["usage"] = Usage(query.Text, answered.Answer.Text),
+            ["agentrouter"] = OutcomeJson.Answered(answered),
+        };
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>SSE in OpenAI's chunk format. A single-agent panel streams its tokens as they come; a larger
+    /// panel's answer exists only after the merge and arrives as one content chunk. Progress (the decision,
+    /// each analysis) rides in <c>agentrouter</c> fields of content-less chunks. A query that fails before
+    /// anything was sent gets a plain error response with its status; later failures are an error event.</summary>
+    private async Task StreamAsync(HttpContext context, ChatRequest request, Query query, AskOptions ask)
+    {
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var started = false;
+        var single = false;
+        var streamedText = false;
+        await using var events = runtime.Router.StreamAsync(query, ask, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        while (await events.MoveNextAsync().ConfigureAwait(false))
+        {
+            var item = events.Current;
+            if (!started)
+            {
+                if (item is RouterEvent.Finished { Outcome: QueryFailed early })
+                {
+                    dashboard.RecordFailure();
+                    throw ChatRouting.ToError(early);
+                }
+
+                started = true;
+                context.Response.ContentType = "text/event-stream";
+                context.Response.Headers.CacheControl = "no-cache";
+            }
+
+            switch (item)
+            {
+                case RouterEvent.Decided decided:
+                    single = decided.Decision.Panel.Count == 1;
+                    await WriteChunkAsync(context, query, request.Model, created, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null,
+                        new JsonObject { ["event"] = "decided", ["query_id"] = query.Id, ["decision"] = OutcomeJson.Decision(decided.Decision) }).ConfigureAwait(false);
+                    break;
+                case RouterEvent.Token token when single:
+                    streamedText = true;
+                    await WriteChunkAsync(context, query, request.Model, created, new JsonObject { ["content"] = token.Text }, null, null).ConfigureAwait(false);
+                    break;
+                case RouterEvent.AgentAnswered analysis:
+                    await WriteChunkAsync(context, query, request.Model, created, new JsonObject(), null,
+                        new JsonObject { ["event"] = "analysis", ["analysis"] = OutcomeJson.Analysis(analysis.Analysis) }).ConfigureAwait(false);
+                    break;
+                case RouterEvent.Finished { Outcome: QueryAnswered answered }:
+                    Record(query, answered);
+                    if (!streamedText)
+                    {
+                        await WriteChunkAsync(context, query, request.Model, created, new JsonObject { ["content"] = answered.Answer.Text }, null, null).ConfigureAwait(false);
+                    }
+
+                    var outcome = OutcomeJson.Answered(answered);
+                    outcome["event"] = "finished";
+                    await WriteChunkAsync(context, query, request.Model, created, new JsonObject(), "stop", outcome).ConfigureAwait(false);
+                    if (request.IncludeUsageInStream)
+                    {
+                        var usageChunk = Chunk(query, request.Model, created);
+                        usageChunk["choices"] = new JsonArray();
+                        usageChunk["usage"] = Usage(query.Text, answered.Answer.Text);
+                        await WriteEventAsync(context, usageChunk).ConfigureAwait(false);
+                    }
+
+                    await context.Response.Body.WriteAsync(Done, context.RequestAborted).ConfigureAwait(false);
+                    break;
+                case RouterEvent.Finished { Outcome: QueryFailed failed }:
+                    dashboard.RecordFailure();
+                    var error = ChatRouting.ToError(failed);
+                    await context.Response.Body.WriteAsync(SseEvent(error.ToJson()), context.RequestAborted).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private void Record(Query query, QueryAnswered answered)
+    {
+        dashboard.RecordAnswered(query, answered);
+        metrics.Answered(answered);
+    }
+
+    private static JsonObject Usage(string prompt, string answer)
+    {
+        var input = ChatQueries.EstimateTokens(prompt);
+        var output = ChatQueries.EstimateTokens(answer);
+        return new JsonObject { ["prompt_tokens"] = input, ["completion_tokens"] = output, ["total_tokens"] = input + output };
+    }
+
+    private static JsonObject Chunk(Query query, string model, long created) => new()
+    {
+        ["id"] = query.Id,
+        ["object"] = "chat.completion.chunk",
+        ["created"] = created,
+        ["model"] = model,
+    };
+
+    private static Task WriteChunkAsync(HttpContext context, Query query, string model, long created, JsonObject delta, string? finishReason, JsonObject? extension)
+    {
+        var chunk = Chunk(query, model, created);
+        chunk["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason });
+        if (extension is not null)
+        {
+            chunk["agentrouter"] = extension;
+        }
+
+        return WriteEventAsync(context, chunk);
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, JsonObject payload)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(payload);
+        await context.Response.Body.WriteAsync(SseEvent(bytes), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static byte[] SseEvent(byte[] json)
+    {
+        var framed = new byte[json.Length + 8];
+        "data: "u8.CopyTo(framed);
+        json.CopyTo(framed, 6);
+        framed[^2] = (byte)'\n';
+        framed[^1] = (byte)'\n';
+        return framed;
+    }
+}

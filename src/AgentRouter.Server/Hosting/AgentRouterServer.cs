@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Threading.RateLimiting;
+using AgentRouter.Server.Dashboard;
+using AgentRouter.Server.Endpoints;
+using AgentRouter.Server.OpenAi;
+using AgentRouter.Server.Security;
+using AgentRouter.Server.Telemetry;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenTelemetry.Metrics;
+
+namespace AgentRouter.Server.Hosting;
+
+/// <summary>The OpenAI-compatible HTTP server over the orchestrator (ASP.NET Core minimal APIs on Kestrel).</summary>
+public sealed class AgentRouterServer : IAsyncDisposable
+{
+    private AgentRouterServer(WebApplication app, IReadOnlyList<Uri> addresses)
+    {
+        App = app;
+        Addresses = addresses;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>The addresses Kestrel actually listens on (port 0 resolved).</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
+
+    public Uri BaseAddress => Addresses[0];
+
+    public ServerRuntime Runtime => App.Services.GetRequiredService<ServerRuntime>();
+
+    public DashboardState Dashboard => App.Services.GetRequiredService<DashboardState>();
+
+    /// <summary>Builds, starts (actor runtime first, then Kestrel) and returns the running server.</summary>
+    /// <exception cref="InvalidOperationException">A URL is beyond loopback and no API key is configured.</exception>
+    public static async Task<AgentRouterServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var app = Build(options);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("://[::]", "://localhost", StringComparison.Ordinal)))
+            .ToList();
+        return new AgentRouterServer(app, addresses);
+    }
+
+    public static WebApplication Build(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        BindingGuard.Check(options.Urls, options.ApiKeys);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(AgentRouterServer).Assembly.GetName().Name });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // A failed start is rethrown to the caller with its message; the host's own log of it would repeat it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The handler enforces the exact cap with an OpenAI-shaped 413; Kestrel's limit is the backstop.
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ServerRuntime>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ServerRuntime>());
+        builder.Services.AddSingleton<DashboardState>();
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddHostedService<RouterStatsPoller>();
+        builder.Services.AddSingleton<ChatCompletionsEndpoint>();
+        builder.Services.AddSingleton<FeedbackEndpoint>();
+        builder.Services.AddSingleton<DecisionEndpoint>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsProbe(context.Request.Path)
+                    ? RateLimitPartition.GetNoLimiter("probes")
+                    : RateLimitPartition.GetTokenBucketLimiter(context.Items[ApiKeyMiddleware.CallerItem] as string ?? "anonymous", _ => new TokenBucketRateLimiterOptions
+                    {
+                        // A minute's worth of burst, refilled every second; limits under 60 a minute refill one token at a time.
+                        TokenLimit = options.RequestsPerMinute,
+                        TokensPerPeriod = Math.Max(1, options.RequestsPerMinute / 60),
+                        ReplenishmentPeriod = options.RequestsPerMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1) / options.RequestsPerMinute,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            limiter.OnRejected = (rejected, _) => new ValueTask(
+                ApiError.RateLimited($"rate limit of {options.RequestsPerMinute} requests per minute exceeded for this API key").WriteAsync(rejected.HttpContext));
+        });
+        if (options.CorsOrigins.Count > 0)
+        {
+            builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+                policy.WithOrigins([.. options.CorsOrigins]).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type")));
+        }
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseMiddleware<ErrorMiddleware>();
+        if (options.CorsOrigins.Count > 0)
+        {
+            app.UseCors();
+        }
+
+        app.UseMiddleware<ApiKeyMiddleware>((IReadOnlyList<string>)options.ApiKeys);
+        app.UseRateLimiter();
+        app.Use(async (context, next) =>
+        {
+            // Readiness gate: the API needs the actor runtime; probes, metrics and the dashboard page do not.
+            if (context.Request.Path.StartsWithSegments("/v1") && !context.RequestServices.GetRequiredService<ServerRuntime>().IsReady)
+            {
+                throw ApiError.Unavailable("the server is starting or stopping; retry shortly");
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+
+        app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapPost("/v1/feedback", (HttpContext context, FeedbackEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapPost("/v1/route", (HttpContext context, DecisionEndpoint endpoint) => endpoint.HandleAsync(context));
+        InfoEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        _ = app.Services.GetRequiredService<ServerMetrics>();
+        return app;
+    }
+
+    internal static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync().ConfigureAwait(false);
+        await App.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,88 @@
+using AgentRouter.Actors.Runtime;
+
+namespace AgentRouter.Server.Hosting;
+
+/// <summary>How the HTTP server runs and what it accepts. Defaults are safe for a developer machine:
+/// loopback only, no keys needed there, CORS off.</summary>
+public sealed class ServerOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Kestrel URLs (port 0 picks a free port).</summary>
+    public List<string> Urls { get; } = [DefaultUrl];
+
+    /// <summary>Bearer API keys. Required (non-empty) whenever a URL binds beyond loopback.</summary>
+    public List<string> ApiKeys { get; } = [];
+
+    /// <summary>Requests per minute per API key (per client address when no keys are configured).</summary>
+    public int RequestsPerMinute { get; set; } = 6000;
+
+    public long MaxBodyBytes { get; set; } = 1_000_000;
+
+    public int MaxMessages { get; set; } = 256;
+
+    /// <summary>Characters of one message's content.</summary>
+    public int MaxMessageChars { get; set; } = 200_000;
+
+    public int MaxTokensCap { get; set; } = 32_768;
+
+    /// <summary>The longest deadline a request may ask for (and the default one).</summary>
+    public TimeSpan MaxDeadline { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long one agent may take before its panel slot counts as timed out (capped by the
+    /// request's deadline), so that one hung agent delays a query by this much at most.</summary>
+    public TimeSpan AgentDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Origins allowed by CORS; empty (the default) means CORS is off.</summary>
+    public List<string> CorsOrigins { get; } = [];
+
+    /// <summary>Agent manifests; null uses the embedded simulated defaults.</summary>
+    public string? AgentsDirectory { get; set; }
+
+    /// <summary>Run the built-in zero-latency simulated agents even when the repository ships manifests
+    /// (benchmarks compare like with like).</summary>
+    public bool BuiltInAgents { get; set; }
+
+    /// <summary>Policy presets (each becomes a router <c>router:&lt;preset&gt;</c>); null for the repository's.</summary>
+    public string? PoliciesDirectory { get; set; }
+
+    /// <summary>The preset behind the plain <c>router</c> model.</summary>
+    public string DefaultPreset { get; set; } = "ema-orch";
+
+    public int PanelSize { get; set; } = 3;
+
+    /// <summary>Dashboard refresh period of the SSE stream.</summary>
+    public TimeSpan DashboardInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Last chance to adjust the actor runtime (extra agents, backends, routers) before it starts.</summary>
+    public Action<AgentRouterOptions>? ConfigureRuntime { get; set; }
+
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive; the message names the option.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(RequestsPerMinute, 1, nameof(RequestsPerMinute));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBodyBytes, 1, nameof(MaxBodyBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessages, 1, nameof(MaxMessages));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageChars, 1, nameof(MaxMessageChars));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokensCap, 1, nameof(MaxTokensCap));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PanelSize, 1, nameof(PanelSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxDeadline, TimeSpan.Zero, nameof(MaxDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentDeadline, TimeSpan.Zero, nameof(AgentDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DashboardInterval, TimeSpan.Zero, nameof(DashboardInterval));
+        if (Urls.Count == 0)
+        {
+            throw new ArgumentException("at least one listen URL is required", nameof(Urls));
+        }
+    }
+
+    /// <summary>Reads keys from <c>AGENTROUTER_API_KEYS</c> (comma-separated) when none are set in code.</summary>
+    public ServerOptions WithEnvironmentKeys()
+    {
+        if (ApiKeys.Count == 0 && Environment.GetEnvironmentVariable("AGENTROUTER_API_KEYS") is { Length: > 0 } keys)
+        {
+            ApiKeys.AddRange(keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,103 @@
+using AgentRouter.Actors;
+using AgentRouter.Actors.Routing;
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Presets;
+using AgentRouter.SemanticKernel.Remote;
+
+namespace AgentRouter.Server.Hosting;
+
+/// <summary>Owns the actor runtime behind the server: builds its options (agents, remote backends, one router
+/// per policy preset, one fixed router per agent for direct calls), starts it with the host and stops it
+/// after the HTTP server has drained.</summary>
+public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyncDisposable
+{
+    private AgentRouterRuntime? _runtime;
+
+    public bool IsReady => _runtime is not null;
+
+    public AgentRouterRuntime Runtime => _runtime ?? throw NotRunning();
+
+    public IAgentRouter Router => Runtime.Client;
+
+    public ModelCatalog Catalog { get; private set; } = new([]);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var (runtimeOptions, catalog) = BuildRuntimeOptions(options);
+        _runtime = await AgentRouterRuntime.StartAsync(runtimeOptions, cancellationToken).ConfigureAwait(false);
+        Catalog = catalog;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _runtime, null) is { } runtime)
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public static (AgentRouterOptions Runtime, ModelCatalog Catalog) BuildRuntimeOptions(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var runtime = new AgentRouterOptions { SystemName = "agentrouter-server" };
+        runtime.AddRemoteBackends();
+
+        // Contextual policies (LinUCB) need query features; every router gets them computed once per query.
+        runtime.UseFeaturizer(new AgentRouter.Core.Featurization.HashedNGramFeaturizer());
+        runtime.AgentsDirectory = options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
+        if (runtime.AgentsDirectory is null)
+        {
+            foreach (var manifest in DefaultAgents.BuiltIn())
+            {
+                runtime.AddAgent(manifest);
+            }
+        }
+
+        options.ConfigureRuntime?.Invoke(runtime);
+        var agentNames = runtime.Agents.Select(a => a.Name).ToList();
+        if (runtime.AgentsDirectory is { } directory)
+        {
+            // Loaded again by the runtime, which reports any error with file and field; here only the names matter.
+            agentNames.AddRange(AgentRouter.Core.Agents.AgentManifestLoader.LoadDirectory(directory).Manifests.Select(m => m.Name));
+        }
+
+        var entries = new List<ModelEntry>();
+        var routerSettings = new RouterSettings(ModelCatalog.DefaultRouter, PanelSize: options.PanelSize, QueryDeadline: options.MaxDeadline, AgentDeadline: options.AgentDeadline);
+        var presetsDirectory = options.PoliciesDirectory ?? PolicyPresetLoader.DefaultDirectory();
+        var presets = Directory.Exists(presetsDirectory)
+            ? Directory.EnumerateFiles(presetsDirectory, "*.json").Order(StringComparer.Ordinal).Select(PolicyPresetLoader.LoadFile).ToList()
+            : [];
+        var defaultPreset = presets.FirstOrDefault(p => Path.GetFileNameWithoutExtension(p.Source) == options.DefaultPreset);
+        if (defaultPreset is null)
+        {
+            runtime.AddRouter(routerSettings, "ema");
+            entries.Add(new ModelEntry(ModelCatalog.DefaultRouter, "router", ModelCatalog.DefaultRouter, "ema", "the default router (EMA policy, default parameters)"));
+        }
+        else
+        {
+            runtime.AddRouter(routerSettings, defaultPreset.Policy, defaultPreset.ToSettings());
+            entries.Add(new ModelEntry(ModelCatalog.DefaultRouter, "router", ModelCatalog.DefaultRouter, defaultPreset.Policy, $"the default router (preset '{options.DefaultPreset}')"));
+        }
+
+        foreach (var preset in presets)
+        {
+            var id = "router:" + Path.GetFileNameWithoutExtension(preset.Source);
+            runtime.AddRouter(routerSettings with { Name = id }, preset.Policy, preset.ToSettings());
+            entries.Add(new ModelEntry(id, "router", id, preset.Policy, $"policy preset {Path.GetFileName(preset.Source)}"));
+        }
+
+        foreach (var agent in agentNames.Distinct(StringComparer.Ordinal))
+        {
+            var routerName = ModelCatalog.AgentRouterPrefix + agent;
+            runtime.AddRouter(routerSettings with { Name = routerName, PanelSize = 1, MaxRetries = 0 }, "fixed",
+                new AgentRouter.Core.Policies.PolicySettings(Parameters: new System.Text.Json.Nodes.JsonObject { ["agent"] = agent }));
+            entries.Add(new ModelEntry(agent, "agent", routerName, "fixed", $"direct call to agent '{agent}'"));
+        }
+
+        return (runtime, new ModelCatalog(entries));
+    }
+
+    private static InvalidOperationException NotRunning() => new("the AgentRouter runtime is not running (starting up or shutting down)");
+}

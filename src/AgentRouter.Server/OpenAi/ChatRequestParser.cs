@@ -1,0 +1,202 @@
+using System.Text;
+using System.Text.Json;
+using AgentRouter.Server.Hosting;
+
+namespace AgentRouter.Server.OpenAi;
+
+/// <summary>Validates a chat completion body against OpenAI's schema and the server's caps. Every
+/// rejection is a 400 naming the offending field (e.g. <c>messages[2].content</c>).</summary>
+public static class ChatRequestParser
+{
+    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
+
+    public static ChatRequest Parse(JsonElement root, ServerOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        JsonFields.RequireObject(root);
+        var model = JsonFields.String(root, "model", "model");
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw ApiError.BadRequest("'model' is required: an agent name, 'router' or 'router:<preset>' (see GET /v1/models)", "model", "missing_required_parameter");
+        }
+
+        var messages = ParseMessages(root, limits);
+        var stream = JsonFields.Bool(root, "stream", "stream") ?? false;
+        var includeUsage = false;
+        if (root.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind != JsonValueKind.Null)
+        {
+            if (streamOptions.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiError.BadRequest($"'stream_options' must be an object, got {JsonFields.Describe(streamOptions)}", "stream_options", "invalid_type");
+            }
+
+            includeUsage = JsonFields.Bool(streamOptions, "include_usage", "stream_options.include_usage") ?? false;
+        }
+
+        var maxTokens = CheckMaxTokens(JsonFields.Integer(root, "max_completion_tokens", "max_completion_tokens"), "max_completion_tokens", limits)
+            ?? CheckMaxTokens(JsonFields.Integer(root, "max_tokens", "max_tokens"), "max_tokens", limits);
+        if (JsonFields.Integer(root, "n", "n") is { } n && n != 1)
+        {
+            throw ApiError.BadRequest($"'n' must be 1: the router returns one merged answer, got {n}", "n", "invalid_value");
+        }
+
+        if (JsonFields.Number(root, "temperature", "temperature") is { } temperature && temperature is < 0 or > 2)
+        {
+            throw ApiError.BadRequest($"'temperature' must be in [0, 2], got {temperature}", "temperature", "invalid_value");
+        }
+
+        return new ChatRequest(model, messages, stream, includeUsage, maxTokens, ParseExtension(root, limits));
+    }
+
+    private static int? CheckMaxTokens(long? value, string field, ServerOptions limits) => value switch
+    {
+        null => null,
+        < 1 => throw ApiError.BadRequest($"'{field}' must be at least 1, got {value}", field, "invalid_value"),
+        _ when value > limits.MaxTokensCap => throw ApiError.BadRequest($"'{field}' must be at most {limits.MaxTokensCap}, got {value}", field, "invalid_value"),
+        _ => (int)value,
+    };
+
+    private static List<ChatMessageInput> ParseMessages(JsonElement root, ServerOptions limits)
+    {
+        if (!root.TryGetProperty("messages", out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            throw ApiError.BadRequest("'messages' is required: a non-empty array of {role, content}", "messages", "missing_required_parameter");
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw ApiError.BadRequest($"'messages' must be an array, got {JsonFields.Describe(array)}", "messages", "invalid_type");
+        }
+
+        var count = array.GetArrayLength();
+        if (count == 0)
+        {
+            throw ApiError.BadRequest("'messages' must not be empty", "messages", "invalid_value");
+        }
+
+        if (count > limits.MaxMessages)
+        {
+            throw ApiError.BadRequest($"'messages' has {count} entries; the limit is {limits.MaxMessages}", "messages", "too_many_messages");
+        }
+
+        var messages = new List<ChatMessageInput>(count);
+        var index = 0;
+        foreach (var message in array.EnumerateArray())
+        {
+            var path = $"messages[{index++}]";
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiError.BadRequest($"'{path}' must be an object, got {JsonFields.Describe(message)}", path, "invalid_type");
+            }
+
+            var role = JsonFields.String(message, "role", path + ".role")
+                ?? throw ApiError.BadRequest($"'{path}.role' is required", path + ".role", "missing_required_parameter");
+            if (!Roles.Contains(role))
+            {
+                throw ApiError.BadRequest($"'{path}.role' must be one of {string.Join(", ", Roles)}, got '{role}'", path + ".role", "invalid_value");
+            }
+
+            var content = ReadContent(message, path + ".content");
+            if (role is "user" or "system" or "developer" && string.IsNullOrWhiteSpace(content))
+            {
+                throw ApiError.BadRequest($"'{path}.content' must not be empty", path + ".content", "invalid_value");
+            }
+
+            if (content.Length > limits.MaxMessageChars)
+            {
+                throw ApiError.BadRequest($"'{path}.content' has {content.Length} characters; the limit is {limits.MaxMessageChars}", path + ".content", "message_too_long");
+            }
+
+            messages.Add(new ChatMessageInput(role, content));
+        }
+
+        return messages;
+    }
+
+    /// <summary>Content is a string or an array of parts; only text parts can be routed.</summary>
+    private static string ReadContent(JsonElement message, string path)
+    {
+        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        {
+            return "";
+        }
+
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return content.GetString()!;
+        }
+
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw ApiError.BadRequest($"'{path}' must be a string or an array of content parts, got {JsonFields.Describe(content)}", path, "invalid_type");
+        }
+
+        var text = new StringBuilder();
+        var index = 0;
+        foreach (var part in content.EnumerateArray())
+        {
+            var partPath = $"{path}[{index++}]";
+            if (part.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiError.BadRequest($"'{partPath}' must be an object, got {JsonFields.Describe(part)}", partPath, "invalid_type");
+            }
+
+            var type = JsonFields.String(part, "type", partPath + ".type");
+            if (type != "text")
+            {
+                throw ApiError.BadRequest($"'{partPath}.type' must be 'text' (the router routes text only), got '{type}'", partPath + ".type", "unsupported_content");
+            }
+
+            text.Append(JsonFields.String(part, "text", partPath + ".text") ?? "");
+        }
+
+        return text.ToString();
+    }
+
+    private static RoutingExtension ParseExtension(JsonElement root, ServerOptions limits)
+    {
+        if (!root.TryGetProperty("agentrouter", out var ext) || ext.ValueKind == JsonValueKind.Null)
+        {
+            return new RoutingExtension(Deadline: limits.MaxDeadline);
+        }
+
+        if (ext.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiError.BadRequest($"'agentrouter' must be an object, got {JsonFields.Describe(ext)}", "agentrouter", "invalid_type");
+        }
+
+        var panel = JsonFields.Integer(ext, "panel_size", "agentrouter.panel_size");
+        if (panel is < 1 or > 64)
+        {
+            throw ApiError.BadRequest($"'agentrouter.panel_size' must be in [1, 64], got {panel}", "agentrouter.panel_size", "invalid_value");
+        }
+
+        var deadlineMs = JsonFields.Integer(ext, "deadline_ms", "agentrouter.deadline_ms");
+        if (deadlineMs is { } ms && (ms < 1 || ms > limits.MaxDeadline.TotalMilliseconds))
+        {
+            throw ApiError.BadRequest($"'agentrouter.deadline_ms' must be in [1, {limits.MaxDeadline.TotalMilliseconds:0}], got {ms}", "agentrouter.deadline_ms", "invalid_value");
+        }
+
+        List<string>? options = null;
+        if (ext.TryGetProperty("options", out var optionsNode) && optionsNode.ValueKind != JsonValueKind.Null)
+        {
+            if (optionsNode.ValueKind != JsonValueKind.Array || optionsNode.EnumerateArray().Any(o => o.ValueKind != JsonValueKind.String || o.GetString()!.Length == 0))
+            {
+                throw ApiError.BadRequest("'agentrouter.options' must be an array of non-empty strings", "agentrouter.options", "invalid_type");
+            }
+
+            options = [.. optionsNode.EnumerateArray().Select(o => o.GetString()!)];
+            if (options.Count is < 2 or > 26 || options.Distinct().Count() != options.Count)
+            {
+                throw ApiError.BadRequest("'agentrouter.options' must hold 2 to 26 distinct options", "agentrouter.options", "invalid_value");
+            }
+        }
+
+        return new RoutingExtension(
+            JsonFields.String(ext, "task_type", "agentrouter.task_type"),
+            options,
+            (int?)panel,
+            JsonFields.String(ext, "merge", "agentrouter.merge"),
+            deadlineMs is { } d ? TimeSpan.FromMilliseconds(d) : limits.MaxDeadline);
+    }
+}

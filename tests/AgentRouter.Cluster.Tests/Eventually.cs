@@ -1,0 +1,23 @@
+using System.Diagnostics;
+
+namespace AgentRouter.Cluster.Tests;
+
+/// <summary>Awaits a condition on state owned by background loops (the TestKit's AwaitCondition for code that
+/// is not an actor): re-checks it until it holds or the time is up, then fails saying what was awaited.</summary>
+internal static class Eventually
+{
+    public static async Task Until(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var started = Stopwatch.GetTimestamp();
+        while (!condition())
+        {
+            if (Stopwatch.GetElapsedTime(started) > limit)
+            {
+                throw new TimeoutException($"not reached within {limit}: {what}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}

@@ -7,6 +7,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Build();
+        yield return ModelCommands.Build();
+        yield return BenchMoeCommand.Build();
         yield return SuiteCommands.Build();
         yield return ReplayCommand.Build();
         yield return ServeCommand.Build();

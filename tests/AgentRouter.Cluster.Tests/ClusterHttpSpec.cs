@@ -52,6 +52,16 @@ public sealed class ClusterHttpSpec(RedisFixture redis) : TestKit, IClassFixture
         Assert.Equal(["b1", "b2"], agents.Select(a => a.Agent).Order()); // the router node hosts no agent: both answered from the models node
         Assert.All(agents, a => Assert.Equal("succeeded", a.Status));
 
+        // Decision only: the router node's policy picks the panel over the remote agents; no agent is called.
+        var route = await http.PostAsJsonAsync(new Uri("/v1/route", UriKind.Relative), new JsonObject
+        {
+            ["model"] = "router:default",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Which? A) x B) y" }),
+        });
+        var decision = JsonNode.Parse(await route.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, route.StatusCode);
+        Assert.Equal(["b1", "b2"], decision["panel"]!.AsArray().Select(a => a!.GetValue<string>()).Order());
+
         var queryId = completion["id"]!.GetValue<string>();
         var feedback = await http.PostAsJsonAsync(new Uri("/v1/feedback", UriKind.Relative), new JsonObject { ["query_id"] = queryId, ["choice"] = "B" });
         var feedbackBody = await feedback.Content.ReadAsStringAsync();

@@ -7,14 +7,12 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Build();
+        yield return ModelCommands.Build();
         yield return SuiteCommands.Build();
         yield return ReplayCommand.Build();
         yield return ServeCommand.Build();
 
-        // One 'bench' group: 'bench actors' and 'bench http'.
-        var bench = BenchActorsCommand.Build();
-        bench.Subcommands.Add(BenchHttpCommand.Build());
-        yield return bench;
+        yield return BenchCommand.Build();
         yield return NodeCommand.Build();
         yield return ClusterBenchCommand.Build();
     }

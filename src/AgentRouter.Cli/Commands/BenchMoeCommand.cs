@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using AgentRouter.Cli.Commands.MoeBench;
+using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Modules;
+using static TorchSharp.torch;
+
+namespace AgentRouter.Cli.Commands;
+
+/// <summary>
+/// <c>agentrouter bench moe</c>: decode and prefill throughput of the sparse-MoE engine on a randomly
+/// initialised ~89M-parameter Mixtral-style model, against the memory-bandwidth roofline and a naive
+/// masked loop over all experts. Prints a Markdown report (docs/benchmarks/moe-inference.md).
+/// </summary>
+internal static class BenchMoeCommand
+{
+    /// <summary>6 layers × 8 experts (top-2) of width 1024 over d=512, vocabulary 8192: 88.6M parameters, 32.0M active per token.</summary>
+    public static MoeModelConfig BenchmarkConfig { get; } = new()
+    {
+        Architecture = ModelArchitecture.Mixtral,
+        VocabSize = 8192,
+        HiddenSize = 512,
+        NumLayers = 6,
+        NumHeads = 8,
+        NumKeyValueHeads = 4,
+        HeadDim = 64,
+        MaxPositionEmbeddings = 1024,
+        NumExperts = 8,
+        ExpertsPerToken = 2,
+        ExpertIntermediateSize = 1024,
+        NormTopKProbabilities = true,
+        RmsNormEps = 1e-5,
+        RopeTheta = 1e6,
+    };
+
+    public static Command Build()
+    {
+        var steps = new Option<int>("--decode-steps") { Description = "Tokens decoded per measurement.", DefaultValueFactory = _ => 64 };
+        var repetitions = new Option<int>("--repetitions") { Description = "Measurements per figure (the median is reported).", DefaultValueFactory = _ => 3 };
+        var prompt = new Option<int>("--prefill-tokens") { Description = "Prompt length for the prefill figure.", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0 = libtorch's default)." };
+        var moe = new Command("moe", "Benchmark sparse-MoE decode/prefill against the bandwidth roofline and a naive expert loop.") { steps, repetitions, prompt, threads };
+        moe.SetAction(parseResult =>
+        {
+            if (parseResult.GetValue(threads) > 0)
+            {
+                set_num_threads(parseResult.GetValue(threads));
+            }
+            Run(parseResult.GetValue(steps), parseResult.GetValue(repetitions), parseResult.GetValue(prompt));
+            return 0;
+        });
+        return moe;
+    }
+
+    private static void Run(int decodeSteps, int repetitions, int prefillTokens)
+    {
+        var config = BenchmarkConfig;
+        var runner = new MoeBenchmarkRunner(config, decodeSteps, repetitions);
+        var counts = ParameterCounts.Of(config);
+        using var model = MoeForCausalLm.CreateRandom(config, seed: 1234);
+        model.eval();
+
+        var bandwidth = runner.MeasureCopyBandwidth();
+        var activeBytes = runner.ActiveWeightBytesPerToken();
+        var roofline = bandwidth * 1e9 / activeBytes;
+        var decode1 = runner.MeasureDecode(model, batch: 1);
+        var decode8 = runner.MeasureDecode(model, batch: 8);
+        var prefill = runner.MeasurePrefill(model, prefillTokens);
+
+        var naive = new NaiveMaskedExpertDispatch();
+        foreach (var layer in model.Body.Layers.Where(layer => layer.SparseMlp is not null))
+        {
+            layer.SparseMlp!.Dispatch = naive;
+        }
+        var naiveDecode1 = runner.MeasureDecode(model, batch: 1, Math.Max(8, decodeSteps / 2));
+
+        string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+        string Rate(MoeBenchmarkRunner.DecodeRate rate) => $"{F(rate.MedianStep)} | {F(rate.BestStep)} | {F(rate.PerCpuSecond)}";
+        Console.WriteLine("| setting | value |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| torch threads | {get_num_threads()} |");
+        Console.WriteLine($"| total parameters | {counts.Total:N0} |");
+        Console.WriteLine($"| active parameters per token | {counts.ActivePerToken:N0} |");
+        Console.WriteLine($"| active weight bytes per decoded token (fp32, embedding table excluded) | {activeBytes / 1e6:F1} MB |");
+        Console.WriteLine($"| copy bandwidth, read+write, best of runs | {F(bandwidth)} GB/s |");
+        Console.WriteLine($"| roofline = bandwidth / active bytes | {F(roofline)} tok/s |");
+        Console.WriteLine($"| read-only roofline = (bytes copied per second) / active bytes = roofline / 2 | {F(roofline / 2)} tok/s |");
+        Console.WriteLine($"| prefill, {prefillTokens}-token prompt, best of runs | {F(prefill)} tok/s |");
+        Console.WriteLine();
+        Console.WriteLine("| decode (tok/s) | median step | best step | per CPU-second |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine($"| engine, batch 1 | {Rate(decode1)} |");
+        Console.WriteLine($"| engine, batch 8 | {Rate(decode8)} |");
+        Console.WriteLine($"| naive masked loop over all experts, batch 1 | {Rate(naiveDecode1)} |");
+        Console.WriteLine($"| engine batch 1 / roofline (goal ≥ 60%) | {decode1.MedianStep / roofline * 100:F0}% | {decode1.BestStep / roofline * 100:F0}% | {decode1.PerCpuSecond / roofline * 100:F0}% |");
+        Console.WriteLine($"| engine batch 1 / read-only roofline | {decode1.MedianStep / roofline * 200:F0}% | {decode1.BestStep / roofline * 200:F0}% | {decode1.PerCpuSecond / roofline * 200:F0}% |");
+        Console.WriteLine($"| engine / naive, batch 1 (goal ≥ 2×) | {decode1.MedianStep / naiveDecode1.MedianStep:F2}× | {decode1.BestStep / naiveDecode1.BestStep:F2}× | {decode1.PerCpuSecond / naiveDecode1.PerCpuSecond:F2}× |");
+    }
+}

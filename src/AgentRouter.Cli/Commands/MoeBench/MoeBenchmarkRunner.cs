@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Modules;
+using static TorchSharp.torch;
+
+namespace AgentRouter.Cli.Commands.MoeBench;
+
+/// <summary>Measures decode, prefill, copy bandwidth and the naive-loop reference on one random MoE.</summary>
+internal sealed class MoeBenchmarkRunner
+{
+    private readonly MoeModelConfig _config;
+    private readonly int _decodeSteps;
+    private readonly int _repetitions;
+
+    public MoeBenchmarkRunner(MoeModelConfig config, int decodeSteps, int repetitions)
+    {
+        _config = config;
+        _decodeSteps = decodeSteps;
+        _repetitions = repetitions;
+    }
+
+    /// <summary>GB/s of read+write traffic for a large tensor copy (best of the repetitions).</summary>
+    public double MeasureCopyBandwidth(long bytes = 256L * 1024 * 1024)
+    {
+        using var source = rand(bytes / 4);
+        using var target = empty_like(source);
+        target.copy_(source);
+        var best = double.MaxValue;
+        for (var repetition = 0; repetition < Math.Max(3, _repetitions); repetition++)
+        {
+            var watch = Stopwatch.StartNew();
+            target.copy_(source);
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        return 2.0 * bytes / best / 1e9;
+    }
+
+    /// <summary>
+    /// Decode tokens/s for a batch, from the gaps between consecutive streamed tokens (prefill excluded):
+    /// the median gap, the best gap, and tokens per second of process CPU time (contention-independent
+    /// when torch runs one thread).
+    /// </summary>
+    public DecodeRate MeasureDecode(MoeForCausalLm model, int batch, int steps)
+    {
+        var prompts = Enumerable.Range(0, batch).Select(row => Enumerable.Range(1 + row, 16).ToArray()).ToArray();
+        var options = new GenerationOptions { Greedy = true, StopTokenIds = Array.Empty<int>(), MaxNewTokens = steps + 1 };
+        SequenceGenerator.Generate(model, prompts, options with { MaxNewTokens = 4 });
+        var gaps = new List<double>();
+        var cpuSeconds = 0.0;
+        for (var repetition = 0; repetition < _repetitions; repetition++)
+        {
+            var watch = new Stopwatch();
+            var cpuAtFirstToken = TimeSpan.Zero;
+            var previous = 0.0;
+            SequenceGenerator.Generate(model, prompts, options, token =>
+            {
+                if (token.SequenceIndex != 0)
+                {
+                    return;
+                }
+                if (token.Step == 0)
+                {
+                    watch.Start();
+                    cpuAtFirstToken = Process.GetCurrentProcess().TotalProcessorTime;
+                    return;
+                }
+                var now = watch.Elapsed.TotalSeconds;
+                gaps.Add(now - previous);
+                previous = now;
+            });
+            cpuSeconds += (Process.GetCurrentProcess().TotalProcessorTime - cpuAtFirstToken).TotalSeconds;
+        }
+        return new DecodeRate(batch / Median(gaps), batch / gaps.Min(), batch * (double)gaps.Count / cpuSeconds);
+    }
+
+    public DecodeRate MeasureDecode(MoeForCausalLm model, int batch) => MeasureDecode(model, batch, _decodeSteps);
+
+    /// <summary>Prompt tokens/s for one forward pass over a batch-1 prompt (no cache), best of the repetitions.</summary>
+    public double MeasurePrefill(MoeForCausalLm model, int promptLength)
+    {
+        using var inference = inference_mode();
+        using var ids = randint(0, _config.VocabSize, new long[] { 1, promptLength });
+        model.Forward(ids, lastPositionOnly: true).Dispose();
+        var rates = new List<double>();
+        for (var repetition = 0; repetition < _repetitions; repetition++)
+        {
+            rates.Add(promptLength / Time(() => model.Forward(ids, lastPositionOnly: true).Dispose()));
+        }
+        return rates.Max();
+    }
+
+    /// <summary>Weight bytes one decoded token must stream: all active weights except the embedding table (one row is read).</summary>
+    public long ActiveWeightBytesPerToken() =>
+        (ParameterCounts.Of(_config).ActivePerToken - ((long)_config.VocabSize * _config.HiddenSize) + _config.HiddenSize) * sizeof(float);
+
+    private static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    internal readonly record struct DecodeRate(double MedianStep, double BestStep, double PerCpuSecond);
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}

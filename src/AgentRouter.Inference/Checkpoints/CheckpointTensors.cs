@@ -1,0 +1,119 @@
+using System.Text.Json;
+using AgentRouter.Inference.Safetensors;
+using TorchSharp;
+
+namespace AgentRouter.Inference.Checkpoints;
+
+/// <summary>
+/// The tensors of a checkpoint folder: <c>model.safetensors</c>, or the shards listed in
+/// <c>model.safetensors.index.json</c>.
+/// </summary>
+public sealed class CheckpointTensors : IDisposable
+{
+    public const string SingleFileName = "model.safetensors";
+    public const string IndexFileName = "model.safetensors.index.json";
+
+    private readonly Dictionary<string, SafetensorsFile> _fileOfTensor;
+    private readonly List<SafetensorsFile> _files;
+
+    private CheckpointTensors(string directory, List<SafetensorsFile> files, Dictionary<string, SafetensorsFile> fileOfTensor)
+    {
+        Directory = directory;
+        _files = files;
+        _fileOfTensor = fileOfTensor;
+    }
+
+    public string Directory { get; }
+
+    public IReadOnlyCollection<string> Names => _fileOfTensor.Keys;
+
+    public static CheckpointTensors Open(string directory)
+    {
+        var indexPath = Path.Combine(directory, IndexFileName);
+        var singlePath = Path.Combine(directory, SingleFileName);
+        if (File.Exists(indexPath))
+        {
+            return OpenSharded(directory, indexPath);
+        }
+        if (!File.Exists(singlePath))
+        {
+            throw new CheckpointException(directory, null, $"neither {SingleFileName} nor {IndexFileName} exists");
+        }
+        var file = SafetensorsFile.Open(singlePath);
+        return new CheckpointTensors(directory, new List<SafetensorsFile> { file },
+            file.Tensors.ToDictionary(info => info.Name, _ => file, StringComparer.Ordinal));
+    }
+
+    public bool Contains(string name) => _fileOfTensor.ContainsKey(name);
+
+    public string FileOf(string name) => _fileOfTensor.TryGetValue(name, out var file) ? file.FilePath : Directory;
+
+    public SafetensorsTensorInfo Info(string name) => FileHolding(name).Info(name);
+
+    public torch.Tensor Read(string name) => FileHolding(name).ReadTensor(name);
+
+    public void Dispose()
+    {
+        foreach (var file in _files)
+        {
+            file.Dispose();
+        }
+    }
+
+    private SafetensorsFile FileHolding(string name) =>
+        _fileOfTensor.TryGetValue(name, out var file) ? file : throw new CheckpointException(Directory, name, "missing from the checkpoint");
+
+    private static CheckpointTensors OpenSharded(string directory, string indexPath)
+    {
+        Dictionary<string, string> weightMap;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(indexPath));
+            if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            {
+                throw new CheckpointException(indexPath, null, "no 'weight_map' object");
+            }
+            weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in map.EnumerateObject())
+            {
+                var shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : "";
+                if (shard.Length == 0 || Path.GetFileName(shard) != shard)
+                {
+                    throw new CheckpointException(indexPath, entry.Name, $"shard name {entry.Value.GetRawText()} is not a file name in the folder");
+                }
+                weightMap[entry.Name] = shard;
+            }
+        }
+        catch (JsonException exception)
+        {
+            throw new CheckpointException(indexPath, null, $"not valid JSON: {exception.Message}");
+        }
+
+        var files = new List<SafetensorsFile>();
+        var byShard = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+        var fileOfTensor = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var (tensor, shard) in weightMap)
+            {
+                if (!byShard.TryGetValue(shard, out var file))
+                {
+                    file = SafetensorsFile.Open(Path.Combine(directory, shard));
+                    files.Add(file);
+                    byShard[shard] = file;
+                }
+                if (!file.Contains(tensor))
+                {
+                    throw new CheckpointException(file.FilePath, tensor, $"listed in {IndexFileName} but absent from the shard");
+                }
+                fileOfTensor[tensor] = file;
+            }
+        }
+        catch
+        {
+            files.ForEach(file => file.Dispose());
+            throw;
+        }
+        return new CheckpointTensors(directory, files, fileOfTensor);
+    }
+}

@@ -1,0 +1,17 @@
+namespace AgentRouter.Inference.Generation;
+
+public enum StopReason
+{
+    StopToken,
+    MaxNewTokens,
+}
+
+/// <summary>One prompt's continuation; <see cref="StepLogits"/> is filled only when asked for.</summary>
+public sealed record GeneratedSequence(
+    IReadOnlyList<int> PromptIds,
+    IReadOnlyList<int> GeneratedIds,
+    StopReason StopReason,
+    IReadOnlyList<float[]> StepLogits);
+
+/// <summary>A token as it is produced, for streaming.</summary>
+public readonly record struct GeneratedToken(int SequenceIndex, int Step, int TokenId);

@@ -1,0 +1,65 @@
+using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Generation;
+using static TorchSharp.torch;
+
+namespace AgentRouter.Inference.Modules;
+
+/// <summary>Pre-norm decoder layer: attention then a sparse-MoE or dense feed-forward, each with a residual.</summary>
+public sealed class DecoderLayer : nn.Module
+{
+    private readonly RmsNorm _inputNorm;
+    private readonly Attention _attention;
+    private readonly RmsNorm _postAttentionNorm;
+    private readonly SparseMoeBlock? _sparseMlp;
+    private readonly DenseMlp? _denseMlp;
+    private readonly int _layerIndex;
+
+    public DecoderLayer(MoeModelConfig config, int layerIndex) : base(nameof(DecoderLayer))
+    {
+        _layerIndex = layerIndex;
+        _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        _attention = new Attention(config);
+        _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        register_module("input_layernorm", _inputNorm);
+        register_module("self_attn", _attention);
+        register_module("post_attention_layernorm", _postAttentionNorm);
+        if (config.IsSparseLayer(layerIndex))
+        {
+            _sparseMlp = new SparseMoeBlock(config.HiddenSize, config.NumExperts, config.ExpertsPerToken, config.ExpertIntermediateSize,
+                config.NormTopKProbabilities, config.SharedExpertIntermediateSize);
+            register_module("mlp", _sparseMlp);
+        }
+        else
+        {
+            _denseMlp = new DenseMlp(config.HiddenSize, config.DenseIntermediateSize);
+            register_module("mlp", _denseMlp);
+        }
+    }
+
+    public bool IsSparse => _sparseMlp is not null;
+
+    public SparseMoeBlock? SparseMlp => _sparseMlp;
+
+    /// <summary>Returns the new hidden states and, for a sparse layer, the router logits [B*T, E].</summary>
+    public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        var attended = _attention.Forward(_inputNorm.forward(hidden), cos, sin, additiveMask, cache, _layerIndex);
+        hidden = hidden + attended;
+        var normed = _postAttentionNorm.forward(hidden);
+        Tensor? routerLogits = null;
+        Tensor mixed;
+        if (_sparseMlp is not null)
+        {
+            var flat = normed.reshape(-1, normed.shape[^1]);
+            (mixed, routerLogits) = _sparseMlp.Forward(flat);
+            mixed = mixed.view(normed.shape);
+            routerLogits.MoveToOuterDisposeScope();
+        }
+        else
+        {
+            mixed = _denseMlp!.forward(normed);
+        }
+        return ((hidden + mixed).MoveToOuterDisposeScope(), routerLogits);
+    }
+}

@@ -1,0 +1,29 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AgentRouter.Inference.Modules;
+
+/// <summary>The SwiGLU feed-forward <c>down(silu(gate(x)) * up(x))</c>: dense layers and the Qwen2-MoE shared expert.</summary>
+public sealed class DenseMlp : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear _gateProjection;
+    private readonly Linear _upProjection;
+    private readonly Linear _downProjection;
+
+    public DenseMlp(long hiddenSize, long intermediateSize) : base(nameof(DenseMlp))
+    {
+        _gateProjection = nn.Linear(hiddenSize, intermediateSize, hasBias: false);
+        _upProjection = nn.Linear(hiddenSize, intermediateSize, hasBias: false);
+        _downProjection = nn.Linear(intermediateSize, hiddenSize, hasBias: false);
+        register_module("gate_proj", _gateProjection);
+        register_module("up_proj", _upProjection);
+        register_module("down_proj", _downProjection);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var activated = nn.functional.silu(_gateProjection.forward(input)) * _upProjection.forward(input);
+        return _downProjection.forward(activated).MoveToOuterDisposeScope();
+    }
+}

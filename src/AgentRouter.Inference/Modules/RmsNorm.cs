@@ -1,0 +1,30 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AgentRouter.Inference.Modules;
+
+/// <summary>RMSNorm computed in float32 whatever the activation dtype, as transformers does.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly double _epsilon;
+
+    public RmsNorm(long size, double epsilon) : base(nameof(RmsNorm))
+    {
+        _epsilon = epsilon;
+        register_parameter("weight", new Parameter(ones(size)));
+    }
+
+    /// <summary>Looked up on use: Module.to(dtype/device) replaces registered parameters.</summary>
+    public Parameter Weight => get_parameter("weight")!;
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var isFloat32 = input.dtype == ScalarType.Float32;
+        var hidden = isFloat32 ? input : input.to(ScalarType.Float32);
+        var variance = (hidden * hidden).mean(new long[] { -1 }, keepdim: true);
+        hidden = hidden * (variance + _epsilon).rsqrt();
+        return (Weight * (isFloat32 ? hidden : hidden.to(input.dtype))).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,77 @@
+using static TorchSharp.torch;
+
+namespace AgentRouter.Inference.Modules;
+
+/// <summary>
+/// Cached rotate-half RoPE cos/sin tables, one per device, grown by doubling when a longer position is
+/// asked for. Built outside inference mode so that training can use them too.
+/// </summary>
+public sealed class RotaryTable : IDisposable
+{
+    private readonly int _headDim;
+    private readonly double _theta;
+    private readonly Dictionary<string, (Tensor Cos, Tensor Sin)> _tables = new(StringComparer.Ordinal);
+
+    public RotaryTable(int headDim, double theta)
+    {
+        _headDim = headDim;
+        _theta = theta;
+    }
+
+    /// <summary>cos and sin for the given positions [B, T], shaped [B, 1, T, headDim] for broadcasting over heads.</summary>
+    public (Tensor Cos, Tensor Sin) Gather(Tensor positionIds, ScalarType dtype)
+    {
+        var maxPosition = positionIds.max().item<long>();
+        var (cos, sin) = TableFor(positionIds.device, maxPosition + 1);
+        var flat = positionIds.reshape(-1);
+        var shape = new[] { positionIds.shape[0], 1, positionIds.shape[1], _headDim };
+        return (cos.index_select(0, flat).reshape(shape).to(dtype), sin.index_select(0, flat).reshape(shape).to(dtype));
+    }
+
+    /// <summary>x * cos + rotate_half(x) * sin, with rotate_half(x) = cat(-x2, x1).</summary>
+    public static Tensor Apply(Tensor states, Tensor cos, Tensor sin)
+    {
+        var half = states.shape[^1] / 2;
+        var first = states.narrow(-1, 0, half);
+        var second = states.narrow(-1, half, half);
+        var rotated = cat(new[] { second.neg(), first }, -1);
+        return (states * cos) + (rotated * sin);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (cos, sin) in _tables.Values)
+        {
+            cos.Dispose();
+            sin.Dispose();
+        }
+        _tables.Clear();
+    }
+
+    private (Tensor Cos, Tensor Sin) TableFor(Device device, long length)
+    {
+        var key = device.ToString();
+        if (_tables.TryGetValue(key, out var table) && table.Cos.shape[0] >= length)
+        {
+            return table;
+        }
+        var capacity = Math.Max(256L, table.Cos is null ? length : Math.Max(length, table.Cos.shape[0] * 2));
+        if (table.Cos is not null)
+        {
+            table.Cos.Dispose();
+            table.Sin.Dispose();
+        }
+        using (inference_mode(false))
+        using (NewDisposeScope())
+        {
+            var exponents = arange(0, _headDim, 2, ScalarType.Float64, device) / _headDim;
+            var inverseFrequency = pow(_theta, exponents).reciprocal();
+            var positions = arange(0, capacity, 1, ScalarType.Float64, device);
+            var frequencies = outer(positions, inverseFrequency);
+            var angles = cat(new[] { frequencies, frequencies }, -1);
+            table = (angles.cos().to(ScalarType.Float32).DetachFromDisposeScope(), angles.sin().to(ScalarType.Float32).DetachFromDisposeScope());
+        }
+        _tables[key] = table;
+        return table;
+    }
+}

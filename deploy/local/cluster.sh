@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A three-node AgentRouter cluster on loopback: redis-server, one router node, two models nodes with
-# different agents (deploy/agents/models-a, deploy/agents/models-b).
+# A three-node AgentRouter cluster on loopback: redis-server, one router node running the OpenAI-compatible
+# HTTP server (http://127.0.0.1:$AGENTROUTER_HTTP_PORT, default 8080), two models nodes with different agents
+# (deploy/agents/models-a, deploy/agents/models-b).
 #   deploy/local/cluster.sh up|down|status
 # Build first: dotnet build src/AgentRouter.Cli -c Release
 # 'down' stops only the processes this script started (their pids are in $STATE_DIR).
@@ -11,6 +12,8 @@ REDIS_PORT="${AGENTROUTER_REDIS_PORT:-6390}"
 ROUTER_PORT="${AGENTROUTER_ROUTER_PORT:-4053}"
 MODELS_A_PORT="${AGENTROUTER_MODELS_A_PORT:-4054}"
 MODELS_B_PORT="${AGENTROUTER_MODELS_B_PORT:-4055}"
+HTTP_PORT="${AGENTROUTER_HTTP_PORT:-8080}"
+HTTP_URL="http://127.0.0.1:$HTTP_PORT"
 SEEDS="127.0.0.1:$ROUTER_PORT,127.0.0.1:$MODELS_A_PORT"
 NODES=(router models-a models-b)
 
@@ -60,14 +63,18 @@ up() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$STATE_DIR" >"$STATE_DIR/redis.log" 2>&1 &
   echo $! >"$STATE_DIR/redis.pid"
   wait_for "redis on port $REDIS_PORT" 20 redis-cli -p "$REDIS_PORT" ping
-  start_node router "$ROUTER_PORT" router --redis "127.0.0.1:$REDIS_PORT" --policy "${AGENTROUTER_POLICY:-ema}"
+  start_node router "$ROUTER_PORT" router --redis "127.0.0.1:$REDIS_PORT" --policy "${AGENTROUTER_POLICY:-ema}" --http-urls "$HTTP_URL"
   start_node models-a "$MODELS_A_PORT" models --agents "$ROOT/deploy/agents/models-a"
   start_node models-b "$MODELS_B_PORT" models --agents "$ROOT/deploy/agents/models-b"
   if ! wait_for "3 members and 4 agents on the router node" 90 cluster_ready; then
     echo "see the logs in $STATE_DIR" >&2; exit 1
   fi
+  if ! wait_for "$HTTP_URL/readyz on the router node" 30 curl -fsS "$HTTP_URL/readyz"; then
+    echo "see $STATE_DIR/router.log" >&2; exit 1
+  fi
+  echo "$HTTP_URL" >"$STATE_DIR/http.url"
   echo "cluster up: router akka.tcp://agentrouter@127.0.0.1:$ROUTER_PORT (seeds $SEEDS), redis 127.0.0.1:$REDIS_PORT"
-  echo "HTTP endpoint: none yet (the server is not merged into this branch); drive it with 'agentrouter cluster-bench --seeds $SEEDS --redis 127.0.0.1:$REDIS_PORT'"
+  echo "HTTP endpoint: $HTTP_URL/v1 (OpenAI-compatible; models: router, router:default; dashboard $HTTP_URL/dashboard)"
 }
 
 down() {
@@ -80,13 +87,18 @@ down() {
     fi
     rm -f "$STATE_DIR/$name.pid"
   done
+  rm -f "$STATE_DIR/http.url"
 }
 
 status() {
   for name in redis "${NODES[@]}"; do
     if alive "$name"; then echo "$name: running (pid $(cat "$STATE_DIR/$name.pid"))"; else echo "$name: not running"; fi
   done
-  if [ -f "$STATE_DIR/router.status.json" ]; then
+  if [ -f "$STATE_DIR/http.url" ]; then
+    local url; url="$(cat "$STATE_DIR/http.url")"
+    if curl -fsS "$url/readyz" >/dev/null 2>&1; then echo "HTTP endpoint: $url/v1 (ready)"; else echo "HTTP endpoint: $url/v1 (not answering /readyz)"; fi
+  fi
+  if alive router && [ -f "$STATE_DIR/router.status.json" ]; then
     python3 - "$STATE_DIR/router.status.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using AgentRouter.Actors.Runtime;
+using AgentRouter.Cluster.Discovery;
 using AgentRouter.Cluster.Hosting;
 using AgentRouter.Core.Agents;
+using AgentRouter.Server.Security;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentRouter.Cluster.Tests;
@@ -61,6 +63,11 @@ public sealed class DeploymentConfigTests
 
         Assert.Equal(agentNames.Count, agentNames.Distinct().Count()); // agent names are cluster-wide
         Assert.Equal(4, agentNames.Count);
+
+        var httpNodes = envs.Where(e => e.Value.ContainsKey(NodeEnvironment.HttpUrls)).Select(e => e.Key).ToList();
+        Assert.Equal(["router"], httpNodes);
+        var published = ((YamlSequenceNode)nodes["router"]["ports"]).Children.Select(p => p.ToString()).Single();
+        AssertHttpServer(envs["router"], containerPort: published.Split(':')[^1], hasApiKeys: envs["router"].ContainsKey(NodeEnvironment.ApiKeys));
     }
 
     [Fact]
@@ -75,6 +82,7 @@ public sealed class DeploymentConfigTests
         Assert.Equal(["agentrouter-models-a", "agentrouter-models-b", "agentrouter-router"], statefulSets.Keys.Order());
 
         var agentNames = new List<string>();
+        var httpSets = 0;
         foreach (var (name, set) in statefulSets)
         {
             var spec = (YamlMappingNode)set["spec"];
@@ -93,7 +101,8 @@ public sealed class DeploymentConfigTests
             Assert.Equal(DockerfileImage, container["image"].ToString());
             var env = ((YamlSequenceNode)container["env"]).Children.Cast<YamlMappingNode>()
                 .Where(e => e.Children.ContainsKey("value")).ToDictionary(e => e["name"].ToString(), e => e["value"].ToString());
-            var port = ((YamlMappingNode)((YamlSequenceNode)container["ports"]).Children.Single())["containerPort"].ToString();
+            var containerPorts = ((YamlSequenceNode)container["ports"]).Children.Cast<YamlMappingNode>().ToDictionary(p => p["name"].ToString(), p => p["containerPort"].ToString());
+            var port = containerPorts["remoting"];
             Assert.Equal(port, env[NodeEnvironment.Port]);
             Assert.Equal(port, ((YamlMappingNode)((YamlSequenceNode)serviceSpec["ports"]).Children.Single())["port"].ToString());
             Assert.Equal($"$(POD_NAME).{spec["serviceName"]}", env[NodeEnvironment.PublicHost]);
@@ -110,6 +119,23 @@ public sealed class DeploymentConfigTests
             }
 
             AssertValidNode(env, [.. seeds.Select(s => s.Replace("$(POD_NAME)", "pod", StringComparison.Ordinal))]);
+            if (env.TryGetValue(NodeEnvironment.HttpUrls, out _))
+            {
+                var keysFromSecret = ((YamlSequenceNode)container["env"]).Children.Cast<YamlMappingNode>()
+                    .Any(e => e["name"].ToString() == NodeEnvironment.ApiKeys && ((YamlMappingNode)e["valueFrom"]).Children.ContainsKey("secretKeyRef"));
+                AssertHttpServer(env, containerPorts["http"], keysFromSecret);
+                var probe = (YamlMappingNode)((YamlMappingNode)container["readinessProbe"])["httpGet"];
+                Assert.Equal(("/readyz", "http"), (probe["path"].ToString(), probe["port"].ToString()));
+                var apiService = services.Values.Select(v => (YamlMappingNode)v["spec"]).Single(v =>
+                    !v.Children.ContainsKey("clusterIP") && ((YamlMappingNode)v["selector"]).Children.All(l => labels[l.Key].ToString() == l.Value.ToString()));
+                Assert.Equal("http", ((YamlMappingNode)((YamlSequenceNode)apiService["ports"]).Children.Single())["targetPort"].ToString());
+            }
+            else
+            {
+                Assert.False(containerPorts.ContainsKey("http"), $"{name} exposes an HTTP port but runs no HTTP server");
+            }
+
+            httpSets += env.ContainsKey(NodeEnvironment.HttpUrls) ? 1 : 0;
             if (env.TryGetValue(NodeEnvironment.Redis, out var redis))
             {
                 var redisService = (YamlMappingNode)services[redis.Split(':')[0]]["spec"];
@@ -136,6 +162,7 @@ public sealed class DeploymentConfigTests
 
         Assert.Equal(4, agentNames.Distinct().Count());
         Assert.Equal(4, agentNames.Count);
+        Assert.Equal(1, httpSets);
     }
 
     [Fact]
@@ -171,6 +198,7 @@ public sealed class DeploymentConfigTests
         Assert.Contains($"EXPOSE {NodeEnvironment.DefaultPort}", dockerfile);
         Assert.Contains(dockerfile, l => l.Contains($"{NodeEnvironment.Port}={NodeEnvironment.DefaultPort}", StringComparison.Ordinal));
         Assert.Contains("CMD [\"node\"]", dockerfile);
+        Assert.Contains($"EXPOSE {NodeEnvironment.DefaultHttpPort}", dockerfile);
     }
 
     /// <summary>The environment, read as the node command reads it, must give valid node options.</summary>
@@ -183,6 +211,17 @@ public sealed class DeploymentConfigTests
         {
             Assert.True(env.ContainsKey(NodeEnvironment.Agents), "a models node needs AGENTROUTER_AGENTS");
         }
+    }
+
+    /// <summary>The router's HTTP server: on a router node, on the port the deployment exposes, and with API keys
+    /// whenever it binds beyond loopback (the server refuses to start otherwise).</summary>
+    private static void AssertHttpServer(IReadOnlyDictionary<string, string> env, string containerPort, bool hasApiKeys)
+    {
+        Assert.Contains(NodeRoles.Router, env[NodeEnvironment.Roles].Split(','));
+        var url = Assert.Single(env[NodeEnvironment.HttpUrls].Split(','));
+        Assert.Equal(NodeEnvironment.DefaultHttpPort, new Uri(url).Port);
+        Assert.Equal(NodeEnvironment.DefaultHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), containerPort);
+        Assert.True(BindingGuard.IsLoopback(url) || hasApiKeys, $"{url} is beyond loopback and no AGENTROUTER_API_KEYS is configured");
     }
 
     private static List<string> LoadAgents(string directory)

@@ -6,7 +6,11 @@ namespace AgentRouter.Cluster.Tests;
 /// is not an actor): re-checks it until it holds or the time is up, then fails saying what was awaited.</summary>
 internal static class Eventually
 {
-    public static async Task Until(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task Until(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        Until(condition, () => what, timeout);
+
+    /// <summary>As above, with the description built when the wait fails, so it can report the state at that moment.</summary>
+    public static async Task Until(Func<bool> condition, Func<string> what, TimeSpan? timeout = null)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(20);
         var started = Stopwatch.GetTimestamp();
@@ -14,7 +18,7 @@ internal static class Eventually
         {
             if (Stopwatch.GetElapsedTime(started) > limit)
             {
-                throw new TimeoutException($"not reached within {limit}: {what}");
+                throw new TimeoutException($"not reached within {limit}: {what()}");
             }
 
             await Task.Delay(10);

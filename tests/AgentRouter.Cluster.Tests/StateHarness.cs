@@ -42,6 +42,11 @@ internal sealed class StateHarness : IAsyncDisposable
 
     public IDatabase Database => Redis.GetDatabase();
 
+    /// <summary>What a failed wait should say about this node: its progress and any loop that died.</summary>
+    public string Describe() =>
+        $"applied {Policy.AppliedCount}, {Monitor.Status()}, loops: " +
+        string.Join("; ", _loops.Select(l => l.IsFaulted ? "faulted: " + l.Exception!.GetBaseException() : l.Status.ToString()));
+
     public static async Task<StateHarness> StartAsync(
         SharedStateOptions options, string nodeId, string router = "r", string policy = "ema", bool withFeedback = false)
     {

@@ -14,11 +14,19 @@ public static class RouterDecisions
     public static async Task<RoutingDecision> DecideAsync(this AgentRouterRuntime runtime, Query query, string? router = null, int? panelSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runtime);
+        return await runtime.Routers.DecideAsync(query, router ?? runtime.DefaultRouter, panelSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The decision of one of these router actors (a runtime's or a cluster router node's).</summary>
+    /// <exception cref="ArgumentException">Unknown router.</exception>
+    /// <exception cref="QueryFailedException">The router could not decide (no agents, policy failure).</exception>
+    public static async Task<RoutingDecision> DecideAsync(this IReadOnlyDictionary<string, IActorRef> routers, Query query, string router, int? panelSize = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(routers);
         ArgumentNullException.ThrowIfNull(query);
-        router ??= runtime.DefaultRouter;
-        if (!runtime.Routers.TryGetValue(router, out var actor))
+        if (!routers.TryGetValue(router, out var actor))
         {
-            throw new ArgumentException($"Unknown router '{router}'. Routers: {string.Join(", ", runtime.Routers.Keys.Order())}.", nameof(router));
+            throw new ArgumentException($"Unknown router '{router}'. Routers: {string.Join(", ", routers.Keys.Order())}.", nameof(router));
         }
 
         var reply = await actor.Ask<object>(new DecideOnly(query, panelSize), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);

@@ -10,13 +10,6 @@ internal static class BenchActorsCommand
 {
     public static Command Build()
     {
-        var bench = new Command("bench", "Benchmarks.");
-        bench.Subcommands.Add(BuildActors());
-        return bench;
-    }
-
-    private static Command BuildActors()
-    {
         var duration = new Option<double>("--duration") { Description = "Seconds measured per run.", DefaultValueFactory = _ => 3 };
         var warmup = new Option<double>("--warmup") { Description = "Seconds of warm-up before each measured run.", DefaultValueFactory = _ => 1 };
         var clients = new Option<int>("--clients") { Description = "Client actors generating closed-loop load.", DefaultValueFactory = _ => 4 };

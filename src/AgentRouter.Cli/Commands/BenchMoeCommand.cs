@@ -49,9 +49,7 @@ internal static class BenchMoeCommand
             Run(parseResult.GetValue(steps), parseResult.GetValue(repetitions), parseResult.GetValue(prompt));
             return 0;
         });
-        var bench = new Command("bench", "Performance benchmarks (results belong in docs/benchmarks/).");
-        bench.Subcommands.Add(moe);
-        return bench;
+        return moe;
     }
 
     private static void Run(int decodeSteps, int repetitions, int prefillTokens)

@@ -14,15 +14,7 @@ internal static class CommandCatalog
         yield return RunCommand.Build();
         yield return ReplayCommand.Build();
         yield return ServeCommand.Build();
-
-        // One 'bench' group: 'bench actors', 'bench http' and 'bench moe' (two groups named 'bench' make every parse throw).
-        var bench = BenchActorsCommand.Build();
-        bench.Subcommands.Add(BenchHttpCommand.Build());
-        foreach (var moe in BenchMoeCommand.Build().Subcommands.ToList())
-        {
-            bench.Subcommands.Add(moe);
-        }
-        yield return bench;
+        yield return BenchCommand.Build();
         yield return NodeCommand.Build();
         yield return ClusterBenchCommand.Build();
     }

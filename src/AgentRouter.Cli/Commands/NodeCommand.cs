@@ -2,11 +2,14 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using AgentRouter.Actors.Routing;
 using AgentRouter.Actors.Runtime;
+using AgentRouter.Cluster.Discovery;
 using AgentRouter.Cluster.Hosting;
 using AgentRouter.Cluster.State;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Presets;
 using AgentRouter.LocalAgents;
+using AgentRouter.Server.Hosting;
+using AgentRouter.Server.Security;
 
 namespace AgentRouter.Cli.Commands;
 
@@ -28,12 +31,14 @@ internal static class NodeCommand
     public static readonly Option<int> Panel = Env(new Option<int>("--panel") { Description = "Panel size (env AGENTROUTER_PANEL)." }, NodeEnvironment.Panel, 3);
     public static readonly Option<string?> NodeId = EnvNullable(new Option<string?>("--node-id") { Description = "Stable node id (Redis consumer names); default host-port (env AGENTROUTER_NODE_ID)." }, NodeEnvironment.NodeId);
     public static readonly Option<bool> FastFailureDetection = new("--fast-failure-detection") { Description = "Notice dead nodes in about a second (loopback clusters, benchmarks)." };
+    public static readonly Option<string?> HttpUrls = EnvNullable(new Option<string?>("--http-urls") { Description = $"Run the OpenAI-compatible HTTP server on this router node at these comma-separated URLs, e.g. {ServerOptions.DefaultUrl}; beyond loopback it requires API keys (env AGENTROUTER_HTTP_URLS)." }, NodeEnvironment.HttpUrls);
+    public static readonly Option<string[]> ApiKeys = new("--api-key") { Description = "A bearer API key HTTP clients must present (repeatable). Prefer AGENTROUTER_API_KEYS (comma-separated): command lines are visible to other users." };
     public static readonly Option<string?> StatusFile = new("--status-file") { Description = "Rewrite this file with the node's status (JSON) every second." };
 
     public static Command Build()
     {
         var command = new Command("node", "Run one AgentRouter cluster node (roles router and/or models) until SIGTERM.");
-        foreach (var option in new Option[] { Roles, Host, PublicHost, Port, Seeds, Agents, Redis, Policy, PolicyPreset, Policies, RouterName, Panel, NodeId, FastFailureDetection, StatusFile })
+        foreach (var option in new Option[] { Roles, Host, PublicHost, Port, Seeds, Agents, Redis, Policy, PolicyPreset, Policies, RouterName, Panel, NodeId, HttpUrls, ApiKeys, FastFailureDetection, StatusFile })
         {
             command.Options.Add(option);
         }
@@ -75,19 +80,73 @@ internal static class NodeCommand
             Tuning: parseResult.GetValue(FastFailureDetection) ? ClusterTuning.Fast : ClusterTuning.Production);
     }
 
+    /// <summary>The HTTP server's options of a router node, or null without <c>--http-urls</c>. The security rules
+    /// are <c>serve</c>'s: checked again when the server starts (loopback only unless API keys are configured).</summary>
+    public static ServerOptions? ReadServerOptions(ParseResult parseResult, IReadOnlyList<string> roles)
+    {
+        var urls = Split(parseResult.GetValue(HttpUrls)?.Replace(';', ','));
+        if (urls.Count == 0)
+        {
+            return null;
+        }
+
+        if (!roles.Contains(NodeRoles.Router))
+        {
+            throw new ManifestValidationException([new ManifestError("--http-urls", "http-urls", "the HTTP server runs on a router node; add the router role (--roles router)")]);
+        }
+
+        var options = new ServerOptions { PanelSize = parseResult.GetValue(Panel) };
+        options.Urls.Clear();
+        options.Urls.AddRange(urls);
+        options.ApiKeys.AddRange(parseResult.GetValue(ApiKeys) ?? []);
+        options.WithEnvironmentKeys();
+        try
+        {
+            // Refused before the node joins, so that a bad binding never leaves a half-started member behind.
+            BindingGuard.Check(options.Urls, options.ApiKeys);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ManifestValidationException([new ManifestError("--http-urls", "http-urls", e.Message)]);
+        }
+
+        return options;
+    }
+
     private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         ClusterNodeOptions options;
+        ServerOptions? serverOptions;
         ClusterNode node;
         try
         {
             options = ReadOptions(parseResult, new RouterSettings(parseResult.GetValue(RouterName)!, PanelSize: parseResult.GetValue(Panel)));
+            serverOptions = ReadServerOptions(parseResult, options.Roles);
+
             node = await ClusterNode.StartAsync(options, cancellationToken);
         }
         catch (Exception e) when (e is ManifestValidationException or PolicyPresetException)
         {
             await Console.Error.WriteLineAsync($"node not started: {e.Message}");
             return 2;
+        }
+
+        AgentRouterServer? server = null;
+        if (serverOptions is not null)
+        {
+            try
+            {
+                serverOptions.Backend = ServerBackend.ForRouterNode(node.Client!, node.Routers, node.DefaultRouter!, options.Runtime.Routers);
+                server = await AgentRouterServer.StartAsync(serverOptions, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"node not started: HTTP server failed: {e.Message}");
+                await node.DisposeAsync();
+                return 2;
+            }
+
+            Console.WriteLine($"HTTP endpoint: {server.BaseAddress} (models: {string.Join(", ", server.Runtime.Catalog.Entries.Select(m => m.Id))})");
         }
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -116,6 +175,12 @@ internal static class NodeCommand
             }
 
             await Task.WhenAny(ended, timer.WaitForNextTickAsync(CancellationToken.None).AsTask());
+        }
+
+        if (server is not null)
+        {
+            // The server drains its requests first; they need the node.
+            await server.DisposeAsync();
         }
 
         Console.WriteLine($"node {node.NodeId} leaving the cluster");

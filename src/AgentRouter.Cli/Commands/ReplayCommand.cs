@@ -87,7 +87,9 @@ internal static class ReplayCommand
             }
             catch (ArgumentException error)
             {
-                Console.Error.WriteLine($"error: {error.Message}");
+                // The parameter-name suffix .NET appends means nothing to someone typing options.
+                var message = error.ParamName is null ? error.Message : error.Message.Replace($" (Parameter '{error.ParamName}')", string.Empty, StringComparison.Ordinal);
+                Console.Error.WriteLine($"error: {message}");
                 return BadInputExitCode;
             }
         });

@@ -18,8 +18,17 @@ public static class NodeEnvironment
     public const string Panel = "AGENTROUTER_PANEL";
     public const string NodeId = "AGENTROUTER_NODE_ID";
 
+    /// <summary>Listen URLs of the HTTP server on a router node (comma-separated); unset runs no HTTP server.</summary>
+    public const string HttpUrls = "AGENTROUTER_HTTP_URLS";
+
+    /// <summary>Bearer API keys of the HTTP server (comma-separated); required when it binds beyond loopback.</summary>
+    public const string ApiKeys = "AGENTROUTER_API_KEYS";
+
     /// <summary>The remoting port nodes use when none is configured (and the one the deployments expose).</summary>
     public const int DefaultPort = 4053;
 
-    public static readonly IReadOnlyList<string> All = [Roles, Host, PublicHost, Port, Seeds, Agents, Redis, Policy, PolicyPreset, Policies, Router, Panel, NodeId];
+    /// <summary>The HTTP port the deployments give a router node's server.</summary>
+    public const int DefaultHttpPort = 8080;
+
+    public static readonly IReadOnlyList<string> All = [Roles, Host, PublicHost, Port, Seeds, Agents, Redis, Policy, PolicyPreset, Policies, Router, Panel, NodeId, HttpUrls, ApiKeys];
 }

@@ -27,7 +27,7 @@ public abstract class BanditPolicyBase : IRoutingPolicy
         Random = new DeterministicRandom(settings.Seed);
         parameters = new ParameterReader(name, settings.Parameters);
         Weights = new RewardWeights(
-            ParameterReader.CostWeightOverride(name, settings) ?? parameters.Double("costWeight", 0, 0),
+            ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(name, settings), parameters.Double("costWeight", 0, 0)),
             parameters.Double("latencyWeight", 0, 0));
         _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
         _costRef = _fixedCostRef ?? 1;

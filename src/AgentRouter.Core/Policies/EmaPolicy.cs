@@ -32,7 +32,7 @@ public sealed class EmaPolicy : IRoutingPolicy
         _stabilityWeight = parameters.Double("stabilityWeight", 0.1, 0);
         _latencyWeight = parameters.Double("latencyWeight", 0.3, 0);
         _latencyRefMs = parameters.Double("latencyRefMs", 5000, 0, minExclusive: true);
-        _costWeight = ParameterReader.CostWeightOverride(Name, settings) ?? parameters.Double("costWeight", 0.1, 0);
+        _costWeight = ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), parameters.Double("costWeight", 0.1, 0));
         _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
         _costRef = _fixedCostRef ?? 1;
         parameters.RejectUnknown();

@@ -31,7 +31,7 @@ public sealed class LinUcbPolicy : IRoutingPolicy
         _ridge = parameters.Double("ridge", 1, 0, minExclusive: true);
         _residentPenalty = parameters.Double("residentPenalty", 0, 0);
         Weights = new RewardWeights(
-            ParameterReader.CostWeightOverride(Name, settings) ?? parameters.Double("costWeight", 0, 0),
+            ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), parameters.Double("costWeight", 0, 0)),
             parameters.Double("latencyWeight", 0, 0));
         _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
         _costRef = _fixedCostRef ?? 1;

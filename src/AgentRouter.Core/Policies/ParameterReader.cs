@@ -125,6 +125,10 @@ internal sealed class ParameterReader
         }
     }
 
+    /// <summary>The override when given, else the parameter. Both are evaluated so that a preset's own cost
+    /// parameter is still read (and validated) when a sweep overrides it.</summary>
+    public static double PreferOverride(double? overrideValue, double parameterValue) => overrideValue ?? parameterValue;
+
     /// <summary>Validates <see cref="PolicySettings.CostWeight"/>, the shared override every policy honours.</summary>
     public static double? CostWeightOverride(string policy, PolicySettings settings)
     {

@@ -68,7 +68,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
             throw new ArgumentException("Policy 'pheromone': at least one of abilityWeight, loadWeight, latencyWeight must be positive.", "abilityWeight");
         }
 
-        _costExponent = ParameterReader.CostWeightOverride(Name, settings) ?? p.Double("costExponent", 1, 0);
+        _costExponent = ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), p.Double("costExponent", 1, 0));
         _fixedEpsilon = p.OptionalDouble("costEpsilon", 0, minExclusive: true);
         _costEpsilon = _fixedEpsilon ?? 1;
         var clusters = p.Int("clusters", 8, 1, 1024);

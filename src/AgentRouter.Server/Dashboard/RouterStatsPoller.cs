@@ -20,7 +20,7 @@ public sealed class RouterStatsPoller(ServerRuntime runtime, DashboardState dash
 
             try
             {
-                var asks = runtime.Runtime.Routers.Values.Select(r => r.Ask<RouterProtocol.RouterStats>(RouterProtocol.GetRouterStats.Instance, TimeSpan.FromSeconds(5), stoppingToken));
+                var asks = runtime.Backend.Routers.Values.Select(r => r.Ask<RouterProtocol.RouterStats>(RouterProtocol.GetRouterStats.Instance, TimeSpan.FromSeconds(5), stoppingToken));
                 dashboard.UpdateRouterStats(await Task.WhenAll(asks).ConfigureAwait(false));
             }
             catch (Exception e) when (e is AskTimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)

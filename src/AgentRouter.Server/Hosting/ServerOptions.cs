@@ -54,6 +54,10 @@ public sealed class ServerOptions
     /// <summary>Dashboard refresh period of the SSE stream.</summary>
     public TimeSpan DashboardInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>An already running backend to serve (a cluster router node's client and routers). The server
+    /// neither starts nor stops it; the agent, policy and runtime options above do not apply then.</summary>
+    public ServerBackend? Backend { get; set; }
+
     /// <summary>Last chance to adjust the actor runtime (extra agents, backends, routers) before it starts.</summary>
     public Action<AgentRouterOptions>? ConfigureRuntime { get; set; }
 

@@ -6,32 +6,45 @@ using AgentRouter.SemanticKernel.Remote;
 
 namespace AgentRouter.Server.Hosting;
 
-/// <summary>Owns the actor runtime behind the server: builds its options (agents, remote backends, one router
-/// per policy preset, one fixed router per agent for direct calls), starts it with the host and stops it
-/// after the HTTP server has drained.</summary>
+/// <summary>Provides the <see cref="ServerBackend"/> behind the endpoints. By default it owns an embedded actor
+/// runtime: builds its options (agents, remote backends, one router per policy preset, one fixed router per agent
+/// for direct calls), starts it with the host and stops it after the HTTP server has drained. With
+/// <see cref="ServerOptions.Backend"/> set (a cluster router node) it serves that backend and leaves its
+/// lifetime to the owner.</summary>
 public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyncDisposable
 {
     private AgentRouterRuntime? _runtime;
+    private volatile ServerBackend? _backend;
 
-    public bool IsReady => _runtime is not null;
+    public bool IsReady => _backend is not null;
 
-    public AgentRouterRuntime Runtime => _runtime ?? throw NotRunning();
+    public ServerBackend Backend => _backend ?? throw NotRunning();
 
-    public IAgentRouter Router => Runtime.Client;
+    /// <summary>The embedded runtime; only when the server owns one (not over a cluster node).</summary>
+    public AgentRouterRuntime Runtime => _runtime ?? throw (options.Backend is null ? NotRunning() : new InvalidOperationException("the server runs over an external backend (a cluster node), not an embedded runtime"));
 
-    public ModelCatalog Catalog { get; private set; } = new([]);
+    public IAgentRouter Router => Backend.Client;
+
+    public ModelCatalog Catalog => _backend?.Catalog ?? new ModelCatalog([]);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (options.Backend is { } external)
+        {
+            _backend = external;
+            return;
+        }
+
         var (runtimeOptions, catalog) = BuildRuntimeOptions(options);
         _runtime = await AgentRouterRuntime.StartAsync(runtimeOptions, cancellationToken).ConfigureAwait(false);
-        Catalog = catalog;
+        _backend = ServerBackend.FromRuntime(_runtime, catalog);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
+        _backend = null;
         if (Interlocked.Exchange(ref _runtime, null) is { } runtime)
         {
             await runtime.DisposeAsync().ConfigureAwait(false);

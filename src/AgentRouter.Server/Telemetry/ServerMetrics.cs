@@ -35,7 +35,7 @@ public sealed class ServerMetrics : IDisposable
         _meter.CreateObservableGauge("agentrouter.policy.value", () => dashboard.PolicyValues()
             .Select(v => new Measurement<double>(v.Value, new("router", v.Router), new("agent", v.Agent), new("part", v.Part))), description: "The policy's latest score parts per agent (exploit = learned value, explore = bonus)");
         _meter.CreateObservableGauge("agentrouter.agent.load", () => runtime.IsReady
-            ? runtime.Runtime.Agents.Select(a => new Measurement<double>(a.Vitals.Load, new KeyValuePair<string, object?>("agent", a.Name)))
+            ? runtime.Backend.AgentLoads().Select(a => new Measurement<double>(a.Load, new KeyValuePair<string, object?>("agent", a.Agent)))
             : [], description: "Agent load: requests held over capacity");
         _meter.CreateObservableGauge("agentrouter.router.pending_feedback", () => dashboard.RouterStats()
             .Select(s => new Measurement<long>(s.PendingFeedback, new KeyValuePair<string, object?>("router", s.Router))), description: "Answered queries cached for delayed feedback");

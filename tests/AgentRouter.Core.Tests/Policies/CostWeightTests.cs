@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using AgentRouter.Core.Domain;
 using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Tests.Policies;
@@ -28,5 +30,21 @@ public class CostWeightTests
         var costConscious = BudgetShare(2);
         Assert.True(qualityFirst < 0.3, $"{name} with cost weight 0 sent {qualityFirst:P0} to the budget agent");
         Assert.True(costConscious > 0.7, $"{name} with cost weight 2 sent only {costConscious:P0} to the budget agent");
+    }
+
+    // A preset's own cost parameter must stay valid when a sweep also sets the override (the AIQ sweep
+    // replays shipped presets such as ema-orch and pheromone-amro), and the override must win.
+    [Theory]
+    [InlineData("ema", "costWeight")]
+    [InlineData("pheromone", "costExponent")]
+    [InlineData("ucb1", "costWeight")]
+    [InlineData("linucb", "costWeight")]
+    public void A_preset_cost_parameter_is_accepted_when_the_sweep_overrides_it(string name, string parameter)
+    {
+        var overridden = PolicyCatalog.Create(name, new PolicySettings(1, CostWeight: 3, Parameters: new JsonObject { [parameter] = 0.0 }));
+        var plain = PolicyCatalog.Create(name, new PolicySettings(1, CostWeight: 3));
+        var candidates = new[] { new Candidate(AgentProfile.Simple("a", 0.01)), new Candidate(AgentProfile.Simple("b", 0.001)) };
+        var query = new Query("q", "text", Features: [1f]);
+        Assert.Equal(plain.Select(query, candidates, 1).Rule, overridden.Select(query, candidates, 1).Rule);
     }
 }

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace AgentRouter.Cli.Commands;
+
+/// <summary>The one <c>agentrouter bench</c> group; each benchmark lives in its own file.</summary>
+internal static class BenchCommand
+{
+    public static Command Build() => new("bench", "Performance benchmarks (results belong in docs/benchmarks/).")
+    {
+        BenchActorsCommand.Build(),
+        BenchHttpCommand.Build(),
+        BenchMoeCommand.Build(),
+    };
+}

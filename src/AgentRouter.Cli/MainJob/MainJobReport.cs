@@ -14,13 +14,13 @@ internal static class MainJobReport
         var text = new StringBuilder();
         var merged = records.Count == 0 ? 0 : records.Count(record => record.MergedCorrect) / (double)records.Count;
         text.AppendLine(CultureInfo.InvariantCulture, $"policy {policy}: merged accuracy {merged:P1} over {records.Count} queries");
-        text.AppendLine("| agent | calls | accuracy | total cost | p50 latency ms |");
-        text.AppendLine("|---|---:|---:|---:|---:|");
+        text.AppendLine("| agent | calls | accuracy | total cost | p50 latency ms | p99 latency ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var group in records.SelectMany(record => record.Agents).GroupBy(answer => answer.Agent).OrderBy(group => group.Key, StringComparer.Ordinal))
         {
             var latencies = group.Select(answer => answer.LatencyMs).Order().ToList();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key} | {group.Count()} | {group.Count(answer => answer.Correct) / (double)group.Count():P1} | {group.Sum(answer => answer.Cost):F4} | {latencies[latencies.Count / 2]:F1} |");
+                $"| {group.Key} | {group.Count()} | {group.Count(answer => answer.Correct) / (double)group.Count():P1} | {group.Sum(answer => answer.Cost):F4} | {latencies[latencies.Count / 2]:F1} | {latencies[Math.Min(latencies.Count - 1, (int)(0.99 * latencies.Count))]:F1} |");
         }
 
         var agents = records.SelectMany(record => record.Agents.Select(answer => answer.Agent)).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -7,7 +7,7 @@ public sealed class ConfidenceWeightedMerge : VoteMerge
 {
     public override string Name => "confidence-weighted";
 
-    protected override void AddVotes(AgentAnalysis analysis, MergeContext context, Dictionary<string, double> votes)
+    protected override void AddVotes(AgentAnalysis analysis, MergeContext context, VoteTally votes)
     {
         if (analysis.OptionProbabilities is { Count: > 0 } probabilities)
         {
@@ -15,7 +15,7 @@ public sealed class ConfidenceWeightedMerge : VoteMerge
             {
                 if (context.Options is null || context.Options.Contains(letter))
                 {
-                    votes[letter] = votes.GetValueOrDefault(letter) + probability;
+                    votes.Add(letter, probability);
                 }
             }
 
@@ -24,7 +24,7 @@ public sealed class ConfidenceWeightedMerge : VoteMerge
 
         if (analysis.Choice is { } choice)
         {
-            votes[choice] = votes.GetValueOrDefault(choice) + (analysis.Confidence ?? 1.0);
+            votes.Add(choice, analysis.Confidence ?? 1.0);
         }
     }
 

@@ -5,11 +5,11 @@ public sealed class MajorityMerge : VoteMerge
 {
     public override string Name => "majority";
 
-    protected override void AddVotes(AgentAnalysis analysis, MergeContext context, Dictionary<string, double> votes)
+    protected override void AddVotes(AgentAnalysis analysis, MergeContext context, VoteTally votes)
     {
         if (analysis.Choice is { } choice)
         {
-            votes[choice] = votes.GetValueOrDefault(choice) + 1;
+            votes.Add(choice, 1);
         }
     }
 

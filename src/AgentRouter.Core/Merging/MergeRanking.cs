@@ -32,8 +32,9 @@ internal static class MergeRanking
     {
         AgentAnalysis? best = null;
         var bestRank = int.MaxValue;
-        foreach (var analysis in analyses)
+        for (var i = 0; i < analyses.Count; i++)
         {
+            var analysis = analyses[i];
             if (analysis.Status != OutcomeStatus.Succeeded)
             {
                 continue;
@@ -46,7 +47,7 @@ internal static class MergeRanking
             }
         }
 
-        var empty = new Dictionary<string, double>();
+        var empty = new VoteTally(0);
         return best is null
             ? new MergeResult(strategy, null, string.Empty, null, empty, "free-form task and no member succeeded")
             : new MergeResult(strategy, best.Choice, best.Text, best.Agent, empty, $"free-form task: took the best-ranked member '{best.Agent}'");

@@ -6,7 +6,7 @@ public sealed class QualityWeightedMerge : VoteMerge
 {
     public override string Name => "quality-weighted";
 
-    protected override void AddVotes(AgentAnalysis analysis, MergeContext context, Dictionary<string, double> votes)
+    protected override void AddVotes(AgentAnalysis analysis, MergeContext context, VoteTally votes)
     {
         if (analysis.Choice is not { } choice)
         {
@@ -14,7 +14,7 @@ public sealed class QualityWeightedMerge : VoteMerge
         }
 
         var weight = context.AgentWeights is not null && context.AgentWeights.TryGetValue(analysis.Agent, out var known) ? known : 1.0;
-        votes[choice] = votes.GetValueOrDefault(choice) + weight;
+        votes.Add(choice, weight);
     }
 
     protected override string Describe() => "votes weighted by the policy's quality estimates (default 1)";

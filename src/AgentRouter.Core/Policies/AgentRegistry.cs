@@ -78,4 +78,14 @@ internal sealed class AgentRegistry
         _names.Clear();
         _cachedCount = -1;
     }
+
+    /// <summary>Forgets every agent, then gives <paramref name="names"/> slots 0, 1, … in order (snapshot restore).</summary>
+    public void ReplaceWith(IEnumerable<string> names)
+    {
+        Clear();
+        foreach (var name in names)
+        {
+            GetOrAdd(name);
+        }
+    }
 }

@@ -119,11 +119,7 @@ public abstract class BanditPolicyBase : IRoutingPolicy
     {
         PolicyState.CheckPolicy(state, Name);
         var agents = PolicyState.ReadStrings(state, "agents");
-        _registry.Clear();
-        foreach (var agent in agents)
-        {
-            _registry.GetOrAdd(agent);
-        }
+        _registry.ReplaceWith(agents);
 
         Arms.ReadFrom(state, agents.Length);
         Decisions = PolicyState.Required<long>(state, "decisions");

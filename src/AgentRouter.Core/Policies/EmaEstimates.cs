@@ -117,11 +117,7 @@ internal sealed class EmaEstimates
     {
         PolicyState.CheckPolicy(state, _policy);
         var agents = PolicyState.ReadStrings(state, "agents");
-        _registry.Clear();
-        foreach (var agent in agents)
-        {
-            _registry.GetOrAdd(agent);
-        }
+        _registry.ReplaceWith(agents);
 
         TableFromJson(PolicyState.RequiredObject(state, "overall"), _overall, agents.Length);
         _byTaskType.Clear();

@@ -356,11 +356,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
         PolicyState.CheckPolicy(state, Name);
         _pending.Clear();
         var names = PolicyState.ReadStrings(state, "agents");
-        _registry.Clear();
-        foreach (var name in names)
-        {
-            _registry.GetOrAdd(name);
-        }
+        _registry.ReplaceWith(names);
 
         _qualitySum = PolicyState.ReadDoubles(state, "qualitySum", names.Length);
         _observations = PolicyState.ReadDoubles(state, "observations", names.Length);

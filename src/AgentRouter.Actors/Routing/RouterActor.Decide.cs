@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Core.Domain;
 using static AgentRouter.Actors.Protocol.DecisionProtocol;
@@ -57,6 +58,7 @@ public sealed partial class RouterActor
         }
         catch (Exception e)
         {
+            _log.Error(e, "policy {0} failed to decide for query {1}", _policy.Name, query.Id);
             Sender.Tell(new DecisionRefused(query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' failed: {e.Message}"));
         }
     }

@@ -39,12 +39,20 @@ internal static class BenchMoeCommand
         var repetitions = new Option<int>("--repetitions") { Description = "Measurements per figure (the median is reported).", DefaultValueFactory = _ => 3 };
         var prompt = new Option<int>("--prefill-tokens") { Description = "Prompt length for the prefill figure.", DefaultValueFactory = _ => 256 };
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0 = libtorch's default)." };
-        var moe = new Command("moe", "Benchmark sparse-MoE decode/prefill against the bandwidth roofline and a naive expert loop.") { steps, repetitions, prompt, threads };
+        var profile = new Option<bool>("--profile") { Description = "Instead of the benchmark, print where a batch-1 decode step spends its time." };
+        var moe = new Command("moe", "Benchmark sparse-MoE decode/prefill against the bandwidth roofline and a naive expert loop.") { steps, repetitions, prompt, threads, profile };
         moe.SetAction(parseResult =>
         {
             if (parseResult.GetValue(threads) > 0)
             {
                 set_num_threads(parseResult.GetValue(threads));
+            }
+            if (parseResult.GetValue(profile))
+            {
+                using var model = MoeForCausalLm.CreateRandom(BenchmarkConfig, seed: 1234);
+                model.eval();
+                new DecodeStepProfiler(model, calls: 200).Print();
+                return 0;
             }
             Run(parseResult.GetValue(steps), parseResult.GetValue(repetitions), parseResult.GetValue(prompt));
             return 0;

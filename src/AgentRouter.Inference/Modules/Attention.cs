@@ -1,5 +1,6 @@
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -59,9 +60,9 @@ public sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (hidden.shape[0], hidden.shape[1]);
-        var queries = _queryProjection.forward(hidden);
-        var keys = _keyProjection.forward(hidden);
-        var values = _valueProjection.forward(hidden);
+        var queries = DecodeLinear.Forward(_queryProjection, hidden);
+        var keys = DecodeLinear.Forward(_keyProjection, hidden);
+        var values = DecodeLinear.Forward(_valueProjection, hidden);
         if (_config.QueryKeyNorm == QueryKeyNorm.WholeProjection)
         {
             queries = _queryNorm!.forward(queries);
@@ -105,6 +106,6 @@ public sealed class Attention : nn.Module
         var attended = matmul(scores.softmax(-1, ScalarType.Float32).to(values.dtype), values)
             .view(batch, _config.NumHeads, steps, _config.HeadDim);
         var merged = attended.transpose(1, 2).reshape(batch, steps, (long)_config.NumHeads * _config.HeadDim);
-        return _outputProjection.forward(merged).MoveToOuterDisposeScope();
+        return DecodeLinear.Forward(_outputProjection, merged).MoveToOuterDisposeScope();
     }
 }

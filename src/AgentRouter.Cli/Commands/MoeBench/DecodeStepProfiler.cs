@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Kernels;
 using AgentRouter.Inference.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,9 +10,10 @@ namespace AgentRouter.Cli.Commands.MoeBench;
 
 /// <summary>
 /// Where a batch-1 decode step spends its time (<c>bench moe --profile</c>): each part of the step is
-/// timed on its own (best and median of many calls), with the number of tensors it creates (one per
-/// libtorch op result, a proxy for dispatch count), next to the bare weight matmuls it contains and the
-/// per-op cost of a tiny op. Benchmark-only.
+/// timed on its own (best and median of many calls) with the number of tensors it creates (one per
+/// libtorch op result, a proxy for how many ops it dispatches), then the weight products alone, with
+/// libtorch's kernel and with the engine's managed one, on weights that rotate through memory as in
+/// decoding. Benchmark-only.
 /// </summary>
 internal sealed class DecodeStepProfiler
 {
@@ -31,7 +33,7 @@ internal sealed class DecodeStepProfiler
         var modules = _model.named_modules().ToDictionary(pair => pair.name, pair => pair.module, StringComparer.Ordinal);
         var parameters = _model.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter, StringComparer.Ordinal);
         using var inference = inference_mode();
-        using var cache = new KvCache(config, 1, PromptLength + (4 * _calls) + 8, _model.DType, _model.Device);
+        using var cache = new KvCache(config, 1, PromptLength + _calls + 8, _model.DType, _model.Device);
         using var prompt = arange(1, PromptLength + 1, 1, ScalarType.Int64).unsqueeze(0);
         _model.Forward(prompt, null, cache).Dispose();
         using var token = tensor(new long[] { 7 }, new long[] { 1, 1 });
@@ -40,76 +42,63 @@ internal sealed class DecodeStepProfiler
         using var positions = full(new long[] { 1, 1 }, (long)PromptLength, ScalarType.Int64);
         using var rotary = new RotaryTable(config.HeadDim, config.RopeTheta);
         var (cos, sin) = rotary.Gather(positions, ScalarType.Float32);
-
-        var rows = new List<Row>
-        {
-            Measure("whole decode step (model.Forward, cache, last position)", 1, () => _model.Forward(token, null, cache, lastPositionOnly: true).Dispose()),
-        };
         var layer0 = "model.layers.0.";
-        var inputNorm = (RmsNorm)modules[layer0 + "input_layernorm"];
+        var norm = (RmsNorm)modules[layer0 + "input_layernorm"];
         var attention = (Attention)modules[layer0 + "self_attn"];
         var sparse = (SparseMoeBlock)modules[layer0 + "mlp"];
         var layer = _model.Body.Layers[0];
-        rows.Add(Measure("decoder layer (×layers)", config.NumLayers, () => Drop(layer.Forward(hidden, cos, sin, null, cache))));
-        rows.Add(Measure("  RMSNorm (×2 per layer, +1 final)", (2 * config.NumLayers) + 1, () => inputNorm.forward(hidden).Dispose()));
-        rows.Add(Measure("  attention incl. q/k/v/o (×layers)", config.NumLayers, () => attention.Forward(hidden, cos, sin, null, cache, 0).Dispose()));
-        rows.Add(Measure("  sparse-MoE block: router + experts (×layers)", config.NumLayers, () => Drop(sparse.Forward(flatHidden))));
         var lmHead = parameters.TryGetValue("lm_head.weight", out var head) ? head : parameters["model.embed_tokens.weight"];
-        rows.Add(Measure("lm_head", 1, () => nn.functional.linear(hidden, lmHead).Dispose()));
+        var layers = config.NumLayers;
 
-        var attentionWeights = new[] { "q_proj", "k_proj", "v_proj", "o_proj" }.Select(name => parameters[layer0 + "self_attn." + name + ".weight"]).ToArray();
-        rows.Add(Measure("  bare q/k/v/o matmuls (×layers)", config.NumLayers, () =>
+        Console.WriteLine($"Parts of a batch-1 decode step (torch threads {get_num_threads()}; {_calls} calls each; layer 0 stands for every layer, so its weights may sit in cache):");
+        Console.WriteLine();
+        Table(new[]
         {
-            foreach (var weight in attentionWeights)
-            {
-                var input = hidden.narrow(-1, 0, weight.shape[1]);
-                nn.functional.linear(input, weight).Dispose();
-            }
-        }));
-        var expertCount = sparse.Experts.NumExperts;
-        var nextExpert = 0L;
-        rows.Add(Measure("  bare expert matmuls, k experts (×layers)", config.NumLayers, () =>
-        {
-            for (var slot = 0; slot < config.ExpertsPerToken; slot++)
-            {
-                // Rotate over all experts so the weights come from memory, as in decoding, not from cache.
-                var expert = nextExpert++ % expertCount;
-                using var gateUp = nn.functional.linear(flatHidden, sparse.Experts.GateUpProjection[expert]);
-                nn.functional.linear(gateUp.narrow(-1, 0, sparse.Experts.IntermediateSize), sparse.Experts.DownProjection[expert]).Dispose();
-            }
-        }));
-        using var left = randn(1, config.HiddenSize);
-        using var right = randn(1, config.HiddenSize);
-        rows.Add(Measure("one tiny op (add of two [1, H] tensors)", 1, () => left.add(right).Dispose()));
+            Measure("whole decode step (MoeForCausalLm.Forward, KV cache, last position)", 1, () => _model.Forward(token, null, cache, lastPositionOnly: true).Dispose()),
+            Measure("decoder layer", layers, () => Drop(layer.Forward(hidden, cos, sin, null, cache))),
+            Measure("RMSNorm", (2 * layers) + 1, () => norm.forward(hidden).Dispose()),
+            Measure("attention incl. q/k/v/o projections", layers, () => attention.Forward(hidden, cos, sin, null, cache, 0).Dispose()),
+            Measure("sparse-MoE block (router + k experts)", layers, () => Drop(sparse.Forward(flatHidden))),
+            Measure("lm_head", 1, () => DecodeLinear.Apply(hidden, lmHead).Dispose()),
+            Measure("one tiny libtorch op (add of two [1, H] tensors)", 0, () => flatHidden.add(flatHidden).Dispose()),
+        });
 
-        using (var weights = randn(16384, 4096))
-        using (var vector = randn(1, 4096))
+        Console.WriteLine();
+        Console.WriteLine("Weight products alone, [1, K] × [N, K]ᵀ, each call on the next of many such matrices (all of them far larger than the caches):");
+        Console.WriteLine();
+        Console.WriteLine("| product | MB per call | libtorch linear, best (µs) | GB/s | managed DecodeLinear, best (µs) | GB/s |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        using var pool = randn(64L * 1024 * 1024);
+        foreach (var (name, rows, columns) in new[]
         {
-            var bytes = weights.NumberOfElements * 4.0;
-            rows.Add(Measure("READ sum over 256 MiB", 0, () => weights.sum().Dispose(), 10));
-            rows.Add(Measure("READ torch GEMV over 256 MiB", 0, () => nn.functional.linear(vector, weights).Dispose(), 10));
-            rows.Add(Measure("READ C# GEMV over 256 MiB", 0, () => _ = ManagedGemv(weights, vector), 10));
-            Console.WriteLine($"256 MiB = {bytes / 1e9:F3} GB");
-            foreach (var (chunkRows, chunkColumns) in new[] { (2048L, 512L), (512L, 1024L), (512L, 512L), (8192L, 512L) })
+            ("expert gate_up", config.ExpertIntermediateSize * 2, (long)config.HiddenSize),
+            ("expert down", (long)config.HiddenSize, config.ExpertIntermediateSize),
+            ("q / o projection", (long)config.NumHeads * config.HeadDim, (long)config.HiddenSize),
+            ("lm_head", (long)config.VocabSize, (long)config.HiddenSize),
+        })
+        {
+            var elements = rows * columns;
+            var count = pool.shape[0] / elements;
+            // A stride coprime with the count visits every matrix before any repeats, in no sequential order.
+            var matrices = Enumerable.Range(0, (int)count)
+                .Select(index => pool.narrow(0, (index * 7919L % count) * elements, elements).view(rows, columns)).ToArray();
+            using var input = randn(1, columns);
+            var next = 0;
+            var torchRow = Measure(name, 0, () => nn.functional.linear(input, matrices[next++ % matrices.Length]).Dispose());
+            var managedRow = Measure(name, 0, () => DecodeLinear.Apply(input, matrices[next++ % matrices.Length]).Dispose());
+            var megabytes = elements * 4 / 1e6;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} [{rows}, {columns}] | {megabytes:F1} | {torchRow.BestMicroseconds:F0} | {megabytes / torchRow.BestMicroseconds * 1e3:F1} | {managedRow.BestMicroseconds:F0} | {megabytes / managedRow.BestMicroseconds * 1e3:F1} |"));
+            foreach (var matrix in matrices)
             {
-                var flat = weights.reshape(-1);
-                var chunkElements = chunkRows * chunkColumns;
-                var chunkCount = flat.shape[0] / chunkElements;
-                var order = Enumerable.Range(0, (int)chunkCount).OrderBy(index => (index * 7919) % chunkCount).ToArray();
-                var chunks = order.Select(index => flat.narrow(0, index * chunkElements, chunkElements).view(chunkRows, chunkColumns)).ToArray();
-                var input = randn(1, chunkColumns);
-                var next = 0;
-                rows.Add(Measure($"READ torch GEMV [{chunkRows},{chunkColumns}] rotating (µs per chunk; {chunkElements * 4 / 1e6:F1} MB)", 0, () => nn.functional.linear(input, chunks[next++ % chunks.Length]).Dispose(), 300));
-                rows.Add(Measure($"READ C# GEMV [{chunkRows},{chunkColumns}] rotating", 0, () => _ = ManagedGemv(chunks[next++ % chunks.Length], input), 300));
-                var vectorInput = input.reshape(-1);
-                rows.Add(Measure($"READ torch mv [{chunkRows},{chunkColumns}] rotating", 0, () => chunks[next++ % chunks.Length].mv(vectorInput).Dispose(), 300));
-                rows.Add(Measure($"READ torch matmul(W, x column) [{chunkRows},{chunkColumns}] rotating", 0, () => chunks[next++ % chunks.Length].matmul(vectorInput.unsqueeze(1)).Dispose(), 300));
-                var check = ManagedGemv(chunks[3], input);
-                var reference = nn.functional.linear(input, chunks[3]).reshape(-1).data<float>().ToArray();
-                Console.WriteLine($"C# GEMV max abs diff vs torch: {check.Zip(reference, (a, b) => Math.Abs(a - b)).Max()}");
+                matrix.Dispose();
             }
         }
-        Console.WriteLine($"| part of a batch-1 decode step (threads {get_num_threads()}) | per call, best (µs) | per call, median (µs) | tensors created per call | calls per step | per step, median (ms) |");
+    }
+
+    private static void Table(IEnumerable<Row> rows)
+    {
+        Console.WriteLine("| part | per call, best (µs) | per call, median (µs) | tensors created per call | calls per step | per step at the median (ms) |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var row in rows)
         {
@@ -124,35 +113,7 @@ internal sealed class DecodeStepProfiler
         pair.Extra?.Dispose();
     }
 
-    private static unsafe float[] ManagedGemv(Tensor weights, Tensor vector)
-    {
-        var rows = (int)weights.shape[0];
-        var columns = (int)weights.shape[1];
-        var x = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(vector.bytes);
-        var w = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(weights.bytes);
-        var output = new float[rows];
-        fixed (float* xp = x)
-        fixed (float* wp = w)
-        {
-            for (var row = 0; row < rows; row++)
-            {
-                var r = wp + ((long)row * columns);
-                var a0 = System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a1 = a0; var a2 = a0; var a3 = a0;
-                for (var c = 0; c < columns; c += 32)
-                {
-                    a0 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(r + c), System.Runtime.Intrinsics.Vector256.Load(xp + c), a0);
-                    a1 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(r + c + 8), System.Runtime.Intrinsics.Vector256.Load(xp + c + 8), a1);
-                    a2 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(r + c + 16), System.Runtime.Intrinsics.Vector256.Load(xp + c + 16), a2);
-                    a3 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(r + c + 24), System.Runtime.Intrinsics.Vector256.Load(xp + c + 24), a3);
-                }
-                output[row] = System.Runtime.Intrinsics.Vector256.Sum((a0 + a1) + (a2 + a3));
-            }
-        }
-        return output;
-    }
-
-    private Row Measure(string name, int callsPerStep, Action call, int calls = 0)
+    private Row Measure(string name, int callsPerStep, Action call)
     {
         for (var warm = 0; warm < 3; warm++)
         {
@@ -162,7 +123,7 @@ internal sealed class DecodeStepProfiler
         var createdBefore = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
         call();
         var created = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount - createdBefore;
-        var times = new double[calls > 0 ? calls : _calls];
+        var times = new double[_calls];
         for (var index = 0; index < times.Length; index++)
         {
             var watch = Stopwatch.StartNew();

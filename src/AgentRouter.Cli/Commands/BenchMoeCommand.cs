@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AgentRouter.Cli.Commands.MoeBench;
 using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Kernels;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
 
@@ -75,6 +76,10 @@ internal static class BenchMoeCommand
         var readRoofline = read.Best * 1e9 / activeBytes;
         var decode1 = runner.MeasureDecode(model, batch: 1);
         var decode8 = runner.MeasureDecode(model, batch: 8);
+        DecodeLinear.ManagedKernelsEnabled = false;
+        var libtorchDecode1 = runner.MeasureDecode(model, batch: 1);
+        var libtorchDecode8 = runner.MeasureDecode(model, batch: 8);
+        DecodeLinear.ManagedKernelsEnabled = true;
         var prefill = runner.MeasurePrefill(model, prefillTokens);
 
         var naive = new NaiveMaskedExpertDispatch();
@@ -105,6 +110,8 @@ internal static class BenchMoeCommand
         Console.WriteLine("|---|---|---|---|");
         Console.WriteLine($"| engine, batch 1 | {Rate(decode1)} |");
         Console.WriteLine($"| engine, batch 8 | {Rate(decode8)} |");
+        Console.WriteLine($"| engine with libtorch kernels only (managed decode kernels off), batch 1 | {Rate(libtorchDecode1)} |");
+        Console.WriteLine($"| engine with libtorch kernels only, batch 8 | {Rate(libtorchDecode8)} |");
         Console.WriteLine($"| naive masked loop over all experts, batch 1 | {Rate(naiveDecode1)} |");
         string Share(double reference) =>
             $"{decode1.MedianStep / reference * 100:F0}% | {decode1.BestStep / reference * 100:F0}% | {decode1.PerCpuSecond / reference * 100:F0}%";
@@ -112,6 +119,7 @@ internal static class BenchMoeCommand
         Console.WriteLine($"| engine batch 1 / roofline, copy read+write (goal ≥ 60%) | {Share(roofline)} |");
         Console.WriteLine($"| engine batch 1 / read-only roofline, copy ÷ 2 | {Share(roofline / 2)} |");
         Console.WriteLine($"| engine batch 1 / measured-read roofline | {Share(readRoofline)} |");
+        Console.WriteLine($"| engine / libtorch kernels only, batch 1 | {decode1.MedianStep / libtorchDecode1.MedianStep:F2}× | {decode1.BestStep / libtorchDecode1.BestStep:F2}× | {decode1.PerCpuSecond / libtorchDecode1.PerCpuSecond:F2}× |");
         Console.WriteLine($"| engine / naive, batch 1 (goal ≥ 2×) | {decode1.MedianStep / naiveDecode1.MedianStep:F2}× | {decode1.BestStep / naiveDecode1.BestStep:F2}× | {decode1.PerCpuSecond / naiveDecode1.PerCpuSecond:F2}× |");
     }
 }

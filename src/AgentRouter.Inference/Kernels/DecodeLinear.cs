@@ -16,6 +16,12 @@ public static class DecodeLinear
     /// <summary>The most input rows (tokens) the managed kernel takes; beyond this the product is a GEMM and libtorch wins.</summary>
     public const int MaxRows = 8;
 
+    /// <summary>
+    /// Process-wide switch for the managed decode kernels (this class and <see cref="SmallBatchExpertMixer"/>);
+    /// on by default. <c>bench moe</c> turns it off to measure the libtorch-only path in the same run.
+    /// </summary>
+    public static bool ManagedKernelsEnabled { get; set; } = true;
+
     public static Tensor Forward(Linear linear, Tensor input) => Apply(input, linear.weight!, linear.bias);
 
     public static Tensor Apply(Tensor input, Tensor weight, Tensor? bias = null)
@@ -55,7 +61,8 @@ public static class DecodeLinear
 
     /// <summary>Decoding conditions: autograd off, CPU float32, a contiguous 2-D weight, at most <see cref="MaxRows"/> rows.</summary>
     internal static bool Applies(Tensor input, Tensor weight, Tensor? bias = null) =>
-        SmallBatchGemv.IsSupported
+        ManagedKernelsEnabled
+        && SmallBatchGemv.IsSupported
         && !is_grad_enabled()
         && IsCpuFloat32(input)
         && IsCpuFloat32(weight) && weight.dim() == 2 && weight.is_contiguous()

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using AgentRouter.Cli.Commands.MoeBench;
 using AgentRouter.Inference.Configuration;
-using AgentRouter.Inference.Kernels;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
 
@@ -74,12 +73,8 @@ internal static class BenchMoeCommand
         var activeBytes = runner.ActiveWeightBytesPerToken();
         var roofline = bandwidth * 1e9 / activeBytes;
         var readRoofline = read.Best * 1e9 / activeBytes;
-        var decode1 = runner.MeasureDecode(model, batch: 1);
-        var decode8 = runner.MeasureDecode(model, batch: 8);
-        DecodeLinear.ManagedKernelsEnabled = false;
-        var libtorchDecode1 = runner.MeasureDecode(model, batch: 1);
-        var libtorchDecode8 = runner.MeasureDecode(model, batch: 8);
-        DecodeLinear.ManagedKernelsEnabled = true;
+        var (decode1, libtorchDecode1) = runner.MeasureDecodeWithAndWithoutManagedKernels(model, batch: 1);
+        var (decode8, libtorchDecode8) = runner.MeasureDecodeWithAndWithoutManagedKernels(model, batch: 8);
         var prefill = runner.MeasurePrefill(model, prefillTokens);
 
         var naive = new NaiveMaskedExpertDispatch();

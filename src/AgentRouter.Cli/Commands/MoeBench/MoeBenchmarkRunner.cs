@@ -63,40 +63,81 @@ internal sealed class MoeBenchmarkRunner
     /// the median gap, the best gap, and tokens per second of process CPU time (contention-independent
     /// when torch runs one thread).
     /// </summary>
-    public DecodeRate MeasureDecode(MoeForCausalLm model, int batch, int steps)
+    public DecodeRate MeasureDecode(MoeForCausalLm model, int batch, int steps) => MeasureDecodeAlternating(model, batch, steps, new[] { () => { } })[0];
+
+    /// <summary>
+    /// Decode rates of several settings of the same model, measured in turn within each repetition (each
+    /// action switches to its setting before its generation), so that a change in machine load affects
+    /// them alike.
+    /// </summary>
+    public DecodeRate[] MeasureDecodeAlternating(MoeForCausalLm model, int batch, int steps, IReadOnlyList<Action> settings)
     {
         var prompts = Enumerable.Range(0, batch).Select(row => Enumerable.Range(1 + row, 16).ToArray()).ToArray();
         var options = new GenerationOptions { Greedy = true, StopTokenIds = Array.Empty<int>(), MaxNewTokens = steps + 1 };
-        SequenceGenerator.Generate(model, prompts, options with { MaxNewTokens = 4 });
-        var gaps = new List<double>();
-        var cpuSeconds = 0.0;
+        var gaps = settings.Select(_ => new List<double>()).ToArray();
+        var cpuSeconds = new double[settings.Count];
+        foreach (var setting in settings)
+        {
+            setting();
+            SequenceGenerator.Generate(model, prompts, options with { MaxNewTokens = 4 });
+        }
         for (var repetition = 0; repetition < _repetitions; repetition++)
         {
-            var watch = new Stopwatch();
-            var cpuAtFirstToken = TimeSpan.Zero;
-            var previous = 0.0;
-            SequenceGenerator.Generate(model, prompts, options, token =>
+            for (var index = 0; index < settings.Count; index++)
             {
-                if (token.SequenceIndex != 0)
-                {
-                    return;
-                }
-                if (token.Step == 0)
-                {
-                    watch.Start();
-                    cpuAtFirstToken = Process.GetCurrentProcess().TotalProcessorTime;
-                    return;
-                }
-                var now = watch.Elapsed.TotalSeconds;
-                gaps.Add(now - previous);
-                previous = now;
-            });
-            cpuSeconds += (Process.GetCurrentProcess().TotalProcessorTime - cpuAtFirstToken).TotalSeconds;
+                settings[index]();
+                cpuSeconds[index] += GenerateTimed(model, prompts, options, gaps[index]);
+            }
         }
-        return new DecodeRate(batch / Median(gaps), batch / gaps.Min(), batch * (double)gaps.Count / cpuSeconds);
+        return Enumerable.Range(0, settings.Count)
+            .Select(index => new DecodeRate(batch / Median(gaps[index]), batch / gaps[index].Min(), batch * (double)gaps[index].Count / cpuSeconds[index]))
+            .ToArray();
+    }
+
+    /// <summary>One generation; appends the gaps between streamed tokens and returns the CPU seconds from the first token on.</summary>
+    private static double GenerateTimed(MoeForCausalLm model, int[][] prompts, GenerationOptions options, List<double> gaps)
+    {
+        var watch = new Stopwatch();
+        var cpuAtFirstToken = TimeSpan.Zero;
+        var previous = 0.0;
+        SequenceGenerator.Generate(model, prompts, options, token =>
+        {
+            if (token.SequenceIndex != 0)
+            {
+                return;
+            }
+            if (token.Step == 0)
+            {
+                watch.Start();
+                cpuAtFirstToken = Process.GetCurrentProcess().TotalProcessorTime;
+                return;
+            }
+            var now = watch.Elapsed.TotalSeconds;
+            gaps.Add(now - previous);
+            previous = now;
+        });
+        return (Process.GetCurrentProcess().TotalProcessorTime - cpuAtFirstToken).TotalSeconds;
     }
 
     public DecodeRate MeasureDecode(MoeForCausalLm model, int batch) => MeasureDecode(model, batch, _decodeSteps);
+
+    /// <summary>Decode rates with the managed decode kernels on and off (<see cref="DecodeLinear.ManagedKernelsEnabled"/>), alternating.</summary>
+    public (DecodeRate Managed, DecodeRate LibtorchOnly) MeasureDecodeWithAndWithoutManagedKernels(MoeForCausalLm model, int batch)
+    {
+        try
+        {
+            var rates = MeasureDecodeAlternating(model, batch, _decodeSteps, new Action[]
+            {
+                () => DecodeLinear.ManagedKernelsEnabled = true,
+                () => DecodeLinear.ManagedKernelsEnabled = false,
+            });
+            return (rates[0], rates[1]);
+        }
+        finally
+        {
+            DecodeLinear.ManagedKernelsEnabled = true;
+        }
+    }
 
     /// <summary>Prompt tokens/s for one forward pass over a batch-1 prompt (no cache), best of the repetitions.</summary>
     public double MeasurePrefill(MoeForCausalLm model, int promptLength)

@@ -33,7 +33,7 @@ internal sealed class DecodeStepProfiler
         var modules = _model.named_modules().ToDictionary(pair => pair.name, pair => pair.module, StringComparer.Ordinal);
         var parameters = _model.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter, StringComparer.Ordinal);
         using var inference = inference_mode();
-        using var cache = new KvCache(config, 1, PromptLength + _calls + 8, _model.DType, _model.Device);
+        using var cache = new KvCache(config, 1, PromptLength + (2 * (_calls + 8)), _model.DType, _model.Device);
         using var prompt = arange(1, PromptLength + 1, 1, ScalarType.Int64).unsqueeze(0);
         _model.Forward(prompt, null, cache).Dispose();
         using var token = tensor(new long[] { 7 }, new long[] { 1, 1 });
@@ -50,9 +50,17 @@ internal sealed class DecodeStepProfiler
         var lmHead = parameters.TryGetValue("lm_head.weight", out var head) ? head : parameters["model.embed_tokens.weight"];
         var layers = config.NumLayers;
 
-        Console.WriteLine($"Parts of a batch-1 decode step (torch threads {get_num_threads()}; {_calls} calls each; layer 0 stands for every layer, so its weights may sit in cache):");
-        Console.WriteLine();
-        Table(new[]
+        foreach (var managed in new[] { true, false })
+        {
+            DecodeLinear.ManagedKernelsEnabled = managed;
+            Console.WriteLine($"Parts of a batch-1 decode step, managed decode kernels {(managed ? "on (the engine)" : "off (libtorch kernels only)")} (torch threads {get_num_threads()}; {_calls} calls each; layer 0 stands for every layer, so its weights may sit in cache):");
+            Console.WriteLine();
+            PrintParts();
+            Console.WriteLine();
+        }
+        DecodeLinear.ManagedKernelsEnabled = true;
+
+        void PrintParts() => Table(new[]
         {
             Measure("whole decode step (MoeForCausalLm.Forward, KV cache, last position)", 1, () => _model.Forward(token, null, cache, lastPositionOnly: true).Dispose()),
             Measure("decoder layer", layers, () => Drop(layer.Forward(hidden, cos, sin, null, cache))),
@@ -63,7 +71,6 @@ internal sealed class DecodeStepProfiler
             Measure("one tiny libtorch op (add of two [1, H] tensors)", 0, () => flatHidden.add(flatHidden).Dispose()),
         });
 
-        Console.WriteLine();
         Console.WriteLine("Weight products alone, [1, K] × [N, K]ᵀ, each call on the next of many such matrices (all of them far larger than the caches):");
         Console.WriteLine();
         Console.WriteLine("| product | MB per call | libtorch linear, best (µs) | GB/s | managed DecodeLinear, best (µs) | GB/s |");

@@ -61,6 +61,30 @@ public sealed class DecodeKernelTests
     }
 
     [Theory]
+    [InlineData(1, 512)]
+    [InlineData(8, 37)]
+    public void ManagedRmsNormMatchesLibtorchOps(int rows, int width)
+    {
+        using var norm = new RmsNorm(width, 1e-5);
+        using var generator = new Generator(13);
+        using (no_grad())
+        {
+            norm.Weight.normal_(1.0, 0.2, generator);
+        }
+        using var input = randn(new long[] { rows, 1, width }, generator: generator) * 3.0;
+        using var inference = inference_mode();
+        Assert.True(DecodeLinear.AppliesElementwise(input, norm.Weight));
+
+        using var managed = norm.forward(input);
+        // The libtorch formulation RmsNorm uses outside decoding (transformers' LlamaRMSNorm).
+        using var variance = (input * input).mean(new long[] { -1 }, keepdim: true);
+        using var reference = norm.Weight * (input * (variance + 1e-5).rsqrt());
+
+        Assert.Equal(reference.shape, managed.shape);
+        AssertClose(reference, managed, 1e-5);
+    }
+
+    [Theory]
     [InlineData(1, true, 0)]
     [InlineData(3, false, 0)]
     [InlineData(8, true, 0)]

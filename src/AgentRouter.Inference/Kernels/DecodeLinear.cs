@@ -70,6 +70,15 @@ public static class DecodeLinear
         && input.numel() > 0 && input.numel() / weight.shape[1] <= MaxRows
         && (bias is null || (IsCpuFloat32(bias) && bias.is_contiguous() && bias.numel() == weight.shape[0]));
 
+    /// <summary>The same decoding conditions for a row-wise op whose per-feature parameter has the input's last dimension.</summary>
+    internal static bool AppliesElementwise(Tensor input, Tensor parameter) =>
+        ManagedKernelsEnabled
+        && SmallBatchGemv.IsSupported
+        && !is_grad_enabled()
+        && IsCpuFloat32(input) && IsCpuFloat32(parameter) && parameter.is_contiguous()
+        && input.dim() >= 1 && parameter.dim() == 1 && input.shape[^1] == parameter.shape[0] && parameter.shape[0] > 0
+        && input.numel() > 0 && input.numel() / parameter.shape[0] <= MaxRows;
+
     internal static bool IsCpuFloat32(Tensor tensor) => tensor.device_type == DeviceType.CPU && tensor.dtype == ScalarType.Float32;
 
     internal static ReadOnlySpan<float> Floats(Tensor contiguous) => MemoryMarshal.Cast<byte, float>(contiguous.bytes);

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,6 +21,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        var weight = Weight;
+        if (DecodeLinear.AppliesElementwise(input, weight))
+        {
+            return SmallBatchRmsNorm.Apply(input, weight, (float)_epsilon);
+        }
         using var scope = NewDisposeScope();
         var isFloat32 = input.dtype == ScalarType.Float32;
         var hidden = isFloat32 ? input : input.to(ScalarType.Float32);

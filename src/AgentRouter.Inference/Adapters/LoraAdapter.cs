@@ -1,5 +1,6 @@
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Safetensors;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AgentRouter.Inference.Adapters;
@@ -50,6 +51,9 @@ public sealed class LoraAdapter : IDisposable
 
     public long ParameterCount => NamedTensors().Sum(pair => pair.Value.numel());
 
+    /// <summary>The A and B tensors of an adapter made by <see cref="CreateForTraining"/> (a loaded adapter has none).</summary>
+    public IReadOnlyList<Parameter> TrainableParameters() => NamedTensors().Select(pair => pair.Value).OfType<Parameter>().ToList();
+
     /// <summary>A fresh adapter to train, initialised as PEFT does: A ~ U(−1/√in, 1/√in) (kaiming-uniform with
     /// a = √5), B = 0, so training starts from exactly the base model. The tensors require gradients.</summary>
     public static LoraAdapter CreateForTraining(string name, MoeModelConfig baseConfig, LoraAdapterConfig config, long seed, Device device)
@@ -69,11 +73,9 @@ public sealed class LoraAdapter : IDisposable
             {
                 var (inWidth, outWidth) = module.Shape(baseConfig);
                 var bound = 1.0 / Math.Sqrt(inWidth);
-                var a = empty(config.Rank, inWidth).uniform_(-bound, bound, generator).to(device).DetachFromDisposeScope();
-                var b = zeros(outWidth, config.Rank, device: device).DetachFromDisposeScope();
-                a.requires_grad_(true);
-                b.requires_grad_(true);
-                projections[module] = new LoraProjection(a, b, config.Scale);
+                var a = new Parameter(empty(config.Rank, inWidth).uniform_(-bound, bound, generator).to(device), requires_grad: true);
+                var b = new Parameter(zeros(outWidth, config.Rank, device: device), requires_grad: true);
+                projections[module] = new LoraProjection(a.DetachFromDisposeScope(), b.DetachFromDisposeScope(), config.Scale);
             }
             layers[layer] = new LoraLayerAdapter(layer, projections);
         }

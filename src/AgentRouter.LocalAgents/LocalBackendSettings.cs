@@ -6,9 +6,11 @@ namespace AgentRouter.LocalAgents;
 /// <summary>The <c>settings</c> of a <c>"backend": "local"</c> manifest.</summary>
 /// <param name="ModelDirectory">The checkpoint folder (HF layout), resolved against the manifest's folder.</param>
 /// <param name="WorkingTokens">How many tokens of working text to generate after the chosen letter.</param>
-public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity)
+/// <param name="AdapterDirectory">A PEFT LoRA adapter folder over <paramref name="ModelDirectory"/> (the base), resolved
+/// against the manifest's folder; null runs the base model itself.</param>
+public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "modelPath", "workingTokens" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens" };
 
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -26,15 +28,28 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
+        var manifestDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
         string? modelDirectory = null;
         if (manifest.Settings["modelPath"] is JsonValue pathValue && pathValue.TryGetValue<string>(out var path) && path.Length > 0)
         {
-            var baseDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
-            modelDirectory = Path.GetFullPath(Path.Combine(baseDirectory, path));
+            modelDirectory = Path.GetFullPath(Path.Combine(manifestDirectory, path));
         }
         else
         {
             errors.Add(new ManifestError(file, "settings.modelPath", "required: the model's checkpoint folder, relative to the manifest"));
+        }
+
+        string? adapterDirectory = null;
+        if (manifest.Settings["adapterPath"] is { } adapterNode)
+        {
+            if (adapterNode is JsonValue adapterValue && adapterValue.TryGetValue<string>(out var adapterPath) && adapterPath.Length > 0)
+            {
+                adapterDirectory = Path.GetFullPath(Path.Combine(manifestDirectory, adapterPath));
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.adapterPath", "must be a non-empty path: a LoRA adapter folder, relative to the manifest"));
+            }
         }
 
         var workingTokens = 8;
@@ -50,6 +65,6 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
-        return errors.Count == before && modelDirectory is not null ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity) : null;
+        return errors.Count == before && modelDirectory is not null ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory) : null;
     }
 }

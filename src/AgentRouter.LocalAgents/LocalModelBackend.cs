@@ -3,6 +3,7 @@ using AgentRouter.Actors.Backends;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Hosting;
 using AgentRouter.Inference.Tokenization;
@@ -11,7 +12,8 @@ namespace AgentRouter.LocalAgents;
 
 /// <summary>A model agent answered by a local MoE model on its host's torch thread. The chosen option is the option
 /// letter with the highest logit at the answer position (as the trainer scores it); the probabilities are a softmax
-/// over those letters' logits only; the working text is a short greedy continuation of the prompt.</summary>
+/// over those letters' logits only; the working text is a short greedy continuation of the prompt. With a LoRA adapter,
+/// every forward pass runs the host's shared base weights plus this agent's adapter.</summary>
 public sealed class LocalModelBackend : IModelBackend
 {
     private static readonly ByteLevelTokenizer Tokenizer = new();
@@ -20,9 +22,12 @@ public sealed class LocalModelBackend : IModelBackend
     private readonly ModelHost _host;
     private readonly LocalBackendSettings _settings;
     private readonly CostModel _cost;
+    private readonly LoraAdapter? _adapter;
 
-    public LocalModelBackend(ModelHost host, LocalBackendSettings settings, CostModel cost)
+    /// <param name="adapter">A LoRA adapter loaded by <paramref name="host"/>, or null for the base model.</param>
+    public LocalModelBackend(ModelHost host, LocalBackendSettings settings, CostModel cost, LoraAdapter? adapter = null)
     {
+        _adapter = adapter;
         _host = host ?? throw new ArgumentNullException(nameof(host));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _cost = cost ?? throw new ArgumentNullException(nameof(cost));
@@ -37,14 +42,14 @@ public sealed class LocalModelBackend : IModelBackend
         var prompt = query.Text.EndsWith(SuitePrompt.AnswerCue, StringComparison.Ordinal) ? query.Text : query.Text + SuitePrompt.AnswerCue;
         var ids = Tokenizer.Encode(prompt);
         var options = query.Options ?? SuitePrompt.Letters;
-        var logits = (await _host.LogitsAsync(ids, allPositions: false, cancellationToken).ConfigureAwait(false))[^1];
+        var logits = (await _host.LogitsAsync(ids, allPositions: false, _adapter, cancellationToken).ConfigureAwait(false))[^1];
         var probabilities = LetterProbabilities(logits, Math.Min(options.Count, LetterIds.Length));
         var best = probabilities.MaxBy(pair => pair.Value);
 
         var text = best.Key;
         if (_settings.WorkingTokens > 0)
         {
-            var continuation = await _host.GenerateAsync([ids], GenerationOptions.GreedyDecoding(_settings.WorkingTokens), null, cancellationToken).ConfigureAwait(false);
+            var continuation = await _host.GenerateAsync([ids], GenerationOptions.GreedyDecoding(_settings.WorkingTokens), null, cancellationToken, _adapter).ConfigureAwait(false);
             text = Tokenizer.Decode(continuation[0].GeneratedIds).Trim();
         }
         onToken?.Invoke(text);

@@ -55,7 +55,7 @@ public sealed class Attention : nn.Module
     /// <param name="sin">[B, 1, T, D].</param>
     /// <param name="additiveMask">[B, 1, T, S] with 0 where attention is allowed and -inf elsewhere; null when every key is visible.</param>
     /// <param name="cache">When given, this step's keys/values are appended and attention covers all cached positions.</param>
-    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, KvCache? cache, int layerIndex)
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, IKvCache? cache, int layerIndex)
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (hidden.shape[0], hidden.shape[1]);

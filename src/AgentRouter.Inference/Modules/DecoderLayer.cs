@@ -41,7 +41,7 @@ public sealed class DecoderLayer : nn.Module
     public SparseMoeBlock? SparseMlp => _sparseMlp;
 
     /// <summary>Returns the new hidden states and, for a sparse layer, the router logits [B*T, E].</summary>
-    public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, KvCache? cache)
+    public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, IKvCache? cache)
     {
         using var scope = NewDisposeScope();
         var attended = _attention.Forward(_inputNorm.forward(hidden), cos, sin, additiveMask, cache, _layerIndex);

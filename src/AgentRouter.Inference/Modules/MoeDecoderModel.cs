@@ -31,7 +31,7 @@ public sealed class MoeDecoderModel : nn.Module
     public IReadOnlyList<DecoderLayer> Layers => _layers.ToList();
 
     /// <summary>Hidden states after the final norm [B, T, H] and the router logits of the sparse layers.</summary>
-    public (Tensor Hidden, List<Tensor> RouterLogits) Forward(Tensor inputIds, Tensor? attentionMask, KvCache? cache)
+    public (Tensor Hidden, List<Tensor> RouterLogits) Forward(Tensor inputIds, Tensor? attentionMask, IKvCache? cache)
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (inputIds.shape[0], inputIds.shape[1]);

@@ -43,7 +43,7 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
         return output.Logits.alias();
     }
 
-    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool lastPositionOnly = false)
+    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, IKvCache? cache = null, bool lastPositionOnly = false)
     {
         using var scope = NewDisposeScope();
         var (hidden, routerLogits) = _model.Forward(inputIds, attentionMask, cache);

@@ -32,7 +32,7 @@ public static class LocalBackendRegistration
         try
         {
             var host = hosts.Get(settings.ModelDirectory);
-            return new LocalModelBackend(host, settings, manifest.Cost);
+            return new LocalModelBackend(host, settings, manifest.Cost, settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory) : null);
         }
         catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException or IOException)
         {

@@ -6,9 +6,12 @@ namespace AgentRouter.LocalAgents;
 /// <summary>The <c>settings</c> of a <c>"backend": "local"</c> manifest.</summary>
 /// <param name="ModelDirectory">The checkpoint folder (HF layout), resolved against the manifest's folder.</param>
 /// <param name="WorkingTokens">How many tokens of working text to generate after the chosen letter.</param>
-public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity)
+/// <param name="SharedKvCache">Whether the agent keeps its KV cache in the process's shared block pool (<c>"kvCache": "shared"</c>,
+/// the default: prompts already prefilled by any agent on the same weights are reused, results unchanged) or computes a
+/// private one per request (<c>"private"</c>).</param>
+public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, bool SharedKvCache = true)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "modelPath", "workingTokens" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "modelPath", "workingTokens", "kvCache" };
 
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -50,6 +53,21 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
-        return errors.Count == before && modelDirectory is not null ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity) : null;
+        var sharedKvCache = true;
+        if (manifest.Settings["kvCache"] is { } kvNode)
+        {
+            if (kvNode is JsonValue kvValue && kvValue.TryGetValue<string>(out var mode) && mode is "shared" or "private")
+            {
+                sharedKvCache = mode == "shared";
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.kvCache", "must be \"shared\" or \"private\""));
+            }
+        }
+
+        return errors.Count == before && modelDirectory is not null
+            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, sharedKvCache)
+            : null;
     }
 }

@@ -25,7 +25,7 @@ public sealed class SharedKvModel(ModelHost host, KvBlockPool pool, string weigh
         var reservation = await Pool.ReserveAsync(bytes, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Host.RunAsync(model => SharedPrefixRunner.Run(model, reservation, WeightsId, Pool.TokensPerBlock, prompt, greedyTokens, cancellationToken),
+            return await Host.RunAsync(model => SharedPrefixRunner.Run(model, reservation, WeightsId, Pool.TokensPerBlock, prompt, greedyTokens, null, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -11,7 +11,7 @@ namespace AgentRouter.Inference.KvSharing;
 public static class SharedPrefixRunner
 {
     public static SharedPrefixResult Run(MoeForCausalLm model, KvReservation reservation, string weightsId, int tokensPerBlock,
-        IReadOnlyList<int> prompt, int greedyTokens, CancellationToken cancellationToken = default)
+        IReadOnlyList<int> prompt, int greedyTokens, Action<int>? onToken = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(greedyTokens);
@@ -29,13 +29,14 @@ public static class SharedPrefixRunner
             cancellationToken.ThrowIfCancellationRequested();
             var token = TokenSampler.Choose(logits, options, Random.Shared);
             generated.Add(token);
+            onToken?.Invoke(token);
             if (stopTokens.Contains(token) || step == greedyTokens - 1)
             {
                 break;
             }
             logits = cache.Forward(model, [token]);
         }
-        return new SharedPrefixResult(promptLogits, generated, prompt.Count, reused);
+        return new SharedPrefixResult(promptLogits, generated, prompt.Count, reused, cache.Blocks.ToArray());
     }
 
     /// <summary>The bytes to reserve for a prompt of <paramref name="promptTokens"/> plus <paramref name="greedyTokens"/> new ones.</summary>

@@ -38,6 +38,7 @@ public sealed record OptimizerConfig(
 /// <param name="OutputDirectory">Absolute; relative paths in the file are taken from the config file's folder.</param>
 /// <param name="AuxLossCoefficient">Weight of the Switch/Mixtral load-balancing loss.</param>
 /// <param name="EvalEvery">Steps between evaluations on the test split (the last step always evaluates).</param>
+/// <param name="Adapter">When set, a LoRA adapter is trained over this frozen base and <paramref name="Model"/> is the base's config.</param>
 public sealed record TrainingConfig(
     string Name,
     ulong Seed,
@@ -51,4 +52,5 @@ public sealed record TrainingConfig(
     double AuxLossCoefficient,
     int EvalEvery,
     string OutputDirectory,
-    string SourceJson);
+    string SourceJson,
+    AdapterTrainingConfig? Adapter = null);

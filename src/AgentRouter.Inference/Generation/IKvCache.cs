@@ -26,4 +26,10 @@ public interface IKvCache
 
     /// <summary>Called once after every layer has appended this step's positions.</summary>
     void Advance(long steps);
+
+    /// <summary>Sees each layer's normalised attention input [B, T, H] before the projections (low-rank KV sharing keeps
+    /// x·Aᵀ of LoRA agents from it); most caches ignore it.</summary>
+    void ObserveAttentionInput(int layer, Tensor normalizedHidden)
+    {
+    }
 }

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Modules;
@@ -75,9 +76,9 @@ public sealed class PooledKvCache : IKvCache
         return Length;
     }
 
-    /// <summary>Runs <paramref name="newTokens"/> through the model after the cached positions and returns the float32 logits of
-    /// the last one.</summary>
-    public float[] Forward(MoeForCausalLm model, IReadOnlyList<int> newTokens)
+    /// <summary>Runs <paramref name="newTokens"/> through the model (with <paramref name="adapter"/>, which must be the one the
+    /// cache's weights id names) after the cached positions and returns the float32 logits of the last one.</summary>
+    public float[] Forward(MoeForCausalLm model, IReadOnlyList<int> newTokens, LoraAdapter? adapter = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(newTokens);
@@ -85,7 +86,7 @@ public sealed class PooledKvCache : IKvCache
         using var scope = NewDisposeScope();
         var input = tensor(newTokens.Select(id => (long)id).ToArray(), new long[] { 1, newTokens.Count }, device: model.Device);
         _tokens.AddRange(newTokens);
-        using var output = model.Forward(input, null, this, lastPositionOnly: true);
+        using var output = model.Forward(input, null, this, lastPositionOnly: true, adapter: adapter);
         PublishFullBlocks();
         return output.Logits.to(ScalarType.Float32).cpu().reshape(-1).data<float>().ToArray();
     }
@@ -130,6 +131,13 @@ public sealed class PooledKvCache : IKvCache
     }
 
     public void Advance(long steps) => Length += (int)steps;
+
+    /// <summary>Keys and values [1, kvHeads, Length, D] of one layer over every cached position (a transient copy).</summary>
+    public (Tensor Keys, Tensor Values) Read(int layer)
+    {
+        var usedBlocks = (Length + _tokensPerBlock - 1) / _tokensPerBlock;
+        return (Gather(layer, 0, usedBlocks, Length), Gather(layer, 1, usedBlocks, Length));
+    }
 
     private Tensor Gather(int layer, int keyOrValue, int usedBlocks, int total)
     {

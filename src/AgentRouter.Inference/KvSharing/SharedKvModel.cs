@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Hosting;
 
 namespace AgentRouter.Inference.KvSharing;
@@ -7,8 +8,15 @@ namespace AgentRouter.Inference.KvSharing;
 /// pool is committed to others), then runs <see cref="SharedPrefixRunner"/> on the host's torch thread. Every agent on the
 /// same weights should use the same <paramref name="weightsId"/> and pool, so one agent's prefill serves the others.
 /// </summary>
-public sealed class SharedKvModel(ModelHost host, KvBlockPool pool, string weightsId)
+public sealed class SharedKvModel(ModelHost host, KvBlockPool pool, string weightsId, LoraAdapter? adapter = null)
 {
+    /// <summary>The KV identity of a base checkpoint with an optional adapter folder: blocks are shared only between
+    /// sequences run on exactly the same weights.</summary>
+    public static string WeightsIdFor(string baseId, string? adapterDirectory) =>
+        adapterDirectory is null ? baseId : baseId + "|lora:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(adapterDirectory));
+
+    public LoraAdapter? Adapter { get; } = adapter;
+
     public ModelHost Host { get; } = host ?? throw new ArgumentNullException(nameof(host));
 
     public KvBlockPool Pool { get; } = pool ?? throw new ArgumentNullException(nameof(pool));
@@ -25,7 +33,7 @@ public sealed class SharedKvModel(ModelHost host, KvBlockPool pool, string weigh
         var reservation = await Pool.ReserveAsync(bytes, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Host.RunAsync(model => SharedPrefixRunner.Run(model, reservation, WeightsId, Pool.TokensPerBlock, prompt, greedyTokens, null, cancellationToken),
+            return await Host.RunAsync(model => SharedPrefixRunner.Run(model, reservation, WeightsId, Pool.TokensPerBlock, prompt, greedyTokens, null, cancellationToken, Adapter),
                 cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
@@ -6,12 +7,14 @@ namespace AgentRouter.Inference.KvSharing;
 
 /// <summary>
 /// Answers one prompt with a <see cref="PooledKvCache"/>: reuses the cached whole-block prefix, prefills only the uncached
-/// tail, then decodes greedily. Synchronous: call it on the model's torch thread.
+/// tail, then decodes greedily. With a LoRA adapter, <c>weightsId</c> must name base and adapter
+/// (<see cref="SharedKvModel.WeightsIdFor"/>) so that blocks of different adapters never mix. Synchronous: call it on the
+/// model's torch thread.
 /// </summary>
 public static class SharedPrefixRunner
 {
     public static SharedPrefixResult Run(MoeForCausalLm model, KvReservation reservation, string weightsId, int tokensPerBlock,
-        IReadOnlyList<int> prompt, int greedyTokens, Action<int>? onToken = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<int> prompt, int greedyTokens, Action<int>? onToken = null, CancellationToken cancellationToken = default, LoraAdapter? adapter = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(greedyTokens);
@@ -21,7 +24,7 @@ public static class SharedPrefixRunner
         using var inference = inference_mode();
         var cache = new PooledKvCache(model.Config, reservation, weightsId, tokensPerBlock, model.DType, model.Device);
         var reused = cache.AttachCachedPrefix(prompt);
-        var promptLogits = cache.Forward(model, prompt.Skip(reused).ToArray());
+        var promptLogits = cache.Forward(model, prompt.Skip(reused).ToArray(), adapter);
         var generated = new List<int>();
         var logits = promptLogits;
         for (var step = 0; step < greedyTokens; step++)
@@ -34,7 +37,7 @@ public static class SharedPrefixRunner
             {
                 break;
             }
-            logits = cache.Forward(model, [token]);
+            logits = cache.Forward(model, [token], adapter);
         }
         return new SharedPrefixResult(promptLogits, generated, prompt.Count, reused, cache.Blocks.ToArray());
     }

@@ -61,6 +61,7 @@ public sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (hidden.shape[0], hidden.shape[1]);
+        cache?.ObserveAttentionInput(layerIndex, hidden);
         var queries = LoraProjection.Apply(_queryProjection, hidden, adapter?.Query);
         var keys = LoraProjection.Apply(_keyProjection, hidden, adapter?.Key);
         var values = LoraProjection.Apply(_valueProjection, hidden, adapter?.Value);

@@ -4,6 +4,7 @@ using AgentRouter.Cli.Commands.KvBench;
 using AgentRouter.Core.Suite;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.KvSharing;
+using AgentRouter.Inference.Modules;
 using AgentRouter.Inference.Tokenization;
 using static TorchSharp.torch;
 
@@ -25,7 +26,12 @@ internal static class BenchKvCommand
         var blocks = new Option<string>("--block-tokens") { Description = "Comma-separated tokens-per-block settings to measure.", DefaultValueFactory = _ => "16,4" };
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0 = libtorch's default).", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Suite seed.", DefaultValueFactory = _ => 1 };
-        var command = new Command("kv", "Benchmark the shared KV cache: private vs shared KV for a panel on one backbone.") { model, prompts, agents, working, blocks, threads, seed };
+        var loraRank = new Option<int>("--lora-rank") { Description = "Rank of the benchmark's LoRA adapters (0 skips the LoRA part).", DefaultValueFactory = _ => 4 };
+        var loraStd = new Option<double>("--lora-std") { Description = "Standard deviation of the adapters' B matrices.", DefaultValueFactory = _ => 0.1 };
+        var command = new Command("kv", "Benchmark the shared KV cache: private vs shared KV for a panel on one backbone.")
+        {
+            model, prompts, agents, working, blocks, threads, seed, loraRank, loraStd,
+        };
         command.SetAction(parseResult => CliErrors.Guard(() =>
         {
             if (parseResult.GetValue(threads) > 0)
@@ -34,23 +40,24 @@ internal static class BenchKvCommand
             }
             var blockSizes = TokenIdList.Parse(parseResult.GetValue(blocks)!, "--block-tokens");
             Run(parseResult.GetValue(model)!, parseResult.GetValue(prompts), parseResult.GetValue(agents), parseResult.GetValue(working), blockSizes,
-                (ulong)parseResult.GetValue(seed));
+                (ulong)parseResult.GetValue(seed), parseResult.GetValue(loraRank), parseResult.GetValue(loraStd));
             return 0;
         }));
         return command;
     }
 
-    private static void Run(string modelDirectory, int promptCount, int agents, int workingTokens, IReadOnlyList<int> blockSizes, ulong seed)
+    private static void Run(string modelDirectory, int promptCount, int agents, int workingTokens, IReadOnlyList<int> blockSizes, ulong seed,
+        int loraRank, double loraStd)
     {
-        if (promptCount < 1 || agents < 2 || workingTokens < 0 || blockSizes.Any(size => size < 1))
+        if (promptCount < 1 || agents < 2 || workingTokens < 1 || blockSizes.Count == 0 || blockSizes.Any(size => size < 1) || loraRank < 0)
         {
-            throw new CliUsageException("--prompts ≥ 1, --agents ≥ 2, --working-tokens ≥ 0 and every --block-tokens ≥ 1 are required");
+            throw new CliUsageException("--prompts ≥ 1, --agents ≥ 2, --working-tokens ≥ 1, every --block-tokens ≥ 1 and --lora-rank ≥ 0 are required");
         }
         using var model = ModelCheckpoint.Load(modelDirectory, CPU);
         model.eval();
         var tokenizer = new ByteLevelTokenizer();
-        var prompts = SuiteGenerator.Generate(new SuiteGenerationOptions(promptCount, seed, SuiteSplitFilter.Test))
-            .Select(item => tokenizer.Encode(SuitePrompt.Format(item)).ToArray()).ToList();
+        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(promptCount, seed, SuiteSplitFilter.Test));
+        var prompts = items.Select(item => tokenizer.Encode(SuitePrompt.Format(item)).ToArray()).ToList();
         var runner = new KvBenchmarkRunner(model, agents, workingTokens);
         using var inference = KvBenchmarkRunner.InferenceScope();
         runner.RunPrivate(prompts.Take(5).ToList(), new KvBenchmarkRunner.ModeFigures());
@@ -75,12 +82,66 @@ internal static class BenchKvCommand
                 }
             }
             Report(modelDirectory, prompts, agents, workingTokens, unshared, shared, pools, worst, differing);
+            if (loraRank > 0)
+            {
+                var gold = items.Select(item => SuitePrompt.LetterIndex(item.Answer)).ToList();
+                RunLowRank(model, Path.GetFullPath(modelDirectory), prompts, gold, agents, workingTokens, blockSizes[0], loraRank, loraStd, tokenizer);
+            }
         }
         finally
         {
             foreach (var pool in pools.Values)
             {
                 pool.Dispose();
+            }
+        }
+    }
+
+    private static void RunLowRank(MoeForCausalLm model, string baseWeightsId, List<int[]> prompts, List<int> gold, int agents, int workingTokens,
+        int tokensPerBlock, int rank, double standardDeviation, ByteLevelTokenizer tokenizer)
+    {
+        var adapters = LowRankBenchmark.RandomAdapters(model, agents, rank, standardDeviation);
+        try
+        {
+            var letterIds = SuitePrompt.Letters.Select(letter => tokenizer.Encode(letter).Single()).ToArray();
+            var benchmark = new LowRankBenchmark(model, adapters, workingTokens, letterIds);
+            using var pool = new KvBlockPool(new KvBlockPoolOptions(tokensPerBlock, 256L * 1024 * 1024));
+            var exact = new KvBenchmarkRunner.ModeFigures();
+            var lowRank = new KvBenchmarkRunner.ModeFigures();
+            var exactChoices = new List<int[]>();
+            var lowRankChoices = new List<int[]>();
+            foreach (var chunk in prompts.Chunk(25))
+            {
+                exactChoices.AddRange(benchmark.RunPrivate(chunk, exact));
+                lowRankChoices.AddRange(benchmark.RunLowRank(chunk, pool, baseWeightsId, lowRank));
+            }
+            static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+            static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+            Console.WriteLine();
+            Console.WriteLine($"LoRA agents: {agents} adapters made by the benchmark (rank {rank}, alpha {2 * rank}, q/k/v/o of every layer, B ~ N(0, {F(standardDeviation, "G3")}²)) over the same backbone; low-rank mode shares the base K/V of the prompt minus its last token, {tokensPerBlock} tokens/block.");
+            Console.WriteLine();
+            Console.WriteLine("| mode | KV bytes held per panel (mean) | vs exact | TTFT agent 1 (median ms) | TTFT agents 2–k (median ms) | agents 2–k / agent 1 | panels/s | accuracy (all agents) |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            double Accuracy(List<int[]> choices) => 100.0 * choices.Select((panel, index) => panel.Count(choice => choice == gold[index])).Sum() / (choices.Count * agents);
+            void Row(string name, KvBenchmarkRunner.ModeFigures figures, List<int[]> choices)
+            {
+                var first = Median(figures.FirstAgentTtftMs);
+                var others = Median(figures.OtherAgentsTtftMs);
+                Console.WriteLine($"| {name} | {F(figures.HeldBytes / (double)figures.Panels, "F0")} | {F(100.0 * figures.HeldBytes / exact.HeldBytes, "F1")} % | {F(first, "F3")} | " +
+                    $"{F(others, "F3")} | {F(100 * others / first, "F1")} % | {F(figures.Panels / figures.Seconds, "F1")} | {F(Accuracy(choices), "F2")} % |");
+            }
+            Row("full adapter, private KV per agent (exact)", exact, exactChoices);
+            Row("low-rank shared (LRAgent approximation)", lowRank, lowRankChoices);
+            var same = exactChoices.Zip(lowRankChoices, (left, right) => left.Zip(right).Count(pair => pair.First == pair.Second)).Sum();
+            Console.WriteLine();
+            Console.WriteLine($"Accuracy difference (low-rank − exact): {F(Accuracy(lowRankChoices) - Accuracy(exactChoices), "+0.00;-0.00")} points; " +
+                $"the low-rank mode chose the same letter as the exact adapter in {same} of {exactChoices.Count * agents} agent answers ({F(100.0 * same / (exactChoices.Count * agents), "F1")} %).");
+        }
+        finally
+        {
+            foreach (var adapter in adapters)
+            {
+                adapter.Dispose();
             }
         }
     }

@@ -26,6 +26,7 @@ public sealed class KvBlockPool : IDisposable
     private long _tokensSaved;
     private long _evictions;
     private long _collisions;
+    private long _deduplicated;
     private bool _disposed;
 
     public KvBlockPool(KvBlockPoolOptions options, IBlockHasher? hasher = null)
@@ -84,7 +85,7 @@ public sealed class KvBlockPool : IDisposable
         lock (_lock)
         {
             return new KvPoolMetrics(BudgetBytes, _usedBytes, BudgetBytes - _usedBytes, _reservedBytes, _blocksInUse, _lru.Count, _waiting.Count,
-                _lookups, _hits, _bytesSaved, _tokensSaved, _evictions, _collisions);
+                _lookups, _hits, _bytesSaved, _tokensSaved, _evictions, _collisions, _deduplicated);
         }
     }
 
@@ -195,6 +196,51 @@ public sealed class KvBlockPool : IDisposable
             candidates.Add(block);
             return true;
         }
+    }
+
+    /// <summary>Publishes <paramref name="block"/>, or, when an equal block is already published, swaps this reservation's
+    /// reference over to that one and frees the duplicate (refunding its charge); returns the block now held.</summary>
+    internal KvBlock PublishOrShare(KvReservation reservation, KvBlock block, KvBlock? parent, ReadOnlySpan<int> tokens, string weightsId)
+    {
+        var hash = _hasher.Hash(parent?.Hash ?? 0, tokens, weightsId);
+        lock (_lock)
+        {
+            EnsureActive(reservation);
+            if (_published.TryGetValue(hash, out var candidates))
+            {
+                foreach (var candidate in candidates)
+                {
+                    if (candidate.Matches(parent?.Id ?? -1, tokens, weightsId))
+                    {
+                        if (!reservation.Blocks.Remove(block) || block.IsPublished || block.ReferenceCount != 1)
+                        {
+                            throw new InvalidOperationException($"KV block {block.Id} is not a private block of this reservation");
+                        }
+                        block.ReferenceCount = 0;
+                        _blocksInUse--;
+                        Free(block);
+                        reservation.RemainingBytes += block.Bytes;
+                        Charge(reservation, candidate.Bytes);
+                        if (candidate.ReferenceCount == 0)
+                        {
+                            _lru.Remove(candidate.LruNode!);
+                            candidate.LruNode = null;
+                            _blocksInUse++;
+                        }
+                        candidate.ReferenceCount++;
+                        reservation.Blocks.Add(candidate);
+                        _bytesSaved += candidate.Bytes;
+                        _deduplicated++;
+                        return candidate;
+                    }
+                }
+            }
+        }
+        if (!Publish(reservation, block, parent, tokens, weightsId))
+        {
+            throw new InvalidOperationException($"KV block {block.Id} could neither be published nor shared");
+        }
+        return block;
     }
 
     internal void Release(KvReservation reservation)

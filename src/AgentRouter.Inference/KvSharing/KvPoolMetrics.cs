@@ -10,6 +10,8 @@ namespace AgentRouter.Inference.KvSharing;
 /// <param name="BlockHits">Lookups answered by a cached block.</param>
 /// <param name="BytesSaved">K/V bytes that hits did not have to compute and hold a second time.</param>
 /// <param name="PrefillTokensSaved">Prompt positions that hits did not have to prefill.</param>
+/// <param name="BlocksDeduplicated">Blocks a sequence filled itself and then swapped for an equal published one (e.g. the same
+/// greedy continuation by another agent on the same weights), freeing its copy.</param>
 public sealed record KvPoolMetrics(
     long BudgetBytes,
     long UsedBytes,
@@ -23,7 +25,8 @@ public sealed record KvPoolMetrics(
     long BytesSaved,
     long PrefillTokensSaved,
     long Evictions,
-    long HashCollisions)
+    long HashCollisions,
+    long BlocksDeduplicated)
 {
     public double HitRate => BlockLookups == 0 ? 0 : (double)BlockHits / BlockLookups;
 }

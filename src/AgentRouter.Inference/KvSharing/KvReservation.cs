@@ -39,6 +39,11 @@ public sealed class KvReservation : IDisposable
     public bool Publish(KvBlock block, KvBlock? parent, ReadOnlySpan<int> tokens, string weightsId) =>
         _pool.Publish(this, block, parent, tokens, weightsId);
 
+    /// <summary>Publishes a full private block, or, if an equal one is already published, holds that one instead and frees this
+    /// copy. Returns the block the sequence should keep in its table.</summary>
+    public KvBlock PublishOrShare(KvBlock block, KvBlock? parent, ReadOnlySpan<int> tokens, string weightsId) =>
+        _pool.PublishOrShare(this, block, parent, tokens, weightsId);
+
     public void Dispose()
     {
         if (IsReleased)

@@ -25,7 +25,6 @@ public sealed class PooledKvCache : IKvCache
     private readonly List<KvBlock> _table = [];
     private readonly List<int> _tokens = [];
     private int _publishedBlocks;
-    private bool _chainBroken;
 
     public PooledKvCache(MoeModelConfig config, KvReservation reservation, string weightsId, int tokensPerBlock, ScalarType dtype, Device device)
     {
@@ -152,16 +151,14 @@ public sealed class PooledKvCache : IKvCache
 
     private void PublishFullBlocks()
     {
-        while (!_chainBroken && (_publishedBlocks + 1) * _tokensPerBlock <= Length)
+        while ((_publishedBlocks + 1) * _tokensPerBlock <= Length)
         {
             var parent = _publishedBlocks == 0 ? null : _table[_publishedBlocks - 1];
             var tokens = _tokens.GetRange(_publishedBlocks * _tokensPerBlock, _tokensPerBlock).ToArray();
-            // An equal block published meanwhile by another sequence keeps this one private; its children then stay private too.
-            _chainBroken = !_reservation.Publish(_table[_publishedBlocks], parent, tokens, _weightsId);
-            if (!_chainBroken)
-            {
-                _publishedBlocks++;
-            }
+            // An equal block published by another sequence (say, another agent's identical greedy continuation) replaces
+            // this one, so the pool holds one copy; its K/V agree up to float rounding.
+            _table[_publishedBlocks] = _reservation.PublishOrShare(_table[_publishedBlocks], parent, tokens, _weightsId);
+            _publishedBlocks++;
         }
     }
 

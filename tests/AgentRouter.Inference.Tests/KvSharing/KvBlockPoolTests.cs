@@ -150,6 +150,27 @@ public sealed class KvBlockPoolTests
     }
 
     [Fact]
+    public async Task EqualBlockFilledByASecondSequenceIsSwappedForThePublishedOneAndFreed()
+    {
+        using var pool = new KvBlockPool(new KvBlockPoolOptions(2, 100));
+        using var first = await pool.ReserveAsync(20);
+        var original = first.Allocate(10, () => new CountingPayload());
+        Assert.Same(original, first.PublishOrShare(original, null, [4, 2], Weights));
+
+        using var second = await pool.ReserveAsync(10);
+        var copyPayload = new CountingPayload();
+        var copy = second.Allocate(10, () => copyPayload);
+        var kept = second.PublishOrShare(copy, null, [4, 2], Weights);
+
+        Assert.Same(original, kept);
+        Assert.Equal(1, copyPayload.Disposals);
+        Assert.Equal(2, original.ReferenceCount);
+        Assert.Equal(0, second.RemainingBytes);
+        var metrics = pool.Metrics();
+        Assert.Equal((10L, 1L, 1), (metrics.UsedBytes, metrics.BlocksDeduplicated, metrics.BlocksInUse));
+    }
+
+    [Fact]
     public async Task AllocationsBeyondTheReservationAreRejected()
     {
         using var pool = new KvBlockPool(new KvBlockPoolOptions(2, 100));

@@ -55,6 +55,7 @@ public static class LocalBackendRegistration
                 return null;
             }
         }
-        return new LocalModelBackend(host, settings, manifest.Cost, adapter);
+        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, settings.AdapterDirectory, adapter) : null;
+        return new LocalModelBackend(host, settings, manifest.Cost, adapter, sharedKv);
     }
 }

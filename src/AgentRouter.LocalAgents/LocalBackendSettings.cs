@@ -8,9 +8,12 @@ namespace AgentRouter.LocalAgents;
 /// <param name="WorkingTokens">How many tokens of working text to generate after the chosen letter.</param>
 /// <param name="AdapterDirectory">A PEFT LoRA adapter folder over <paramref name="ModelDirectory"/> (the base), resolved
 /// against the manifest's folder; null runs the base model itself.</param>
-public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null)
+/// <param name="SharedKvCache">Whether the agent keeps its KV cache in the process's shared block pool (<c>"kvCache": "shared"</c>,
+/// the default: prompts already prefilled by any agent on the same weights are reused, results unchanged) or computes a
+/// private one per request (<c>"private"</c>).</param>
+public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null, bool SharedKvCache = true)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens", "kvCache" };
 
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -65,6 +68,21 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
-        return errors.Count == before && modelDirectory is not null ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory) : null;
+        var sharedKvCache = true;
+        if (manifest.Settings["kvCache"] is { } kvNode)
+        {
+            if (kvNode is JsonValue kvValue && kvValue.TryGetValue<string>(out var mode) && mode is "shared" or "private")
+            {
+                sharedKvCache = mode == "shared";
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.kvCache", "must be \"shared\" or \"private\""));
+            }
+        }
+
+        return errors.Count == before && modelDirectory is not null
+            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache)
+            : null;
     }
 }

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Kernels;
@@ -44,10 +45,17 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
         return output.Logits.alias();
     }
 
-    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool lastPositionOnly = false)
+    /// <param name="adapter">A LoRA adapter over these weights, chosen per call so that one loaded base serves many
+    /// adapters; null gives the base model. A cache must only be reused with the adapter that filled it.</param>
+    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, IKvCache? cache = null, bool lastPositionOnly = false,
+        LoraAdapter? adapter = null)
     {
+        if (adapter is not null && adapter.LayerCount != Config.NumLayers)
+        {
+            throw new ArgumentException($"adapter '{adapter.Name}' has {adapter.LayerCount} layers but the model has {Config.NumLayers}", nameof(adapter));
+        }
         using var scope = NewDisposeScope();
-        var (hidden, routerLogits) = _model.Forward(inputIds, attentionMask, cache);
+        var (hidden, routerLogits) = _model.Forward(inputIds, attentionMask, cache, adapter);
         if (lastPositionOnly)
         {
             hidden = hidden.narrow(1, hidden.shape[1] - 1, 1);

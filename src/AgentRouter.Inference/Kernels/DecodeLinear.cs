@@ -36,7 +36,9 @@ public static class DecodeLinear
         var outputShape = input.shape.ToArray();
         outputShape[^1] = outFeatures;
         var output = empty(outputShape, ScalarType.Float32, input.device);
-        using var contiguousInput = input.contiguous();
+        // A copy only when the rows are strided; a contiguous input is read in place (one tensor fewer per call).
+        using var contiguousInputCopy = input.is_contiguous() ? null : input.contiguous();
+        var contiguousInput = contiguousInputCopy ?? input;
         unsafe
         {
             fixed (byte* inputBytes = contiguousInput.bytes)

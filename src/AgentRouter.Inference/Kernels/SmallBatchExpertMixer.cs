@@ -34,7 +34,9 @@ internal static unsafe class SmallBatchExpertMixer
         var weights = new float[tokenCount * expertsPerToken];
         var pool = ArrayPool<float>.Shared;
         var scratch = pool.Rent(tokenCount * ((2 * hiddenSize) + (3 * intermediate)));
-        using var contiguousTokens = tokens.contiguous();
+        // A copy only when the rows are strided; a contiguous input is read in place (one tensor fewer per call).
+        using var contiguousTokensCopy = tokens.is_contiguous() ? null : tokens.contiguous();
+        var contiguousTokens = contiguousTokensCopy ?? tokens;
         try
         {
             fixed (byte* tokenBytes = contiguousTokens.bytes)

@@ -13,7 +13,9 @@ internal static unsafe class SmallBatchRmsNorm
         var width = (int)weight.shape[0];
         var rows = (int)(input.numel() / width);
         var output = empty(input.shape, ScalarType.Float32, input.device);
-        using var contiguousInput = input.contiguous();
+        // A copy only when the rows are strided; a contiguous input is read in place (one tensor fewer per call).
+        using var contiguousInputCopy = input.is_contiguous() ? null : input.contiguous();
+        var contiguousInput = contiguousInputCopy ?? input;
         fixed (byte* inputBytes = contiguousInput.bytes)
         fixed (byte* weightBytes = weight.bytes)
         fixed (byte* outputBytes = output.bytes)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime;
 using AgentRouter.Cli.Bench;
 using AgentRouter.Core.Merging;
 
@@ -20,10 +21,12 @@ internal static class BenchActorsCommand
         var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "majority" };
         var noFaults = new Option<bool>("--no-faults") { Description = "Skip the run with injected crashes and timeouts." };
         var feedbackCapacity = new Option<int>("--feedback-capacity") { Description = "Answered queries each router keeps for delayed feedback (the router default is 100,000).", DefaultValueFactory = _ => 100_000 };
+        var latencyMode = new Option<GCLatencyMode>("--gc-latency-mode") { Description = "GCSettings.LatencyMode for the run (Batch, Interactive, SustainedLowLatency).", DefaultValueFactory = _ => GCSettings.LatencyMode };
+        var pacedDuration = new Option<double?>("--paced-duration") { Description = "Seconds of the paced run at half the peak rate (default: twice --duration)." };
         var hocon = new Option<string?>("--hocon") { Description = "Extra Akka HOCON for the benchmarked actor system (e.g. dispatcher settings)." };
         var command = new Command("actors", "Router throughput and latency with zero-latency agents, next to a raw Akka Ask; then with injected crashes and timeouts.")
         {
-            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity,
+            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity, latencyMode, pacedDuration,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -38,7 +41,9 @@ internal static class BenchActorsCommand
                 Duration: TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                 RunFaults: !parseResult.GetValue(noFaults),
                 Hocon: parseResult.GetValue(hocon),
-                FeedbackCapacity: parseResult.GetValue(feedbackCapacity));
+                FeedbackCapacity: parseResult.GetValue(feedbackCapacity),
+                PacedDuration: parseResult.GetValue(pacedDuration) is { } paced ? TimeSpan.FromSeconds(paced) : null);
+            GCSettings.LatencyMode = parseResult.GetValue(latencyMode);
             var loadBefore = LoadAverage();
             var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
             Console.WriteLine(Format(settings, result));
@@ -61,7 +66,7 @@ internal static class BenchActorsCommand
         {
             $"Setup: {settings.Agents} zero-latency simulated agents, panel k = {settings.Panel}, policy {settings.Policy}, merge {settings.Merge}, " +
             $"{settings.Clients} clients × {settings.Window} in flight, feedback ledger {settings.FeedbackCapacity:N0} entries (no feedback is sent, so it stays full), " +
-            $"{Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, latency mode {System.Runtime.GCSettings.LatencyMode}; " +
+            $"{Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency mode {GCSettings.LatencyMode}; " +
             $"closed-loop runs {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up, paced run {settings.EffectivePacedDuration.TotalSeconds:0} s " +
             "(sends spread evenly; latency from each query's due time). " +
             $"Fault run: agent deadline {settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, query deadline {3 * settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, up to 2 retries per query, restarts without backoff.",

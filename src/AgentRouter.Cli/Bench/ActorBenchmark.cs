@@ -27,9 +27,9 @@ internal sealed record ActorBenchmarkSettings(
     int FeedbackCapacity = 100_000,
     TimeSpan? PacedDuration = null)
 {
-    public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(1);
+    public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(2);
 
-    public TimeSpan EffectiveDuration => Duration ?? TimeSpan.FromSeconds(3);
+    public TimeSpan EffectiveDuration => Duration ?? TimeSpan.FromSeconds(5);
 
     /// <summary>The paced run lasts longer than the closed-loop ones: its p99.9 needs enough samples and enough
     /// time for the slower GC generations to run.</summary>

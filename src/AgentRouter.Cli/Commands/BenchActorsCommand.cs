@@ -11,12 +11,12 @@ internal static class BenchActorsCommand
 {
     public static Command Build()
     {
-        var duration = new Option<double>("--duration") { Description = "Seconds measured per run.", DefaultValueFactory = _ => 3 };
-        var warmup = new Option<double>("--warmup") { Description = "Seconds of warm-up before each measured run.", DefaultValueFactory = _ => 1 };
+        var duration = new Option<double>("--duration") { Description = "Seconds measured per run.", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of warm-up before each measured run.", DefaultValueFactory = _ => 2 };
         var clients = new Option<int>("--clients") { Description = "Client actors generating closed-loop load.", DefaultValueFactory = _ => 4 };
         var window = new Option<int>("--window") { Description = "Queries each client keeps in flight.", DefaultValueFactory = _ => 256 };
         var agents = new Option<int>("--agents") { Description = "Zero-latency simulated agents.", DefaultValueFactory = _ => 6 };
-        var panel = new Option<int>("--panel") { Description = "Panel size k.", DefaultValueFactory = _ => 3 };
+        var panel = new Option<int>("--panel") { Description = "Panel size k.", DefaultValueFactory = _ => 5 };
         var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "ema" };
         var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "majority" };
         var noFaults = new Option<bool>("--no-faults") { Description = "Skip the run with injected crashes and timeouts." };

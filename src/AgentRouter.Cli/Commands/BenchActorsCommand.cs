@@ -16,7 +16,7 @@ internal static class BenchActorsCommand
         var clients = new Option<int>("--clients") { Description = "Client actors generating closed-loop load.", DefaultValueFactory = _ => 4 };
         var window = new Option<int>("--window") { Description = "Queries each client keeps in flight.", DefaultValueFactory = _ => 256 };
         var agents = new Option<int>("--agents") { Description = "Zero-latency simulated agents.", DefaultValueFactory = _ => 6 };
-        var panel = new Option<int>("--panel") { Description = "Panel size k.", DefaultValueFactory = _ => 5 };
+        var panel = new Option<int>("--panel") { Description = "Panel size k.", DefaultValueFactory = _ => 3 };
         var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "ema" };
         var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "majority" };
         var noFaults = new Option<bool>("--no-faults") { Description = "Skip the run with injected crashes and timeouts." };

@@ -1,20 +1,21 @@
 namespace AgentRouter.Actors.Feedback;
 
 /// <summary>Open-addressing map from a query id to the slot of a <see cref="QueryIdSlab"/> that holds it:
-/// linear probing over one int array sized at construction (at least twice the slot count, a power of two),
-/// deletion by backward shift so no deleted-markers accumulate. Ids are compared against the slab, so the
-/// index itself stores nothing but slot numbers and never allocates after construction.</summary>
+/// linear probing over one array sized at construction (at least twice the slot count, a power of two),
+/// deletion by backward shift so no deleted-markers accumulate. Each bucket holds the id's hash beside its slot,
+/// so probing past other ids and shifting entries on removal read only the bucket array; the slab is read to
+/// compare the characters only when the full hash matches. Never allocates after construction.</summary>
 internal sealed class QueryIdIndex
 {
     private readonly QueryIdSlab _ids;
-    private readonly int[] _buckets; // slot + 1; 0 is an empty bucket
+    private readonly long[] _buckets; // hash in the high 32 bits, slot + 1 in the low 32; 0 is an empty bucket
     private readonly int _mask;
 
     public QueryIdIndex(QueryIdSlab ids)
     {
         _ids = ids;
         var size = (int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(4, ids.Slots * 2)));
-        _buckets = new int[size];
+        _buckets = new long[size];
         _mask = size - 1;
     }
 
@@ -31,9 +32,9 @@ internal sealed class QueryIdIndex
                 return -1;
             }
 
-            if (_ids.Matches(entry - 1, id, hash))
+            if (HashOf(entry) == hash && _ids.Matches(SlotOf(entry), id, hash))
             {
-                return entry - 1;
+                return SlotOf(entry);
             }
         }
     }
@@ -46,21 +47,23 @@ internal sealed class QueryIdIndex
             throw new InvalidOperationException($"the index already holds {Count} ids for {_ids.Slots} slots");
         }
 
-        var bucket = _ids.HashAt(slot) & _mask;
+        var hash = _ids.HashAt(slot);
+        var bucket = hash & _mask;
         while (_buckets[bucket] != 0)
         {
             bucket = (bucket + 1) & _mask;
         }
 
-        _buckets[bucket] = slot + 1;
+        _buckets[bucket] = Entry(hash, slot);
         Count++;
     }
 
     /// <summary>Removes an indexed slot (its id must still be in the slab, for its hash).</summary>
     public void Remove(int slot)
     {
-        var hole = _ids.HashAt(slot) & _mask;
-        while (_buckets[hole] != slot + 1)
+        var entry = Entry(_ids.HashAt(slot), slot);
+        var hole = (int)(entry >> 32) & _mask;
+        while (_buckets[hole] != entry)
         {
             if (_buckets[hole] == 0)
             {
@@ -73,7 +76,7 @@ internal sealed class QueryIdIndex
         // Backward shift: pull later members of the probe run into the hole when their home allows it.
         for (var next = (hole + 1) & _mask; _buckets[next] != 0; next = (next + 1) & _mask)
         {
-            var home = _ids.HashAt(_buckets[next] - 1) & _mask;
+            var home = HashOf(_buckets[next]) & _mask;
             var distanceToHole = (hole - home) & _mask;
             var distanceToNext = (next - home) & _mask;
             if (distanceToHole < distanceToNext)
@@ -86,4 +89,10 @@ internal sealed class QueryIdIndex
         _buckets[hole] = 0;
         Count--;
     }
+
+    private static long Entry(int hash, int slot) => ((long)hash << 32) | (uint)(slot + 1);
+
+    private static int HashOf(long entry) => (int)(entry >> 32);
+
+    private static int SlotOf(long entry) => (int)(uint)entry - 1;
 }

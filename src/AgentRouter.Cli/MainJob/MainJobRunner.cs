@@ -19,11 +19,18 @@ internal static class MainJobRunner
     public static async Task<IReadOnlyList<MainJobRecord>> RunAsync(MainJobSettings settings, Action<int> onAnswered, CancellationToken cancellationToken)
     {
         var options = new AgentRouterOptions { SystemName = "main-job", AgentsDirectory = settings.AgentsDirectory }.AddLocalBackends(LocalModelHostsShared());
-        options.AddRouter(
-            new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries)),
-            settings.Policy,
-            new PolicySettings(settings.Seed));
-        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(settings.Queries, (ulong)settings.Seed, SuiteSplitFilter.Test, null, [1]));
+        var routerSettings = new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries));
+        if (PolicyCatalog.IsKnown(settings.Policy))
+        {
+            options.AddRouter(routerSettings, settings.Policy, new PolicySettings(settings.Seed));
+        }
+        else
+        {
+            // Not a policy name: a preset (policies/NAME.json or a file path), validated when the runtime starts.
+            options.AddRouterFromPreset(routerSettings, settings.Policy);
+        }
+
+        var items = Items(settings);
 
         await using var runtime = await AgentRouterRuntime.StartAsync(options, cancellationToken).ConfigureAwait(false);
         var router = runtime.Client;
@@ -55,6 +62,10 @@ internal static class MainJobRunner
         }
         return records;
     }
+
+    /// <summary>The queries of a run: the suite's test split at difficulty 1, seeded.</summary>
+    public static IReadOnlyList<SuiteItem> Items(MainJobSettings settings) =>
+        SuiteGenerator.Generate(new SuiteGenerationOptions(settings.Queries, (ulong)settings.Seed, SuiteSplitFilter.Test, null, [1]));
 
     private static SharedModelHosts LocalModelHostsShared() => Commands.LocalModelHosts.Shared;
 

@@ -18,7 +18,14 @@ internal static class MainJobRunner
 {
     public static async Task<IReadOnlyList<MainJobRecord>> RunAsync(MainJobSettings settings, Action<int> onAnswered, CancellationToken cancellationToken)
     {
-        var options = new AgentRouterOptions { SystemName = "main-job", AgentsDirectory = settings.AgentsDirectory }.AddLocalBackends(LocalModelHostsShared());
+        var options = new AgentRouterOptions
+        {
+            SystemName = "main-job",
+            AgentsDirectory = settings.AgentsDirectory,
+
+            // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot, plus a bias.
+            Featurizer = TaskTypeFeatures,
+        }.AddLocalBackends(LocalModelHostsShared());
         var routerSettings = new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries));
         if (PolicyCatalog.IsKnown(settings.Policy))
         {
@@ -61,6 +68,23 @@ internal static class MainJobRunner
             await DeliverAsync(router, id, signal, cancellationToken).ConfigureAwait(false);
         }
         return records;
+    }
+
+    /// <summary>[1, one-hot of the suite domain]; an unknown task type is the bias alone.</summary>
+    public static float[] TaskTypeFeatures(AgentRouter.Core.Domain.Query query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var features = new float[SuiteDomains.All.Count + 1];
+        features[0] = 1;
+        for (var i = 0; i < SuiteDomains.All.Count; i++)
+        {
+            if (string.Equals(SuiteDomains.All[i], query.TaskType, StringComparison.Ordinal))
+            {
+                features[i + 1] = 1;
+            }
+        }
+
+        return features;
     }
 
     /// <summary>The queries of a run: the suite's test split at difficulty 1, seeded.</summary>

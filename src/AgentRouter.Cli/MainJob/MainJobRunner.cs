@@ -23,7 +23,7 @@ internal static class MainJobRunner
             SystemName = "main-job",
             AgentsDirectory = settings.AgentsDirectory,
 
-            // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot, plus a bias.
+            // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot.
             Featurizer = TaskTypeFeatures,
         }.AddLocalBackends(LocalModelHostsShared());
         var routerSettings = new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries));
@@ -70,17 +70,17 @@ internal static class MainJobRunner
         return records;
     }
 
-    /// <summary>[1, one-hot of the suite domain]; an unknown task type is the bias alone.</summary>
+    /// <summary>One-hot of the suite domain (no shared bias, so one domain's rewards never leak into another's
+    /// estimate); an unknown task type gives all zeros.</summary>
     public static float[] TaskTypeFeatures(AgentRouter.Core.Domain.Query query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var features = new float[SuiteDomains.All.Count + 1];
-        features[0] = 1;
+        var features = new float[SuiteDomains.All.Count];
         for (var i = 0; i < SuiteDomains.All.Count; i++)
         {
             if (string.Equals(SuiteDomains.All[i], query.TaskType, StringComparison.Ordinal))
             {
-                features[i + 1] = 1;
+                features[i] = 1;
             }
         }
 

@@ -2,6 +2,7 @@ using AgentRouter.Actors;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Actors.Routing;
 using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
 using AgentRouter.Core.Suite;
 using AgentRouter.LocalAgents;
@@ -38,10 +39,17 @@ internal static class MainJobRunner
         }
 
         var items = Items(settings);
+        var delivered = new DeliveredAccuracy();
+        var taskTypeOfQuery = items.ToDictionary(item => item.Id, item => item.Domain, StringComparer.Ordinal);
+        var weightedVote = new FeedbackWeightedVote(taskTypeOfQuery, delivered);
+        options.MergeStrategies = name => string.Equals(name, FeedbackWeightedVote.MergeName, StringComparison.OrdinalIgnoreCase)
+            ? weightedVote
+            : MergeCatalog.Create(name);
 
         await using var runtime = await AgentRouterRuntime.StartAsync(options, cancellationToken).ConfigureAwait(false);
         var router = runtime.Client;
         var delayed = new Queue<(int Due, string QueryId, FeedbackSignal Signal)>();
+        var pendingGrades = new Dictionary<string, (string Domain, Dictionary<string, double> Rewards)>(StringComparer.Ordinal);
         var records = new List<MainJobRecord>(items.Count);
         for (var step = 0; step < items.Count; step++)
         {
@@ -49,6 +57,7 @@ internal static class MainJobRunner
             {
                 var (_, id, signal) = delayed.Dequeue();
                 await DeliverAsync(router, id, signal, cancellationToken).ConfigureAwait(false);
+                Grade(delivered, pendingGrades, id);
             }
 
             var item = items[step];
@@ -59,6 +68,7 @@ internal static class MainJobRunner
             records.Add(new MainJobRecord(step, item.Domain, answered.Answer.Choice == item.Answer, agents));
             var rewards = agents.ToDictionary(agent => agent.Agent, agent => agent.Correct ? 1.0 : 0.0, StringComparer.Ordinal);
             delayed.Enqueue((step + settings.FeedbackDelay, answered.QueryId, new FeedbackSignal.PerAgentRewards(rewards)));
+            pendingGrades[answered.QueryId] = (item.Domain, rewards);
             onAnswered(step + 1);
         }
 
@@ -68,6 +78,19 @@ internal static class MainJobRunner
             await DeliverAsync(router, id, signal, cancellationToken).ConfigureAwait(false);
         }
         return records;
+    }
+
+    /// <summary>The merge learns from the same delayed feedback as the policy, at the moment it is delivered.</summary>
+    private static void Grade(
+        DeliveredAccuracy delivered, Dictionary<string, (string Domain, Dictionary<string, double> Rewards)> pending, string queryId)
+    {
+        if (pending.Remove(queryId, out var grade))
+        {
+            foreach (var (agent, reward) in grade.Rewards)
+            {
+                delivered.Record(agent, grade.Domain, reward > 0);
+            }
+        }
     }
 
     /// <summary>One-hot of the suite domain (no shared bias, so one domain's rewards never leak into another's

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
 
@@ -13,7 +14,8 @@ public static class SequenceGenerator
     private const long PaddingTokenId = 0;
 
     public static IReadOnlyList<GeneratedSequence> Generate(MoeForCausalLm model, IReadOnlyList<IReadOnlyList<int>> prompts,
-        GenerationOptions options, Action<GeneratedToken>? onToken = null, CancellationToken cancellationToken = default)
+        GenerationOptions options, Action<GeneratedToken>? onToken = null, CancellationToken cancellationToken = default,
+        LoraAdapter? adapter = null)
     {
         RequestValidator.ValidateGeneration(model.Config, prompts, options);
         var stopTokens = (options.StopTokenIds ?? model.Config.EosTokenIds).ToHashSet();
@@ -38,7 +40,7 @@ public static class SequenceGenerator
                 var (inputIds, mask) = cache is not null && step > 0
                     ? (LastTokens(sequences, model.Device), null)
                     : PaddedBatch(sequences, model.Device, hasPadding);
-                using var output = model.Forward(inputIds, mask, cache, lastPositionOnly: true);
+                using var output = model.Forward(inputIds, mask, cache, lastPositionOnly: true, adapter);
                 var logits = output.Logits.to(ScalarType.Float32).cpu().reshape(batch, -1);
                 var flat = logits.data<float>().ToArray();
                 var vocabulary = (int)logits.shape[1];

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
@@ -16,7 +17,9 @@ public sealed class ModelHost : IDisposable
 {
     private readonly BlockingCollection<Action> _queue = new();
     private readonly Thread _thread;
+    private readonly Dictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
     private MoeForCausalLm? _model;
+    private LoraBaseModel? _baseModel;
 
     private ModelHost(string name)
     {
@@ -32,7 +35,11 @@ public sealed class ModelHost : IDisposable
         var host = new ModelHost(Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpointDirectory)));
         try
         {
-            await host.Enqueue(() => host._model = ModelCheckpoint.Load(checkpointDirectory, device ?? InferenceDevice.Select())).ConfigureAwait(false);
+            await host.Enqueue(() =>
+            {
+                host._model = ModelCheckpoint.Load(checkpointDirectory, device ?? InferenceDevice.Select());
+                host._baseModel = LoraBaseModel.FromDirectory(checkpointDirectory, host._model.Config);
+            }).ConfigureAwait(false);
             return host;
         }
         catch
@@ -58,13 +65,38 @@ public sealed class ModelHost : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads a LoRA adapter over this host's model (on its thread, on its device), checking that it was trained on
+    /// this base. Each adapter folder is loaded once; the host owns it and disposes it with the model.
+    /// </summary>
+    public Task<LoraAdapter> LoadAdapterAsync(string adapterDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(adapterDirectory);
+        var key = Path.TrimEndingDirectorySeparator(Path.GetFullPath(adapterDirectory));
+        return Enqueue(() =>
+        {
+            if (!_adapters.TryGetValue(key, out var adapter))
+            {
+                var baseModel = _baseModel ?? new LoraBaseModel(Model.Config, null, null);
+                adapter = LoraAdapterLoader.Load(key, baseModel, Model.Device, Model.DType);
+                _adapters[key] = adapter;
+            }
+            return adapter;
+        }, cancellationToken);
+    }
+
+    /// <param name="adapter">A LoRA adapter from <see cref="LoadAdapterAsync"/>, or null for the base model.</param>
     public Task<IReadOnlyList<GeneratedSequence>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
-        Action<GeneratedToken>? onToken = null, CancellationToken cancellationToken = default) =>
-        Enqueue(() => SequenceGenerator.Generate(Model, prompts, options, onToken, cancellationToken), cancellationToken);
+        Action<GeneratedToken>? onToken = null, CancellationToken cancellationToken = default, LoraAdapter? adapter = null) =>
+        Enqueue(() => SequenceGenerator.Generate(Model, prompts, options, onToken, cancellationToken, adapter), cancellationToken);
 
     /// <summary>Logits [T or 1][V] for one sequence without cache.</summary>
     public Task<float[][]> LogitsAsync(IReadOnlyList<int> ids, bool allPositions, CancellationToken cancellationToken = default) =>
-        Enqueue(() => LogitsCalculator.Compute(Model, ids, allPositions), cancellationToken);
+        LogitsAsync(ids, allPositions, null, cancellationToken);
+
+    /// <summary>Logits [T or 1][V] for one sequence without cache, through <paramref name="adapter"/> when given.</summary>
+    public Task<float[][]> LogitsAsync(IReadOnlyList<int> ids, bool allPositions, LoraAdapter? adapter, CancellationToken cancellationToken = default) =>
+        Enqueue(() => LogitsCalculator.Compute(Model, ids, allPositions, adapter), cancellationToken);
 
     /// <summary>Runs arbitrary torch work against the model on the host's thread.</summary>
     public Task<T> RunAsync<T>(Func<MoeForCausalLm, T> work, CancellationToken cancellationToken = default) =>
@@ -78,6 +110,11 @@ public sealed class ModelHost : IDisposable
         }
         _queue.Add(() =>
         {
+            foreach (var adapter in _adapters.Values)
+            {
+                adapter.Dispose();
+            }
+            _adapters.Clear();
             _model?.Dispose();
             _model = null;
         });

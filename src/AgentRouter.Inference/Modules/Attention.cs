@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
 using TorchSharp.Modules;
@@ -52,16 +53,18 @@ public sealed class Attention : nn.Module
 
     /// <param name="hidden">[B, T, H].</param>
     /// <param name="cos">[B, 1, T, D] from <see cref="RotaryTable.Gather"/>.</param>
-    /// <param name="sin">[B, 1, T, D].</param>
+    /// <param name="sin">[B, 1, T, D], the signed sin of <see cref="RotaryTable.Gather"/>.</param>
     /// <param name="additiveMask">[B, 1, T, S] with 0 where attention is allowed and -inf elsewhere; null when every key is visible.</param>
     /// <param name="cache">When given, this step's keys/values are appended and attention covers all cached positions.</param>
-    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, KvCache? cache, int layerIndex)
+    /// <param name="adapter">This layer's LoRA updates for this forward call; null runs the base projections alone.</param>
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, IKvCache? cache, int layerIndex, LoraLayerAdapter? adapter = null)
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (hidden.shape[0], hidden.shape[1]);
-        var queries = _queryProjection.forward(hidden);
-        var keys = _keyProjection.forward(hidden);
-        var values = _valueProjection.forward(hidden);
+        cache?.ObserveAttentionInput(layerIndex, hidden);
+        var queries = LoraProjection.Apply(_queryProjection, hidden, adapter?.Query);
+        var keys = LoraProjection.Apply(_keyProjection, hidden, adapter?.Key);
+        var values = LoraProjection.Apply(_valueProjection, hidden, adapter?.Value);
         if (_config.QueryKeyNorm == QueryKeyNorm.WholeProjection)
         {
             queries = _queryNorm!.forward(queries);
@@ -105,6 +108,6 @@ public sealed class Attention : nn.Module
         var attended = matmul(scores.softmax(-1, ScalarType.Float32).to(values.dtype), values)
             .view(batch, _config.NumHeads, steps, _config.HeadDim);
         var merged = attended.transpose(1, 2).reshape(batch, steps, (long)_config.NumHeads * _config.HeadDim);
-        return _outputProjection.forward(merged).MoveToOuterDisposeScope();
+        return LoraProjection.Apply(_outputProjection, merged, adapter?.Output).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
 using static TorchSharp.torch;
@@ -41,10 +42,11 @@ public sealed class DecoderLayer : nn.Module
     public SparseMoeBlock? SparseMlp => _sparseMlp;
 
     /// <summary>Returns the new hidden states and, for a sparse layer, the router logits [B*T, E].</summary>
-    public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, KvCache? cache)
+    public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, IKvCache? cache,
+        LoraAdapter? adapter = null)
     {
         using var scope = NewDisposeScope();
-        var attended = _attention.Forward(_inputNorm.forward(hidden), cos, sin, additiveMask, cache, _layerIndex);
+        var attended = _attention.Forward(_inputNorm.forward(hidden), cos, sin, additiveMask, cache, _layerIndex, adapter?.Layer(_layerIndex));
         hidden = hidden + attended;
         var normed = _postAttentionNorm.forward(hidden);
         Tensor? routerLogits = null;

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
 using TorchSharp.Modules;
@@ -31,7 +32,8 @@ public sealed class MoeDecoderModel : nn.Module
     public IReadOnlyList<DecoderLayer> Layers => _layers.ToList();
 
     /// <summary>Hidden states after the final norm [B, T, H] and the router logits of the sparse layers.</summary>
-    public (Tensor Hidden, List<Tensor> RouterLogits) Forward(Tensor inputIds, Tensor? attentionMask, KvCache? cache)
+    /// <param name="adapter">The LoRA adapter to apply on top of the shared base weights for this call, or null.</param>
+    public (Tensor Hidden, List<Tensor> RouterLogits) Forward(Tensor inputIds, Tensor? attentionMask, IKvCache? cache, LoraAdapter? adapter = null)
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (inputIds.shape[0], inputIds.shape[1]);
@@ -53,7 +55,7 @@ public sealed class MoeDecoderModel : nn.Module
         var routerLogits = new List<Tensor>();
         foreach (var layer in _layers)
         {
-            var (next, layerRouterLogits) = layer.Forward(hidden, cos, sin, mask, cache);
+            var (next, layerRouterLogits) = layer.Forward(hidden, cos, sin, mask, cache, adapter);
             hidden = next;
             if (layerRouterLogits is not null)
             {

@@ -1,5 +1,7 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,17 +45,22 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
         return output.Logits.alias();
     }
 
-    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool lastPositionOnly = false)
+    /// <param name="adapter">A LoRA adapter over these weights, chosen per call so that one loaded base serves many
+    /// adapters; null gives the base model. A cache must only be reused with the adapter that filled it.</param>
+    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, IKvCache? cache = null, bool lastPositionOnly = false,
+        LoraAdapter? adapter = null)
     {
+        if (adapter is not null && adapter.LayerCount != Config.NumLayers)
+        {
+            throw new ArgumentException($"adapter '{adapter.Name}' has {adapter.LayerCount} layers but the model has {Config.NumLayers}", nameof(adapter));
+        }
         using var scope = NewDisposeScope();
-        var (hidden, routerLogits) = _model.Forward(inputIds, attentionMask, cache);
+        var (hidden, routerLogits) = _model.Forward(inputIds, attentionMask, cache, adapter);
         if (lastPositionOnly)
         {
             hidden = hidden.narrow(1, hidden.shape[1] - 1, 1);
         }
-        var logits = _languageModelHead is not null
-            ? _languageModelHead.forward(hidden)
-            : nn.functional.linear(hidden, _model.EmbedTokens.weight!);
+        var logits = DecodeLinear.Apply(hidden, _languageModelHead is not null ? _languageModelHead.weight! : _model.EmbedTokens.weight!);
         foreach (var tensor in routerLogits)
         {
             tensor.MoveToOuterDisposeScope();

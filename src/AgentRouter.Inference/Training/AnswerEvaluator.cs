@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Core.Suite;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,8 @@ namespace AgentRouter.Inference.Training;
 /// the answer position (the logits of all other tokens are ignored).</summary>
 public static class AnswerEvaluator
 {
-    public static EvaluationReport Evaluate(MoeForCausalLm model, IReadOnlyList<SuiteItem> items, int batchSize)
+    /// <param name="adapter">A LoRA adapter to score through, or null for the model alone.</param>
+    public static EvaluationReport Evaluate(MoeForCausalLm model, IReadOnlyList<SuiteItem> items, int batchSize, LoraAdapter? adapter = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(items);
@@ -24,8 +26,8 @@ public static class AnswerEvaluator
             {
                 using var scope = NewDisposeScope();
                 using var batch = SuiteBatch.Create(chunk, includeAnswer: false, model.Device);
-                var logits = model.forward(batch.InputIds);
-                var letterLogits = batch.AnswerLogits(logits).index_select(1, letterIds);
+                using var output = model.Forward(batch.InputIds, adapter: adapter);
+                var letterLogits = batch.AnswerLogits(output.Logits).index_select(1, letterIds);
                 var choices = letterLogits.argmax(1).cpu().data<long>().ToArray();
                 for (var i = 0; i < chunk.Length; i++)
                 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Modules;
@@ -28,14 +29,20 @@ public sealed class MoeTrainer
         Run(SuiteTrainingSet.TrainItems(config.Data), SuiteTrainingSet.EvalItems(config.Data), progress, cancellation);
 
     /// <summary>Trains on given items instead of the config's suite data (tests use tasks with a known answer rule).</summary>
+    /// <param name="loadedBase">For an adapter run, the base already loaded from <see cref="AdapterTrainingConfig.BaseDirectory"/>
+    /// (tests inspect it afterwards); the caller keeps ownership.</param>
     internal TrainingResult Run(
-        IReadOnlyList<SuiteItem> trainItems, IReadOnlyList<SuiteItem> evalItems, ITrainingProgress? progress, CancellationToken cancellation)
+        IReadOnlyList<SuiteItem> trainItems, IReadOnlyList<SuiteItem> evalItems, ITrainingProgress? progress, CancellationToken cancellation,
+        MoeForCausalLm? loadedBase = null)
     {
-        var device = cuda.is_available() ? CUDA : CPU;
-        using var model = MoeForCausalLm.CreateRandom(modelConfig, (long)(config.Seed & long.MaxValue));
+        var device = loadedBase?.Device ?? (cuda.is_available() ? CUDA : CPU);
+        using var ownedModel = loadedBase is null ? CreateModel(device) : null;
+        var model = loadedBase ?? ownedModel!;
+        using var adapter = config.Adapter is { } adapterConfig ? AdapterTraining.Attach(model, config, adapterConfig, device) : null;
         model.to(device);
         model.train();
-        using var optimizer = CreateOptimizer(model);
+        using var optimizer = adapter is null ? CreateOptimizer(model) : AdapterTraining.CreateOptimizer(adapter, config.Optimizer);
+        var trainable = adapter is null ? model.parameters().ToList() : adapter.TrainableParameters();
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.WarmupSteps, config.Steps, config.Optimizer.MinLearningRateRatio);
         var order = new BatchOrder(trainItems.Count, config.Seed);
         var losses = new List<double>(config.Steps);
@@ -53,7 +60,7 @@ public sealed class MoeTrainer
                 group.LearningRate = learningRate;
             }
 
-            var (loss, aux, gradientNorm, batchTokens) = TrainStep(model, optimizer, batchItems, device);
+            var (loss, aux, gradientNorm, batchTokens) = TrainStep(model, adapter, trainable, optimizer, batchItems, device);
             losses.Add(loss);
             tokens += batchTokens;
             progress?.OnStep(new TrainingStepReport(
@@ -61,11 +68,11 @@ public sealed class MoeTrainer
 
             if ((step + 1) % config.EvalEvery == 0 || step + 1 == config.Steps)
             {
-                evaluation = AnswerEvaluator.Evaluate(model, evalItems, Math.Max(config.BatchSize, 64));
+                evaluation = AnswerEvaluator.Evaluate(model, evalItems, Math.Max(config.BatchSize, 64), adapter);
                 progress?.OnEvaluation(step + 1, evaluation);
 
                 // Saved at every evaluation, so that a long run stopped early still leaves its latest model behind.
-                TrainingOutput.Save(model, config);
+                Save(model, adapter);
             }
         }
 
@@ -73,15 +80,31 @@ public sealed class MoeTrainer
         return new TrainingResult(config.OutputDirectory, losses, evaluation!, stopwatch.Elapsed, tokens / stopwatch.Elapsed.TotalSeconds);
     }
 
+    private void Save(MoeForCausalLm model, LoraAdapter? adapter)
+    {
+        if (adapter is null)
+        {
+            TrainingOutput.Save(model, config);
+        }
+        else
+        {
+            TrainingOutput.SaveAdapter(adapter, config);
+        }
+    }
+
+    private MoeForCausalLm CreateModel(Device device) => config.Adapter is { } adapterConfig
+        ? ModelCheckpoint.Load(adapterConfig.BaseDirectory, device)
+        : MoeForCausalLm.CreateRandom(modelConfig, (long)(config.Seed & long.MaxValue));
+
     private (double Loss, double Aux, double GradientNorm, int Tokens) TrainStep(
-        MoeForCausalLm model, AdamW optimizer, IReadOnlyList<SuiteItem> items, Device device)
+        MoeForCausalLm model, LoraAdapter? adapter, IReadOnlyList<Parameter> trainable, AdamW optimizer, IReadOnlyList<SuiteItem> items, Device device)
     {
         using var scope = NewDisposeScope();
         var sequence = config.Loss == TrainingLossTarget.Sequence;
         var mixed = !sequence && config.SequenceLossWeight > 0;
         using var batch = SuiteBatch.Create(items, includeAnswer: sequence || mixed, device);
         optimizer.zero_grad();
-        using var output = model.Forward(batch.InputIds);
+        using var output = model.Forward(batch.InputIds, adapter: adapter);
         var loss = sequence ? SequenceLoss(output.Logits, batch) : nn.functional.cross_entropy(batch.AnswerLogits(output.Logits), batch.AnswerIds);
         if (mixed)
         {
@@ -91,7 +114,7 @@ public sealed class MoeTrainer
         var aux = LoadBalancingLoss.Compute(output.RouterLogits, Math.Max(modelConfig.ExpertsPerToken, 1), batch.TokenMask);
         var total = config.AuxLossCoefficient > 0 && output.RouterLogits.Count > 0 ? loss + aux * config.AuxLossCoefficient : loss;
         total.backward();
-        var gradientNorm = nn.utils.clip_grad_norm_(model.parameters(), config.Optimizer.GradientClipNorm);
+        var gradientNorm = nn.utils.clip_grad_norm_(trainable, config.Optimizer.GradientClipNorm);
         optimizer.step();
         return (loss.item<float>(), aux.item<float>(), gradientNorm, batch.TokenCount);
     }

@@ -41,6 +41,7 @@ public sealed record OptimizerConfig(
 /// <param name="OutputDirectory">Absolute; relative paths in the file are taken from the config file's folder.</param>
 /// <param name="AuxLossCoefficient">Weight of the Switch/Mixtral load-balancing loss.</param>
 /// <param name="EvalEvery">Steps between evaluations on the test split (the last step always evaluates).</param>
+/// <param name="Adapter">When set, a LoRA adapter is trained over this frozen base and <paramref name="Model"/> is the base's config.</param>
 /// <param name="SequenceLossWeight">With the answer loss: weight of the whole-sequence next-byte loss added to it, a
 /// denser learning signal than the answer letter's two bits per example (0 = answer letter only).</param>
 public sealed record TrainingConfig(
@@ -57,4 +58,5 @@ public sealed record TrainingConfig(
     int EvalEvery,
     string OutputDirectory,
     string SourceJson,
+    AdapterTrainingConfig? Adapter = null,
     double SequenceLossWeight = 0);

@@ -43,7 +43,14 @@ public static class TrainingConfigReader
     {
         var name = root.RequiredString("name");
         var seed = root.UInt64("seed", 1);
-        var model = TrainingModelValidator.Validate(root.Element("model", JsonValueKind.Object, required: true)!.Value.GetRawText(), filePath);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? Directory.GetCurrentDirectory();
+        var adapter = root.Child("adapter", required: false) is { } adapterSection ? AdapterSectionReader.Read(adapterSection, folder) : null;
+        var modelElement = root.Element("model", JsonValueKind.Object, required: adapter is null);
+        if (adapter is not null && modelElement is not null)
+        {
+            throw root.Fail("model", "not allowed with \"adapter\": the model is the base checkpoint's config.json");
+        }
+        var model = adapter?.BaseConfig ?? TrainingModelValidator.Validate(modelElement!.Value.GetRawText(), filePath);
 
         var data = ReadData(root.Child("data", required: true)!);
         var optimizer = ReadOptimizer(root.Child("optimizer", required: false));
@@ -67,9 +74,8 @@ public static class TrainingConfigReader
         var output = root.RequiredString("output");
         root.RejectUnknownFields();
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? Directory.GetCurrentDirectory();
         return new TrainingConfig(
-            name, seed, model, data, optimizer, steps, warmup, batchSize, loss, aux, evalEvery, Path.GetFullPath(output, folder), sourceJson, sequenceWeight);
+            name, seed, model, data, optimizer, steps, warmup, batchSize, loss, aux, evalEvery, Path.GetFullPath(output, folder), sourceJson, adapter, sequenceWeight);
     }
 
     private static TrainingDataConfig ReadData(StrictJsonObject data)

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Adapters;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentRouter.Inference.Checkpoints;
@@ -25,6 +26,16 @@ public static class TrainingOutput
         ModelCheckpoint.Save(model, config.OutputDirectory);
         File.WriteAllText(Path.Combine(config.OutputDirectory, TrainingConfigFileName), config.SourceJson);
         WriteTokenizerFiles(config.OutputDirectory, model.Config.MaxPositionEmbeddings);
+    }
+
+    /// <summary>Writes a LoRA adapter in PEFT layout (adapter_config.json, adapter_model.safetensors) and the training
+    /// config beside it; the frozen base is not written.</summary>
+    public static void SaveAdapter(LoraAdapter adapter, TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(config);
+        adapter.Save(config.OutputDirectory);
+        File.WriteAllText(Path.Combine(config.OutputDirectory, TrainingConfigFileName), config.SourceJson);
     }
 
     private static void WriteTokenizerFiles(string directory, int maxLength)

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using AgentRouter.Cli.MainJob;
 using AgentRouter.Core.Agents;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+using AgentRouter.Core.Presets;
 using Spectre.Console;
 
 namespace AgentRouter.Cli.Commands;
@@ -39,6 +42,27 @@ internal static class RunCommand
             {
                 await Console.Error.WriteLineAsync("error: --panel and --queries must be at least 1, --feedback-delay at least 0").ConfigureAwait(false);
                 return CliErrors.BadInputExitCode;
+            }
+
+            if (!MergeCatalog.IsKnown(settings.Merge))
+            {
+                await Console.Error.WriteLineAsync(
+                    $"error: --merge: unknown merge strategy '{settings.Merge}' (known: {string.Join(", ", MergeCatalog.Names.Order(StringComparer.Ordinal))})").ConfigureAwait(false);
+                return CliErrors.BadInputExitCode;
+            }
+
+            if (!PolicyCatalog.IsKnown(settings.Policy))
+            {
+                try
+                {
+                    PolicyPresetLoader.Load(settings.Policy, PolicyPresetLoader.DefaultDirectory()).CreatePolicy();
+                }
+                catch (PolicyPresetException error)
+                {
+                    await Console.Error.WriteLineAsync($"error: --policy: not a policy name ({string.Join(", ", PolicyCatalog.Names.Order(StringComparer.Ordinal))}) " +
+                        $"and not a preset: {error.Message}").ConfigureAwait(false);
+                    return CliErrors.BadInputExitCode;
+                }
             }
 
             TorchSharp.torch.set_num_threads(1);

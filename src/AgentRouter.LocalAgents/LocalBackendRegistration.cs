@@ -1,5 +1,6 @@
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Safetensors;
@@ -8,7 +9,7 @@ namespace AgentRouter.LocalAgents;
 
 /// <summary>Makes manifests with <c>"backend": "local"</c> start. The model is loaded while the manifest is resolved,
 /// so missing or corrupt weights are manifest errors before any query is served; agents naming the same folder
-/// share one loaded model.</summary>
+/// share one loaded model, and agents whose adapters name the same base share that base's loaded weights and torch thread.</summary>
 public static class LocalBackendRegistration
 {
     public const string Kind = "local";
@@ -29,15 +30,32 @@ public static class LocalBackendRegistration
         }
 
         var file = manifest.SourceFile ?? manifest.Name;
+        Inference.Hosting.ModelHost host;
         try
         {
-            var host = hosts.Get(settings.ModelDirectory);
-            return new LocalModelBackend(host, settings, manifest.Cost, settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory) : null);
+            host = hosts.Get(settings.ModelDirectory);
         }
         catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException or IOException)
         {
             errors.Add(new ManifestError(file, "settings.modelPath", $"cannot load the model at '{settings.ModelDirectory}': {exception.Message}"));
             return null;
         }
+
+        LoraAdapter? adapter = null;
+        if (settings.AdapterDirectory is { } adapterDirectory)
+        {
+            try
+            {
+                adapter = host.LoadAdapterAsync(adapterDirectory).GetAwaiter().GetResult();
+            }
+            catch (Exception exception) when (exception is LoraAdapterException or IOException)
+            {
+                errors.Add(new ManifestError(file, "settings.adapterPath",
+                    $"cannot use the LoRA adapter at '{adapterDirectory}' over the base model at '{settings.ModelDirectory}': {exception.Message}"));
+                return null;
+            }
+        }
+        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, settings.AdapterDirectory, adapter) : null;
+        return new LocalModelBackend(host, settings, manifest.Cost, adapter, sharedKv);
     }
 }

@@ -6,12 +6,14 @@ namespace AgentRouter.LocalAgents;
 /// <summary>The <c>settings</c> of a <c>"backend": "local"</c> manifest.</summary>
 /// <param name="ModelDirectory">The checkpoint folder (HF layout), resolved against the manifest's folder.</param>
 /// <param name="WorkingTokens">How many tokens of working text to generate after the chosen letter.</param>
+/// <param name="AdapterDirectory">A PEFT LoRA adapter folder over <paramref name="ModelDirectory"/> (the base), resolved
+/// against the manifest's folder; null runs the base model itself.</param>
 /// <param name="SharedKvCache">Whether the agent keeps its KV cache in the process's shared block pool (<c>"kvCache": "shared"</c>,
 /// the default: prompts already prefilled by any agent on the same weights are reused, results unchanged) or computes a
 /// private one per request (<c>"private"</c>).</param>
-public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, bool SharedKvCache = true)
+public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null, bool SharedKvCache = true)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "modelPath", "workingTokens", "kvCache" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens", "kvCache" };
 
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -29,15 +31,28 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
+        var manifestDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
         string? modelDirectory = null;
         if (manifest.Settings["modelPath"] is JsonValue pathValue && pathValue.TryGetValue<string>(out var path) && path.Length > 0)
         {
-            var baseDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
-            modelDirectory = Path.GetFullPath(Path.Combine(baseDirectory, path));
+            modelDirectory = Path.GetFullPath(Path.Combine(manifestDirectory, path));
         }
         else
         {
             errors.Add(new ManifestError(file, "settings.modelPath", "required: the model's checkpoint folder, relative to the manifest"));
+        }
+
+        string? adapterDirectory = null;
+        if (manifest.Settings["adapterPath"] is { } adapterNode)
+        {
+            if (adapterNode is JsonValue adapterValue && adapterValue.TryGetValue<string>(out var adapterPath) && adapterPath.Length > 0)
+            {
+                adapterDirectory = Path.GetFullPath(Path.Combine(manifestDirectory, adapterPath));
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.adapterPath", "must be a non-empty path: a LoRA adapter folder, relative to the manifest"));
+            }
         }
 
         var workingTokens = 8;
@@ -67,7 +82,7 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
         }
 
         return errors.Count == before && modelDirectory is not null
-            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, sharedKvCache)
+            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache)
             : null;
     }
 }

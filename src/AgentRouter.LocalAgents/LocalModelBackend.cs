@@ -3,6 +3,7 @@ using AgentRouter.Actors.Backends;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Hosting;
 using AgentRouter.Inference.KvSharing;
@@ -12,9 +13,10 @@ namespace AgentRouter.LocalAgents;
 
 /// <summary>A model agent answered by a local MoE model on its host's torch thread. The chosen option is the option
 /// letter with the highest logit at the answer position (as the trainer scores it); the probabilities are a softmax
-/// over those letters' logits only; the working text is a short greedy continuation of the prompt. With a shared KV model
-/// the prompt and continuation run in one pass through the process's KV block pool, reusing whatever prefix any agent on
-/// the same weights already prefilled, and the analysis says how much was reused.</summary>
+/// over those letters' logits only; the working text is a short greedy continuation of the prompt. With a LoRA adapter,
+/// every forward pass runs the host's shared base weights plus this agent's adapter. With a shared KV model the prompt and
+/// continuation run in one pass through the process's KV block pool, reusing whatever prefix any agent on the same weights
+/// (base and adapter) already prefilled, and the analysis says how much was reused.</summary>
 public sealed class LocalModelBackend : IModelBackend
 {
     private static readonly ByteLevelTokenizer Tokenizer = new();
@@ -23,10 +25,14 @@ public sealed class LocalModelBackend : IModelBackend
     private readonly ModelHost _host;
     private readonly LocalBackendSettings _settings;
     private readonly CostModel _cost;
+    private readonly LoraAdapter? _adapter;
     private readonly SharedKvModel? _sharedKv;
 
-    public LocalModelBackend(ModelHost host, LocalBackendSettings settings, CostModel cost, SharedKvModel? sharedKv = null)
+    /// <param name="adapter">A LoRA adapter loaded by <paramref name="host"/>, or null for the base model.</param>
+    /// <param name="sharedKv">The shared KV model on the same weights (base and adapter), or null for a private cache per request.</param>
+    public LocalModelBackend(ModelHost host, LocalBackendSettings settings, CostModel cost, LoraAdapter? adapter = null, SharedKvModel? sharedKv = null)
     {
+        _adapter = adapter;
         _sharedKv = sharedKv;
         _host = host ?? throw new ArgumentNullException(nameof(host));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
@@ -54,10 +60,10 @@ public sealed class LocalModelBackend : IModelBackend
         }
         else
         {
-            logits = (await _host.LogitsAsync(ids, allPositions: false, cancellationToken).ConfigureAwait(false))[^1];
+            logits = (await _host.LogitsAsync(ids, allPositions: false, _adapter, cancellationToken).ConfigureAwait(false))[^1];
             if (_settings.WorkingTokens > 0)
             {
-                var continuation = await _host.GenerateAsync([ids], GenerationOptions.GreedyDecoding(_settings.WorkingTokens), null, cancellationToken).ConfigureAwait(false);
+                var continuation = await _host.GenerateAsync([ids], GenerationOptions.GreedyDecoding(_settings.WorkingTokens), null, cancellationToken, _adapter).ConfigureAwait(false);
                 working = continuation[0].GeneratedIds;
             }
         }

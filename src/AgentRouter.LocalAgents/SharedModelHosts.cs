@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Hosting;
 using AgentRouter.Inference.KvSharing;
 
@@ -56,11 +57,13 @@ public sealed class SharedModelHosts : IDisposable
     }
 
     /// <summary>A shared-KV view of the model in <paramref name="modelDirectory"/> on its device's pool.</summary>
-    public SharedKvModel SharedKv(string modelDirectory)
+    /// <param name="adapterDirectory">The adapter's folder when the agent is a LoRA adapter over this base: its blocks are
+    /// keyed by base and adapter, so they are shared only with agents on the same adapter.</param>
+    public SharedKvModel SharedKv(string modelDirectory, string? adapterDirectory = null, LoraAdapter? adapter = null)
     {
         var host = Get(modelDirectory);
         var device = host.RunAsync(model => model.Device.ToString()).GetAwaiter().GetResult();
-        return new SharedKvModel(host, KvPool(device), WeightsId(modelDirectory));
+        return new SharedKvModel(host, KvPool(device), SharedKvModel.WeightsIdFor(WeightsId(modelDirectory), adapterDirectory), adapter);
     }
 
     public void Dispose()

@@ -27,11 +27,20 @@ public sealed class LocalModelBackend : IModelBackend
     private readonly CostModel _cost;
     private readonly LoraAdapter? _adapter;
     private readonly SharedKvModel? _sharedKv;
+    private readonly LowRankKvGroup? _lowRank;
 
     /// <param name="adapter">A LoRA adapter loaded by <paramref name="host"/>, or null for the base model.</param>
     /// <param name="sharedKv">The shared KV model on the same weights (base and adapter), or null for a private cache per request.</param>
-    public LocalModelBackend(ModelHost host, LocalBackendSettings settings, CostModel cost, LoraAdapter? adapter = null, SharedKvModel? sharedKv = null)
+    /// <param name="lowRank">For an adapter agent that opted into LRAgent-style sharing: its base's low-rank group (it must
+    /// have registered <paramref name="adapter"/>).</param>
+    public LocalModelBackend(ModelHost host, LocalBackendSettings settings, CostModel cost, LoraAdapter? adapter = null, SharedKvModel? sharedKv = null,
+        LowRankKvGroup? lowRank = null)
     {
+        if (lowRank is not null && adapter is null)
+        {
+            throw new ArgumentException("low-rank KV sharing is for LoRA agents: an adapter is required", nameof(lowRank));
+        }
+        _lowRank = lowRank;
         _adapter = adapter;
         _sharedKv = sharedKv;
         _host = host ?? throw new ArgumentNullException(nameof(host));
@@ -51,7 +60,14 @@ public sealed class LocalModelBackend : IModelBackend
         float[] logits;
         IReadOnlyList<int>? working = null;
         KvReuse? reuse = null;
-        if (_sharedKv is not null)
+        if (_lowRank is not null)
+        {
+            var result = await _lowRank.RunAsync(_adapter!, ids, _settings.WorkingTokens, cancellationToken).ConfigureAwait(false);
+            logits = result.PromptLogits;
+            working = result.GeneratedIds;
+            reuse = new KvReuse(result.PromptTokens, result.ReusedTokens, KvReuse.LowRankMode);
+        }
+        else if (_sharedKv is not null)
         {
             var result = await _sharedKv.RunAsync(ids, _settings.WorkingTokens, cancellationToken).ConfigureAwait(false);
             logits = result.PromptLogits;

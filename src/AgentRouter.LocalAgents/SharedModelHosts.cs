@@ -14,6 +14,7 @@ public sealed class SharedModelHosts : IDisposable
 
     private readonly ConcurrentDictionary<string, Lazy<ModelHost>> _hosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<(KvBlockPool Pool, IDisposable Registration)>> _pools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<LowRankKvGroup>> _lowRankGroups = new(StringComparer.Ordinal);
     private readonly int _instance = Interlocked.Increment(ref _instances);
 
     public SharedModelHosts(KvBlockPoolOptions? kvPoolOptions = null)
@@ -66,8 +67,26 @@ public sealed class SharedModelHosts : IDisposable
         return new SharedKvModel(host, KvPool(device), SharedKvModel.WeightsIdFor(WeightsId(modelDirectory), adapterDirectory), adapter);
     }
 
+    /// <summary>The low-rank (LRAgent) group of the base in <paramref name="modelDirectory"/>, created on first use.</summary>
+    /// <exception cref="LowRankSharingException">The base's keys are not linear in an adapter update (q/k norm, clip_qkv).</exception>
+    public LowRankKvGroup LowRankGroup(string modelDirectory)
+    {
+        var key = WeightsId(modelDirectory);
+        return _lowRankGroups.GetOrAdd(key, _ => new Lazy<LowRankKvGroup>(() =>
+        {
+            var host = Get(modelDirectory);
+            var device = host.RunAsync(model => model.Device.ToString()).GetAwaiter().GetResult();
+            return new LowRankKvGroup(host, KvPool(device), key);
+        })).Value;
+    }
+
     public void Dispose()
     {
+        foreach (var group in _lowRankGroups.Values.Where(group => group.IsValueCreated))
+        {
+            group.Value.Dispose();
+        }
+        _lowRankGroups.Clear();
         foreach (var host in _hosts.Values.Where(host => host.IsValueCreated))
         {
             host.Value.Dispose();

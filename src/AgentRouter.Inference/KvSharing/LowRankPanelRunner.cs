@@ -27,7 +27,6 @@ public static class LowRankPanelRunner
         }
         var options = GenerationOptions.GreedyDecoding(Math.Max(1, greedyTokens));
         RequestValidator.ValidateGeneration(model.Config, [prompt], options);
-        var stopTokens = model.Config.EosTokenIds.ToHashSet();
         using var inference = inference_mode();
         using var rotary = new RotaryTable(model.Config.HeadDim, model.Config.RopeTheta);
         using var context = LowRankContext.Prefill(model, reservation, baseWeightsId, tokensPerBlock, prompt.Take(prompt.Count - 1).ToArray(), adapters);
@@ -35,25 +34,41 @@ public static class LowRankPanelRunner
         var tails = new List<long>();
         for (var agent = 0; agent < adapters.Count; agent++)
         {
-            using var cache = new LowRankAgentCache(model.Config, context, agent, rotary);
-            var promptLogits = cache.Forward(model, [prompt[^1]]);
-            var logits = promptLogits;
-            var generated = new List<int>();
-            for (var step = 0; step < greedyTokens; step++)
-            {
-                var token = TokenSampler.Choose(logits, options, Random.Shared);
-                generated.Add(token);
-                onToken?.Invoke(agent, token);
-                if (stopTokens.Contains(token) || step == greedyTokens - 1)
-                {
-                    break;
-                }
-                logits = cache.Forward(model, [token]);
-            }
-            results.Add(new SharedPrefixResult(promptLogits, generated, prompt.Count, context.Length, context.Base.Blocks.ToArray()));
-            tails.Add(cache.TailBytes);
+            var index = agent;
+            var (result, tailBytes) = Continue(model, context, agent, rotary, prompt, greedyTokens, token => onToken?.Invoke(index, token));
+            results.Add(result);
+            tails.Add(tailBytes);
         }
         var baseBytes = context.Base.Blocks.Sum(block => block.Bytes);
         return new LowRankPanelResult(results, baseBytes, Enumerable.Range(0, adapters.Count).Select(context.AgentBytes).ToArray(), tails);
+    }
+
+    /// <summary>Agent <paramref name="agent"/> of <paramref name="context"/> runs the prompt's last token and its greedy
+    /// continuation with its adapter; returns its result (context positions counted as reused) and the bytes of its own positions.</summary>
+    public static (SharedPrefixResult Result, long TailBytes) Continue(MoeForCausalLm model, LowRankContext context, int agent, RotaryTable rotary,
+        IReadOnlyList<int> prompt, int greedyTokens, Action<int>? onToken = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(prompt);
+        var options = GenerationOptions.GreedyDecoding(Math.Max(1, greedyTokens));
+        var stopTokens = model.Config.EosTokenIds.ToHashSet();
+        using var inference = inference_mode();
+        using var cache = new LowRankAgentCache(model.Config, context, agent, rotary);
+        var promptLogits = cache.Forward(model, [prompt[^1]]);
+        var logits = promptLogits;
+        var generated = new List<int>();
+        for (var step = 0; step < greedyTokens; step++)
+        {
+            var token = TokenSampler.Choose(logits, options, Random.Shared);
+            generated.Add(token);
+            onToken?.Invoke(token);
+            if (stopTokens.Contains(token) || step == greedyTokens - 1)
+            {
+                break;
+            }
+            logits = cache.Forward(model, [token]);
+        }
+        return (new SharedPrefixResult(promptLogits, generated, prompt.Count, context.Length, context.Base.Blocks.ToArray()), cache.TailBytes);
     }
 }

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Modules;
 using AgentRouter.Inference.Safetensors;
 using AgentRouter.Inference.Training;
 using AgentRouter.LocalAgents;
@@ -63,7 +65,15 @@ internal static class EvalCommand
                 try
                 {
                     using var model = ModelCheckpoint.Load(settings.ModelDirectory, torch.CPU);
-                    reports.Add((manifest.Name, AnswerEvaluator.Evaluate(model, suite, batchSize: 64)));
+                    using var adapter = settings.AdapterDirectory is { } adapterDirectory
+                        ? LoadAdapter(adapterDirectory, settings.ModelDirectory, model)
+                        : null;
+                    reports.Add((manifest.Name, AnswerEvaluator.Evaluate(model, suite, batchSize: 64, adapter)));
+                }
+                catch (LoraAdapterException exception)
+                {
+                    Console.Error.WriteLine($"error: {manifest.SourceFile}: settings.adapterPath: {exception.Message}");
+                    return CliErrors.BadInputExitCode;
                 }
                 catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException)
                 {
@@ -76,6 +86,9 @@ internal static class EvalCommand
         });
         return command;
     }
+
+    private static LoraAdapter LoadAdapter(string adapterDirectory, string baseDirectory, MoeForCausalLm model) =>
+        LoraAdapterLoader.Load(adapterDirectory, LoraBaseModel.FromDirectory(baseDirectory, model.Config), torch.CPU);
 
     private static string Table(IReadOnlyList<(string Agent, EvaluationReport Report)> reports)
     {

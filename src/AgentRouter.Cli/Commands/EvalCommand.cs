@@ -1,15 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using AgentRouter.Core.Agents;
 using AgentRouter.Core.Suite;
-using AgentRouter.Inference.Adapters;
-using AgentRouter.Inference.Checkpoints;
-using AgentRouter.Inference.Configuration;
-using AgentRouter.Inference.Modules;
-using AgentRouter.Inference.Safetensors;
 using AgentRouter.Inference.Training;
-using AgentRouter.LocalAgents;
 using TorchSharp;
 
 namespace AgentRouter.Cli.Commands;
@@ -32,24 +25,6 @@ internal static class EvalCommand
         var command = new Command("eval", "Per-domain accuracy of the local agents on the suite's test split.") { agents, items, seed, difficulties, threads };
         command.SetAction(parseResult =>
         {
-            var loaded = AgentManifestLoader.LoadDirectory(parseResult.GetValue(agents)!.FullName);
-            var errors = loaded.Errors.ToList();
-            var locals = new List<(AgentManifest Manifest, LocalBackendSettings Settings)>();
-            foreach (var manifest in loaded.Manifests.Where(manifest => manifest.Backend == LocalBackendRegistration.Kind))
-            {
-                if (LocalBackendSettings.FromManifest(manifest, errors) is { } settings)
-                {
-                    locals.Add((manifest, settings));
-                }
-            }
-            if (errors.Count > 0)
-            {
-                foreach (var error in errors)
-                {
-                    Console.Error.WriteLine($"error: {error.File}: {error.Field}: {error.Message}");
-                }
-                return CliErrors.BadInputExitCode;
-            }
             if (parseResult.GetValue(items) < 1 || parseResult.GetValue(threads) < 1)
             {
                 Console.Error.WriteLine("error: --items and --threads must be at least 1");
@@ -59,36 +34,20 @@ internal static class EvalCommand
             torch.set_num_threads(parseResult.GetValue(threads));
             var suite = SuiteGenerator.Generate(new SuiteGenerationOptions(
                 parseResult.GetValue(items), (ulong)parseResult.GetValue(seed), SuiteSplitFilter.Test, null, parseResult.GetValue(difficulties)));
-            var reports = new List<(string Agent, EvaluationReport Report)>();
-            foreach (var (manifest, settings) in locals)
+            var (reports, errors) = LocalAgentEvaluation.Evaluate(parseResult.GetValue(agents)!.FullName, suite);
+            if (errors.Count > 0)
             {
-                try
+                foreach (var error in errors)
                 {
-                    using var model = ModelCheckpoint.Load(settings.ModelDirectory, torch.CPU);
-                    using var adapter = settings.AdapterDirectory is { } adapterDirectory
-                        ? LoadAdapter(adapterDirectory, settings.ModelDirectory, model)
-                        : null;
-                    reports.Add((manifest.Name, AnswerEvaluator.Evaluate(model, suite, batchSize: 64, adapter)));
+                    Console.Error.WriteLine($"error: {error}");
                 }
-                catch (LoraAdapterException exception)
-                {
-                    Console.Error.WriteLine($"error: {manifest.SourceFile}: settings.adapterPath: {exception.Message}");
-                    return CliErrors.BadInputExitCode;
-                }
-                catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException)
-                {
-                    Console.Error.WriteLine($"error: {manifest.SourceFile}: settings.modelPath: {exception.Message}");
-                    return CliErrors.BadInputExitCode;
-                }
+                return CliErrors.BadInputExitCode;
             }
             Console.Write(Table(reports));
             return 0;
         });
         return command;
     }
-
-    private static LoraAdapter LoadAdapter(string adapterDirectory, string baseDirectory, MoeForCausalLm model) =>
-        LoraAdapterLoader.Load(adapterDirectory, LoraBaseModel.FromDirectory(baseDirectory, model.Config), torch.CPU);
 
     private static string Table(IReadOnlyList<(string Agent, EvaluationReport Report)> reports)
     {

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ public sealed class LoraProjection : IDisposable
     public static Tensor Apply(Linear baseProjection, Tensor input, LoraProjection? adapter)
     {
         ArgumentNullException.ThrowIfNull(baseProjection);
-        var output = baseProjection.forward(input);
+        var output = DecodeLinear.Forward(baseProjection, input);
         if (adapter is null)
         {
             return output;

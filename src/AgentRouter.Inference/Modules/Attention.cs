@@ -53,7 +53,7 @@ public sealed class Attention : nn.Module
 
     /// <param name="hidden">[B, T, H].</param>
     /// <param name="cos">[B, 1, T, D] from <see cref="RotaryTable.Gather"/>.</param>
-    /// <param name="sin">[B, 1, T, D].</param>
+    /// <param name="sin">[B, 1, T, D], the signed sin of <see cref="RotaryTable.Gather"/>.</param>
     /// <param name="additiveMask">[B, 1, T, S] with 0 where attention is allowed and -inf elsewhere; null when every key is visible.</param>
     /// <param name="cache">When given, this step's keys/values are appended and attention covers all cached positions.</param>
     /// <param name="adapter">This layer's LoRA updates for this forward call; null runs the base projections alone.</param>

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,7 +24,7 @@ public sealed class DenseMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var activated = nn.functional.silu(_gateProjection.forward(input)) * _upProjection.forward(input);
-        return _downProjection.forward(activated).MoveToOuterDisposeScope();
+        var activated = nn.functional.silu(DecodeLinear.Forward(_gateProjection, input)) * DecodeLinear.Forward(_upProjection, input);
+        return DecodeLinear.Forward(_downProjection, activated).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -59,9 +60,7 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
         {
             hidden = hidden.narrow(1, hidden.shape[1] - 1, 1);
         }
-        var logits = _languageModelHead is not null
-            ? _languageModelHead.forward(hidden)
-            : nn.functional.linear(hidden, _model.EmbedTokens.weight!);
+        var logits = DecodeLinear.Apply(hidden, _languageModelHead is not null ? _languageModelHead.weight! : _model.EmbedTokens.weight!);
         foreach (var tensor in routerLogits)
         {
             tensor.MoveToOuterDisposeScope();

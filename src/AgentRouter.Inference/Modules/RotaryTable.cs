@@ -4,7 +4,8 @@ namespace AgentRouter.Inference.Modules;
 
 /// <summary>
 /// Cached rotate-half RoPE cos/sin tables, one per device, grown by doubling when a longer position is
-/// asked for. Built outside inference mode so that training can use them too.
+/// asked for. Built outside inference mode so that training can use them too. The sin table carries the
+/// sign of rotate_half (first half negated), so applying RoPE is one roll and three elementwise ops.
 /// </summary>
 public sealed class RotaryTable : IDisposable
 {
@@ -18,7 +19,7 @@ public sealed class RotaryTable : IDisposable
         _theta = theta;
     }
 
-    /// <summary>cos and sin for the given positions [B, T], shaped [B, 1, T, headDim] for broadcasting over heads.</summary>
+    /// <summary>cos and signed sin for the given positions [B, T], shaped [B, 1, T, headDim] for broadcasting over heads.</summary>
     public (Tensor Cos, Tensor Sin) Gather(Tensor positionIds, ScalarType dtype)
     {
         var maxPosition = positionIds.max().item<long>();
@@ -28,15 +29,13 @@ public sealed class RotaryTable : IDisposable
         return (cos.index_select(0, flat).reshape(shape).to(dtype), sin.index_select(0, flat).reshape(shape).to(dtype));
     }
 
-    /// <summary>x * cos + rotate_half(x) * sin, with rotate_half(x) = cat(-x2, x1).</summary>
-    public static Tensor Apply(Tensor states, Tensor cos, Tensor sin)
-    {
-        var half = states.shape[^1] / 2;
-        var first = states.narrow(-1, 0, half);
-        var second = states.narrow(-1, half, half);
-        var rotated = cat(new[] { second.neg(), first }, -1);
-        return (states * cos) + (rotated * sin);
-    }
+    /// <summary>
+    /// x * cos + rotate_half(x) * sin with rotate_half(x) = cat(-x2, x1), computed as
+    /// x * cos + roll(x, D/2) * signedSin where signedSin = cat(-sin1, sin2) (from <see cref="Gather"/>):
+    /// the products are the same floats, with three fewer ops.
+    /// </summary>
+    public static Tensor Apply(Tensor states, Tensor cos, Tensor signedSin) =>
+        (states * cos) + (states.roll(states.shape[^1] / 2, -1) * signedSin);
 
     public void Dispose()
     {
@@ -69,7 +68,9 @@ public sealed class RotaryTable : IDisposable
             var positions = arange(0, capacity, 1, ScalarType.Float64, device);
             var frequencies = outer(positions, inverseFrequency);
             var angles = cat(new[] { frequencies, frequencies }, -1);
-            table = (angles.cos().to(ScalarType.Float32).DetachFromDisposeScope(), angles.sin().to(ScalarType.Float32).DetachFromDisposeScope());
+            var sines = frequencies.sin();
+            var signedSines = cat(new[] { sines.neg(), sines }, -1);
+            table = (angles.cos().to(ScalarType.Float32).DetachFromDisposeScope(), signedSines.to(ScalarType.Float32).DetachFromDisposeScope());
         }
         _tables[key] = table;
         return table;

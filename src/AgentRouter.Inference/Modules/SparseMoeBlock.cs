@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -46,13 +47,24 @@ public sealed class SparseMoeBlock : nn.Module
     public (Tensor Output, Tensor RouterLogits) Forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var routerLogits = _router.forward(tokens);
-        var (weights, selected) = Route(routerLogits);
-        var output = Dispatch.Mix(tokens, weights, selected, _experts);
+        Tensor output;
+        Tensor routerLogits;
+        // Decoding a few tokens: the whole routed part in one managed pass (see SmallBatchExpertMixer).
+        // A swapped-in Dispatch (the benchmark's naive reference) always runs as given.
+        if (ReferenceEquals(Dispatch, GroupedExpertDispatch.Instance) && SmallBatchExpertMixer.Applies(tokens, _router.weight!, _experts))
+        {
+            (output, routerLogits) = SmallBatchExpertMixer.Forward(tokens, _router.weight!, _experts, _expertsPerToken, _renormalise);
+        }
+        else
+        {
+            routerLogits = _router.forward(tokens);
+            var (weights, selected) = Route(routerLogits);
+            output = Dispatch.Mix(tokens, weights, selected, _experts);
+        }
 
         if (_sharedExpert is not null && _sharedExpertGate is not null)
         {
-            output = output + (sigmoid(_sharedExpertGate.forward(tokens)) * _sharedExpert.forward(tokens));
+            output = output + (sigmoid(DecodeLinear.Forward(_sharedExpertGate, tokens)) * _sharedExpert.forward(tokens));
         }
         return (output.MoveToOuterDisposeScope(), routerLogits.MoveToOuterDisposeScope());
     }

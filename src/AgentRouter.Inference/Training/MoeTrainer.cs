@@ -70,10 +70,18 @@ public sealed class MoeTrainer
             {
                 evaluation = AnswerEvaluator.Evaluate(model, evalItems, Math.Max(config.BatchSize, 64), adapter);
                 progress?.OnEvaluation(step + 1, evaluation);
+
+                // Saved at every evaluation, so that a long run stopped early still leaves its latest model behind.
+                Save(model, adapter);
             }
         }
 
         stopwatch.Stop();
+        return new TrainingResult(config.OutputDirectory, losses, evaluation!, stopwatch.Elapsed, tokens / stopwatch.Elapsed.TotalSeconds);
+    }
+
+    private void Save(MoeForCausalLm model, LoraAdapter? adapter)
+    {
         if (adapter is null)
         {
             TrainingOutput.Save(model, config);
@@ -82,7 +90,6 @@ public sealed class MoeTrainer
         {
             TrainingOutput.SaveAdapter(adapter, config);
         }
-        return new TrainingResult(config.OutputDirectory, losses, evaluation!, stopwatch.Elapsed, tokens / stopwatch.Elapsed.TotalSeconds);
     }
 
     private MoeForCausalLm CreateModel(Device device) => config.Adapter is { } adapterConfig
@@ -94,12 +101,16 @@ public sealed class MoeTrainer
     {
         using var scope = NewDisposeScope();
         var sequence = config.Loss == TrainingLossTarget.Sequence;
-        using var batch = SuiteBatch.Create(items, includeAnswer: sequence, device);
+        var mixed = !sequence && config.SequenceLossWeight > 0;
+        using var batch = SuiteBatch.Create(items, includeAnswer: sequence || mixed, device);
         optimizer.zero_grad();
         using var output = model.Forward(batch.InputIds, adapter: adapter);
-        var loss = sequence
-            ? nn.functional.cross_entropy(output.Logits.reshape(-1, output.Logits.shape[2]), batch.SequenceTargets!.reshape(-1), ignore_index: -100)
-            : nn.functional.cross_entropy(batch.AnswerLogits(output.Logits), batch.AnswerIds);
+        var loss = sequence ? SequenceLoss(output.Logits, batch) : nn.functional.cross_entropy(batch.AnswerLogits(output.Logits), batch.AnswerIds);
+        if (mixed)
+        {
+            loss = loss + SequenceLoss(output.Logits, batch) * config.SequenceLossWeight;
+        }
+
         var aux = LoadBalancingLoss.Compute(output.RouterLogits, Math.Max(modelConfig.ExpertsPerToken, 1), batch.TokenMask);
         var total = config.AuxLossCoefficient > 0 && output.RouterLogits.Count > 0 ? loss + aux * config.AuxLossCoefficient : loss;
         total.backward();
@@ -107,6 +118,9 @@ public sealed class MoeTrainer
         optimizer.step();
         return (loss.item<float>(), aux.item<float>(), gradientNorm, batch.TokenCount);
     }
+
+    private static Tensor SequenceLoss(Tensor logits, SuiteBatch batch) =>
+        nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), batch.SequenceTargets!.reshape(-1), ignore_index: -100);
 
     /// <summary>Weight decay on matrices only: decaying norm gains and biases towards zero only hurts.</summary>
     private AdamW CreateOptimizer(MoeForCausalLm model)

@@ -27,7 +27,27 @@ public static class SuiteTrainingSet
         }
 
         // A seeded, content-defined order: domains interleave, and the same config gives the same order.
-        return items.OrderBy(item => MixedKey(item.Id, data.Seed)).ThenBy(item => item.Id, StringComparer.Ordinal).ToList();
+        var ordered = items.OrderBy(item => MixedKey(item.Id, data.Seed)).ThenBy(item => item.Id, StringComparer.Ordinal).ToList();
+        return data.LookupFraction > 0 ? WithLookupDrills(ordered, data) : ordered;
+    }
+
+    /// <summary>Turns a seeded share of the items into look-up drills: the question names the correct option's text
+    /// ("find 85?") and options and gold letter stay. Every domain ends by finding the letter of a value it worked
+    /// out; the drill isolates that step, which a tiny model otherwise has to discover from the answer letter alone.</summary>
+    public static IReadOnlyList<SuiteItem> WithLookupDrills(IReadOnlyList<SuiteItem> items, TrainingDataConfig data)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(data);
+        var threshold = (ulong)(data.LookupFraction * ulong.MaxValue);
+        return items
+            .Select(item => MixedKey("lookup:" + item.Id, data.Seed) < threshold ? LookupDrill(item) : item)
+            .ToList();
+    }
+
+    public static SuiteItem LookupDrill(SuiteItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item with { Id = "lookup-" + item.Id, Question = $"find {item.CorrectOption}?" };
     }
 
     public static IReadOnlyList<SuiteItem> EvalItems(TrainingDataConfig data)

@@ -63,13 +63,19 @@ public static class TrainingConfigReader
             "sequence" => TrainingLossTarget.Sequence,
             var other => throw root.Fail("loss", $"expected \"answer\" or \"sequence\", got \"{other}\""),
         };
+        var sequenceWeight = root.Double("sequence_loss_weight", 0, 0, 10);
+        if (sequenceWeight > 0 && loss == TrainingLossTarget.Sequence)
+        {
+            throw root.Fail("sequence_loss_weight", "only applies to \"loss\": \"answer\" (the sequence loss already covers every byte)");
+        }
+
         var aux = root.Double("aux_loss_coefficient", 0.01, 0, 10);
         var evalEvery = root.Int("eval_every", steps, 1);
         var output = root.RequiredString("output");
         root.RejectUnknownFields();
 
         return new TrainingConfig(
-            name, seed, model, data, optimizer, steps, warmup, batchSize, loss, aux, evalEvery, Path.GetFullPath(output, folder), sourceJson, adapter);
+            name, seed, model, data, optimizer, steps, warmup, batchSize, loss, aux, evalEvery, Path.GetFullPath(output, folder), sourceJson, adapter, sequenceWeight);
     }
 
     private static TrainingDataConfig ReadData(StrictJsonObject data)
@@ -134,8 +140,9 @@ public static class TrainingConfigReader
         var trainItems = data.Int("train_items", 20_000, 1);
         var evalItems = data.Int("eval_items", 500, 1);
         var seed = data.UInt64("seed", 1);
+        var lookupFraction = data.Double("lookup_fraction", 0, 0, 1, maxExclusive: true);
         data.RejectUnknownFields();
-        return new TrainingDataConfig(weights, difficulties, trainItems, evalItems, seed);
+        return new TrainingDataConfig(weights, difficulties, trainItems, evalItems, seed, lookupFraction);
     }
 
     private static OptimizerConfig ReadOptimizer(StrictJsonObject? optimizer)

@@ -33,6 +33,30 @@ public sealed class SuiteTrainingSetTests
     }
 
     [Fact]
+    public void LookupDrillsReplaceASeededShareOfItemsKeepingOptionsAndAnswer()
+    {
+        var weights = new Dictionary<string, double> { ["arithmetic"] = 1, ["comparison"] = 1 };
+        var plain = SuiteTrainingSet.TrainItems(Data(weights));
+        var data = Data(weights) with { LookupFraction = 0.3 };
+
+        var drilled = SuiteTrainingSet.TrainItems(data);
+
+        Assert.Equal(drilled, SuiteTrainingSet.TrainItems(data));
+        Assert.Equal(plain.Count, drilled.Count);
+        var drills = drilled.Where(item => item.Question.StartsWith("find ", StringComparison.Ordinal)).ToList();
+        Assert.InRange(drills.Count, 240, 360);
+        for (var i = 0; i < plain.Count; i++)
+        {
+            Assert.Equal(plain[i].Options, drilled[i].Options);
+            Assert.Equal(plain[i].Answer, drilled[i].Answer);
+            Assert.Equal(plain[i].Domain, drilled[i].Domain);
+            Assert.True(
+                drilled[i].Question == plain[i].Question || drilled[i].Question == $"find {plain[i].CorrectOption}?",
+                $"item {i}: '{drilled[i].Question}' is neither the original question nor its look-up drill");
+        }
+    }
+
+    [Fact]
     public void EvalItemsCoverEveryDomainFromTheTestSplitWhateverTheSpecialisation()
     {
         var items = SuiteTrainingSet.EvalItems(Data(new() { ["arithmetic"] = 1 }));

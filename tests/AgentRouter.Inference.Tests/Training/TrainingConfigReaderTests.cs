@@ -45,6 +45,17 @@ public sealed class TrainingConfigReaderTests
     }
 
     [Fact]
+    public void ReadsTheAuxiliaryLearningSignals()
+    {
+        var config = TrainingConfigReader.Parse(
+            Config("\"sequence_loss_weight\": 0.5,", data: """{"train_items":1000,"lookup_fraction":0.25}"""), "/c/x.json");
+
+        Assert.Equal(0.5, config.SequenceLossWeight);
+        Assert.Equal(0.25, config.Data.LookupFraction);
+        Assert.Equal(0, TrainingConfigReader.Parse(Config(), "/c/x.json").SequenceLossWeight);
+    }
+
+    [Fact]
     public void DomainWeightsSelectTheSpecialisation()
     {
         var config = TrainingConfigReader.Parse(
@@ -60,6 +71,8 @@ public sealed class TrainingConfigReaderTests
     [InlineData("\"eval_every\": 0,", "eval_every", "1..")]
     [InlineData("\"aux_loss_coefficient\": -1,", "aux_loss_coefficient", "[0, 10]")]
     [InlineData("\"seed\": -3,", "seed", "non-negative")]
+    [InlineData("\"sequence_loss_weight\": 11,", "sequence_loss_weight", "[0, 10]")]
+    [InlineData("\"loss\": \"sequence\", \"sequence_loss_weight\": 1,", "sequence_loss_weight", "only applies to")]
     public void BadTopLevelFieldsAreNamed(string extra, string field, string problem)
     {
         var error = Assert.Throws<TrainingConfigException>(() => TrainingConfigReader.Parse(Config(extra), "tiny.json"));
@@ -89,6 +102,7 @@ public sealed class TrainingConfigReaderTests
     [InlineData("""{"difficulties":[]}""", "data.difficulties")]
     [InlineData("""{"train_items":0}""", "data.train_items")]
     [InlineData("""{"items":5}""", "data.items")]
+    [InlineData("""{"lookup_fraction":1}""", "data.lookup_fraction")]
     [InlineData("[]", "data")]
     public void BadDataFieldsAreNamedWithTheirSection(string data, string field)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Kernels;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
 
@@ -20,20 +21,41 @@ internal sealed class MoeBenchmarkRunner
         _repetitions = repetitions;
     }
 
-    /// <summary>GB/s of read+write traffic for a large tensor copy (best of the repetitions).</summary>
-    public double MeasureCopyBandwidth(long bytes = 256L * 1024 * 1024)
+    private const long ReferenceBytes = 256L * 1024 * 1024;
+
+    /// <summary>GB/s of read+write traffic for a 256 MiB tensor copy (best of the repetitions).</summary>
+    public double MeasureCopyBandwidth()
     {
-        using var source = rand(bytes / 4);
+        using var source = rand(ReferenceBytes / 4);
         using var target = empty_like(source);
-        target.copy_(source);
+        return 2.0 * ReferenceBytes / BestSeconds(() => target.copy_(source)) / 1e9;
+    }
+
+    /// <summary>
+    /// GB/s read by streaming 256 MiB of float32 weights once: a libtorch <c>sum</c> reduction, the engine's
+    /// managed matrix–vector product (<see cref="DecodeLinear"/>) and libtorch's <c>linear</c> on a
+    /// [16384, 4096] matrix, each best of the repetitions.
+    /// </summary>
+    public ReadBandwidths MeasureReadBandwidth()
+    {
+        using var weights = rand(16384, ReferenceBytes / 4 / 16384);
+        using var vector = rand(1, weights.shape[1]);
+        using var inference = inference_mode();
+        var reduction = ReferenceBytes / BestSeconds(() => weights.sum().Dispose()) / 1e9;
+        var managed = ReferenceBytes / BestSeconds(() => DecodeLinear.Apply(vector, weights).Dispose()) / 1e9;
+        var libtorch = ReferenceBytes / BestSeconds(() => nn.functional.linear(vector, weights).Dispose()) / 1e9;
+        return new ReadBandwidths(reduction, managed, libtorch);
+    }
+
+    private double BestSeconds(Action action)
+    {
+        action();
         var best = double.MaxValue;
-        for (var repetition = 0; repetition < Math.Max(3, _repetitions); repetition++)
+        for (var repetition = 0; repetition < Math.Max(10, _repetitions); repetition++)
         {
-            var watch = Stopwatch.StartNew();
-            target.copy_(source);
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            best = Math.Min(best, Time(action));
         }
-        return 2.0 * bytes / best / 1e9;
+        return best;
     }
 
     /// <summary>
@@ -99,6 +121,13 @@ internal sealed class MoeBenchmarkRunner
         var watch = Stopwatch.StartNew();
         action();
         return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>GB/s read: reduction, managed GEMV, libtorch GEMV.</summary>
+    internal readonly record struct ReadBandwidths(double Reduction, double ManagedGemv, double LibtorchGemv)
+    {
+        /// <summary>The fastest of the three: the read rate this thread count demonstrably reaches.</summary>
+        public double Best => Math.Max(Reduction, Math.Max(ManagedGemv, LibtorchGemv));
     }
 
     internal readonly record struct DecodeRate(double MedianStep, double BestStep, double PerCpuSecond);

@@ -1,0 +1,163 @@
+using System.Buffers;
+using AgentRouter.Inference.Modules;
+using static TorchSharp.torch;
+
+namespace AgentRouter.Inference.Kernels;
+
+/// <summary>
+/// The routed part of a sparse-MoE block for at most <see cref="DecodeLinear.MaxRows"/> tokens, computed on
+/// the CPU without libtorch dispatch: router logits, float32 softmax, top-k (renormalised where asked),
+/// then each selected expert once on its own tokens straight from the fused weights
+/// (<c>gate_up_proj [E, 2I, H]</c>, <c>down_proj [E, H, I]</c>), summed with the routing weights in
+/// expert order. Same arithmetic as <see cref="GroupedExpertDispatch"/>; no sort, bincount, gather or
+/// weight copy, and each selected expert's weights are read once per step.
+/// </summary>
+internal static unsafe class SmallBatchExpertMixer
+{
+    public static bool Applies(Tensor tokens, Tensor routerWeight, FusedExperts experts) =>
+        tokens.dim() == 2
+        && DecodeLinear.Applies(tokens, routerWeight)
+        && DecodeLinear.IsCpuFloat32(experts.GateUpProjection) && experts.GateUpProjection.is_contiguous()
+        && DecodeLinear.IsCpuFloat32(experts.DownProjection) && experts.DownProjection.is_contiguous();
+
+    /// <param name="tokens">[N, H], N ≤ <see cref="DecodeLinear.MaxRows"/>.</param>
+    /// <returns>The mixed output [N, H] and the router logits [N, E].</returns>
+    public static (Tensor Output, Tensor RouterLogits) Forward(Tensor tokens, Tensor routerWeight, FusedExperts experts, int expertsPerToken, bool renormalise)
+    {
+        var tokenCount = (int)tokens.shape[0];
+        var hiddenSize = (int)tokens.shape[1];
+        var expertCount = (int)routerWeight.shape[0];
+        var intermediate = (int)experts.IntermediateSize;
+        var routerLogits = empty(new long[] { tokenCount, expertCount }, ScalarType.Float32, tokens.device);
+        var output = empty(new long[] { tokenCount, hiddenSize }, ScalarType.Float32, tokens.device);
+        var selected = new int[tokenCount * expertsPerToken];
+        var weights = new float[tokenCount * expertsPerToken];
+        var pool = ArrayPool<float>.Shared;
+        var scratch = pool.Rent(tokenCount * ((2 * hiddenSize) + (3 * intermediate)));
+        using var contiguousTokens = tokens.contiguous();
+        try
+        {
+            fixed (byte* tokenBytes = contiguousTokens.bytes)
+            fixed (byte* routerBytes = routerWeight.bytes)
+            fixed (byte* logitBytes = routerLogits.bytes)
+            fixed (byte* outputBytes = output.bytes)
+            fixed (byte* gateUpBytes = experts.GateUpProjection.bytes)
+            fixed (byte* downBytes = experts.DownProjection.bytes)
+            fixed (float* scratchValues = scratch)
+            {
+                var input = (float*)tokenBytes;
+                var logits = (float*)logitBytes;
+                var mixed = (float*)outputBytes;
+                SmallBatchGemv.Multiply(input, tokenCount, (float*)routerBytes, expertCount, hiddenSize, null, logits);
+                for (var token = 0; token < tokenCount; token++)
+                {
+                    Route(new ReadOnlySpan<float>(logits + ((long)token * expertCount), expertCount), expertsPerToken, renormalise,
+                        selected.AsSpan(token * expertsPerToken, expertsPerToken), weights.AsSpan(token * expertsPerToken, expertsPerToken));
+                }
+                new Span<float>(mixed, tokenCount * hiddenSize).Clear();
+
+                var gathered = scratchValues;
+                var gateUp = gathered + (tokenCount * hiddenSize);
+                var activated = gateUp + (tokenCount * 2 * intermediate);
+                var down = activated + (tokenCount * intermediate);
+                var members = new int[tokenCount];
+                var memberWeights = new float[tokenCount];
+                for (var expert = 0; expert < expertCount; expert++)
+                {
+                    var count = 0;
+                    for (var assignment = 0; assignment < selected.Length; assignment++)
+                    {
+                        if (selected[assignment] == expert)
+                        {
+                            members[count] = assignment / expertsPerToken;
+                            memberWeights[count] = weights[assignment];
+                            count++;
+                        }
+                    }
+                    if (count == 0)
+                    {
+                        continue;
+                    }
+                    for (var member = 0; member < count; member++)
+                    {
+                        new ReadOnlySpan<float>(input + ((long)members[member] * hiddenSize), hiddenSize)
+                            .CopyTo(new Span<float>(gathered + ((long)member * hiddenSize), hiddenSize));
+                    }
+                    var gateUpWeight = (float*)gateUpBytes + ((long)expert * 2 * intermediate * hiddenSize);
+                    var downWeight = (float*)downBytes + ((long)expert * hiddenSize * intermediate);
+                    SmallBatchGemv.Multiply(gathered, count, gateUpWeight, 2 * intermediate, hiddenSize, null, gateUp);
+                    for (var member = 0; member < count; member++)
+                    {
+                        var gateUpRow = gateUp + ((long)member * 2 * intermediate);
+                        var activatedRow = activated + ((long)member * intermediate);
+                        for (var index = 0; index < intermediate; index++)
+                        {
+                            var gate = gateUpRow[index];
+                            activatedRow[index] = gate / (1f + MathF.Exp(-gate)) * gateUpRow[intermediate + index];
+                        }
+                    }
+                    SmallBatchGemv.Multiply(activated, count, downWeight, hiddenSize, intermediate, null, down);
+                    for (var member = 0; member < count; member++)
+                    {
+                        var source = down + ((long)member * hiddenSize);
+                        var target = mixed + ((long)members[member] * hiddenSize);
+                        var weight = memberWeights[member];
+                        for (var index = 0; index < hiddenSize; index++)
+                        {
+                            target[index] += source[index] * weight;
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            pool.Return(scratch);
+        }
+        return (output, routerLogits);
+    }
+
+    /// <summary>softmax in float32, the k largest (lower expert index first on ties), renormalised to sum 1 when asked.</summary>
+    internal static void Route(ReadOnlySpan<float> logits, int expertsPerToken, bool renormalise, Span<int> selected, Span<float> weights)
+    {
+        var maximum = float.NegativeInfinity;
+        foreach (var logit in logits)
+        {
+            maximum = MathF.Max(maximum, logit);
+        }
+        Span<float> probabilities = stackalloc float[logits.Length];
+        var total = 0f;
+        for (var expert = 0; expert < logits.Length; expert++)
+        {
+            probabilities[expert] = MathF.Exp(logits[expert] - maximum);
+            total += probabilities[expert];
+        }
+        for (var expert = 0; expert < logits.Length; expert++)
+        {
+            probabilities[expert] /= total;
+        }
+        var chosenTotal = 0f;
+        for (var slot = 0; slot < expertsPerToken; slot++)
+        {
+            var best = -1;
+            for (var expert = 0; expert < logits.Length; expert++)
+            {
+                if (probabilities[expert] >= 0 && (best < 0 || probabilities[expert] > probabilities[best]))
+                {
+                    best = expert;
+                }
+            }
+            selected[slot] = best;
+            weights[slot] = probabilities[best];
+            chosenTotal += probabilities[best];
+            probabilities[best] = -1f;
+        }
+        if (renormalise)
+        {
+            for (var slot = 0; slot < expertsPerToken; slot++)
+            {
+                weights[slot] /= chosenTotal;
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace AgentRouter.Inference.Kernels;
+
+/// <summary>
+/// <c>output[m, n] = Σ_k input[m, k] · weight[n, k] (+ bias[n])</c> for a handful of input rows, reading
+/// each weight row once for all of them. Decoding a few tokens is a matrix–vector product bounded by how
+/// fast the weights stream from memory; libtorch 2.10's CPU kernel for these shapes (rows of 512–1024
+/// floats, 1–17 MB matrices) streams at about a third of what this loop reaches on the 2-core machine
+/// (`bench moe --profile`, docs/benchmarks/moe-inference.md), so the single-token decode path uses it.
+/// </summary>
+internal static unsafe class SmallBatchGemv
+{
+    /// <summary>Whether 256-bit vectors run in hardware; otherwise callers keep libtorch's kernels.</summary>
+    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+
+    /// <param name="input">[rows, inFeatures], row-major.</param>
+    /// <param name="weight">[outFeatures, inFeatures], row-major (the nn.Linear layout).</param>
+    /// <param name="bias">[outFeatures] or null.</param>
+    /// <param name="output">[rows, outFeatures], row-major; overwritten.</param>
+    public static void Multiply(float* input, int rows, float* weight, int outFeatures, int inFeatures, float* bias, float* output)
+    {
+        for (var feature = 0; feature < outFeatures; feature++)
+        {
+            var weightRow = weight + ((long)feature * inFeatures);
+            var offset = bias is null ? 0f : bias[feature];
+            for (var row = 0; row < rows; row++)
+            {
+                output[((long)row * outFeatures) + feature] = Dot(weightRow, input + ((long)row * inFeatures), inFeatures) + offset;
+            }
+        }
+    }
+
+    /// <summary>Σ a[i]·b[i] with four independent vector accumulators (the loads, not the FMAs, are the limit).</summary>
+    public static float Dot(float* a, float* b, int length)
+    {
+        var index = 0;
+        var sum0 = Vector256<float>.Zero;
+        var sum1 = Vector256<float>.Zero;
+        var sum2 = Vector256<float>.Zero;
+        var sum3 = Vector256<float>.Zero;
+        for (; index <= length - 32; index += 32)
+        {
+            sum0 = MultiplyAdd(Vector256.Load(a + index), Vector256.Load(b + index), sum0);
+            sum1 = MultiplyAdd(Vector256.Load(a + index + 8), Vector256.Load(b + index + 8), sum1);
+            sum2 = MultiplyAdd(Vector256.Load(a + index + 16), Vector256.Load(b + index + 16), sum2);
+            sum3 = MultiplyAdd(Vector256.Load(a + index + 24), Vector256.Load(b + index + 24), sum3);
+        }
+        for (; index <= length - 8; index += 8)
+        {
+            sum0 = MultiplyAdd(Vector256.Load(a + index), Vector256.Load(b + index), sum0);
+        }
+        var total = Vector256.Sum((sum0 + sum1) + (sum2 + sum3));
+        for (; index < length; index++)
+        {
+            total += a[index] * b[index];
+        }
+        return total;
+    }
+
+    private static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(left, right, addend) : (left * right) + addend;
+}

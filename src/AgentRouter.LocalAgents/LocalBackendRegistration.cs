@@ -2,6 +2,7 @@ using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
+using AgentRouter.Inference.KvSharing;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Safetensors;
 
@@ -55,6 +56,21 @@ public static class LocalBackendRegistration
                 return null;
             }
         }
-        return new LocalModelBackend(host, settings, manifest.Cost, adapter);
+        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, settings.AdapterDirectory, adapter) : null;
+        LowRankKvGroup? lowRank = null;
+        if (settings.LowRankKvCache && adapter is not null)
+        {
+            try
+            {
+                lowRank = hosts.LowRankGroup(settings.ModelDirectory);
+                lowRank.Register(adapter);
+            }
+            catch (LowRankSharingException exception)
+            {
+                errors.Add(new ManifestError(file, "settings.kvCache", $"\"low-rank\" cannot be used over '{settings.ModelDirectory}': {exception.Message}"));
+                return null;
+            }
+        }
+        return new LocalModelBackend(host, settings, manifest.Cost, adapter, sharedKv, lowRank);
     }
 }

@@ -8,9 +8,16 @@ namespace AgentRouter.LocalAgents;
 /// <param name="WorkingTokens">How many tokens of working text to generate after the chosen letter.</param>
 /// <param name="AdapterDirectory">A PEFT LoRA adapter folder over <paramref name="ModelDirectory"/> (the base), resolved
 /// against the manifest's folder; null runs the base model itself.</param>
-public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null)
+/// <param name="SharedKvCache">Whether the agent keeps its KV cache in the process's shared block pool (<c>"kvCache": "shared"</c>,
+/// the default: prompts already prefilled by any agent on the same weights are reused, results unchanged) or computes a
+/// private one per request (<c>"private"</c>).</param>
+/// <param name="LowRankKvCache"><c>"kvCache": "low-rank"</c> (adapter agents only, opt-in): LRAgent-style sharing with the other
+/// low-rank agents on the same base — the base K/V of a prompt is prefilled once, each agent keeps only its rank-r part.
+/// Approximate: the agent's answers may differ from its exact ones.</param>
+public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null, bool SharedKvCache = true,
+    bool LowRankKvCache = false)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens", "kvCache" };
 
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -65,6 +72,27 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
-        return errors.Count == before && modelDirectory is not null ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory) : null;
+        var sharedKvCache = true;
+        var lowRankKvCache = false;
+        if (manifest.Settings["kvCache"] is { } kvNode)
+        {
+            if (kvNode is JsonValue kvValue && kvValue.TryGetValue<string>(out var mode) && mode is "shared" or "private" or "low-rank")
+            {
+                sharedKvCache = mode == "shared";
+                lowRankKvCache = mode == "low-rank";
+                if (lowRankKvCache && manifest.Settings["adapterPath"] is null)
+                {
+                    errors.Add(new ManifestError(file, "settings.kvCache", "\"low-rank\" shares a base's K/V among LoRA agents: it needs settings.adapterPath"));
+                }
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.kvCache", "must be \"shared\", \"private\" or \"low-rank\""));
+            }
+        }
+
+        return errors.Count == before && modelDirectory is not null
+            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache, lowRankKvCache)
+            : null;
     }
 }

@@ -1,13 +1,28 @@
 using System.Collections.Concurrent;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Hosting;
+using AgentRouter.Inference.KvSharing;
 
 namespace AgentRouter.LocalAgents;
 
 /// <summary>Loads each checkpoint folder once and shares its <see cref="ModelHost"/> (one torch thread) among all
-/// agents on the same weights. Disposing disposes every host.</summary>
+/// agents on the same weights, and holds one KV block pool per device shared by every local agent (reported through
+/// <see cref="KvPoolMeter"/>). Disposing disposes every host and pool.</summary>
 public sealed class SharedModelHosts : IDisposable
 {
+    private static int _instances;
+
     private readonly ConcurrentDictionary<string, Lazy<ModelHost>> _hosts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<(KvBlockPool Pool, IDisposable Registration)>> _pools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<LowRankKvGroup>> _lowRankGroups = new(StringComparer.Ordinal);
+    private readonly int _instance = Interlocked.Increment(ref _instances);
+
+    public SharedModelHosts(KvBlockPoolOptions? kvPoolOptions = null)
+    {
+        KvPoolOptions = (kvPoolOptions ?? new KvBlockPoolOptions()).Validated();
+    }
+
+    public KvBlockPoolOptions KvPoolOptions { get; }
 
     public int LoadedCount => _hosts.Values.Count(host => host.IsValueCreated);
 
@@ -15,7 +30,7 @@ public sealed class SharedModelHosts : IDisposable
     /// so the error surfaces to every agent that asks.</summary>
     public ModelHost Get(string modelDirectory)
     {
-        var key = Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory));
+        var key = WeightsId(modelDirectory);
         var lazy = _hosts.GetOrAdd(key, path => new Lazy<ModelHost>(() => ModelHost.LoadAsync(path).GetAwaiter().GetResult()));
         try
         {
@@ -28,12 +43,60 @@ public sealed class SharedModelHosts : IDisposable
         }
     }
 
+    /// <summary>The identity of the weights in <paramref name="modelDirectory"/> that keys shared KV blocks: the full path.</summary>
+    public static string WeightsId(string modelDirectory) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory));
+
+    /// <summary>The process's KV pool for <paramref name="device"/> (e.g. "cpu", "cuda:0"), created on first use.</summary>
+    public KvBlockPool KvPool(string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return _pools.GetOrAdd(device, name => new Lazy<(KvBlockPool, IDisposable)>(() =>
+        {
+            var pool = new KvBlockPool(KvPoolOptions);
+            return (pool, KvPoolMeter.Register(_instance == 1 ? name : $"{name}#{_instance}", pool));
+        })).Value.Pool;
+    }
+
+    /// <summary>A shared-KV view of the model in <paramref name="modelDirectory"/> on its device's pool.</summary>
+    /// <param name="adapterDirectory">The adapter's folder when the agent is a LoRA adapter over this base: its blocks are
+    /// keyed by base and adapter, so they are shared only with agents on the same adapter.</param>
+    public SharedKvModel SharedKv(string modelDirectory, string? adapterDirectory = null, LoraAdapter? adapter = null)
+    {
+        var host = Get(modelDirectory);
+        var device = host.RunAsync(model => model.Device.ToString()).GetAwaiter().GetResult();
+        return new SharedKvModel(host, KvPool(device), SharedKvModel.WeightsIdFor(WeightsId(modelDirectory), adapterDirectory), adapter);
+    }
+
+    /// <summary>The low-rank (LRAgent) group of the base in <paramref name="modelDirectory"/>, created on first use.</summary>
+    /// <exception cref="LowRankSharingException">The base's keys are not linear in an adapter update (q/k norm, clip_qkv).</exception>
+    public LowRankKvGroup LowRankGroup(string modelDirectory)
+    {
+        var key = WeightsId(modelDirectory);
+        return _lowRankGroups.GetOrAdd(key, _ => new Lazy<LowRankKvGroup>(() =>
+        {
+            var host = Get(modelDirectory);
+            var device = host.RunAsync(model => model.Device.ToString()).GetAwaiter().GetResult();
+            return new LowRankKvGroup(host, KvPool(device), key);
+        })).Value;
+    }
+
     public void Dispose()
     {
+        foreach (var group in _lowRankGroups.Values.Where(group => group.IsValueCreated))
+        {
+            group.Value.Dispose();
+        }
+        _lowRankGroups.Clear();
         foreach (var host in _hosts.Values.Where(host => host.IsValueCreated))
         {
             host.Value.Dispose();
         }
         _hosts.Clear();
+        foreach (var pool in _pools.Values.Where(pool => pool.IsValueCreated))
+        {
+            pool.Value.Registration.Dispose();
+            pool.Value.Pool.Dispose();
+        }
+        _pools.Clear();
     }
 }

@@ -31,5 +31,13 @@ public sealed class LocalAgentsRuntimeTests
         Assert.Equal(answered.Analyses[0].Choice, answered.Answer.Choice);
         Assert.Contains(answered.Answer.Choice, SuitePrompt.Letters);
         Assert.Equal(1, hosts.LoadedCount);
+
+        // Panel fan-out on one backbone: the prompt is prefilled once; the other agent continues from its shared blocks.
+        var reuse = answered.Analyses.Select(analysis => analysis.KvReuse!).OrderBy(kv => kv.ReusedTokens).ToArray();
+        var promptTokens = reuse[0].PromptTokens;
+        Assert.Equal(0, reuse[0].ReusedTokens);
+        Assert.Equal((promptTokens - 1) / hosts.KvPoolOptions.TokensPerBlock * hosts.KvPoolOptions.TokensPerBlock, reuse[1].ReusedTokens);
+        Assert.True(reuse[1].ReusedTokens > 0);
+        Assert.Equal(reuse[1].ReusedTokens, hosts.KvPool("cpu").Metrics().PrefillTokensSaved);
     }
 }

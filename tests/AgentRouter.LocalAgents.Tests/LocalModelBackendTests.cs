@@ -42,6 +42,43 @@ public sealed class LocalModelBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task Shared_kv_cache_gives_the_private_path_s_answer_and_reports_reuse()
+    {
+        var errors = new List<ManifestError>();
+        var shared = Build(_checkpoint.WriteManifest("shared", """{"modelPath":"model","workingTokens":4}"""), errors)!;
+        var other = Build(_checkpoint.WriteManifest("other", """{"modelPath":"model","workingTokens":4,"kvCache":"shared"}"""), errors)!;
+        var isolated = Build(_checkpoint.WriteManifest("isolated", """{"modelPath":"model","workingTokens":4,"kvCache":"private"}"""), errors)!;
+        Assert.Empty(errors);
+        var query = SuiteGenerator.Generate(new SuiteGenerationOptions(Count: 1, Seed: 11, Difficulties: [1]))[0].ToQuery();
+
+        var first = await shared.AnalyzeAsync("shared", query, null, CancellationToken.None);
+        var second = await other.AnalyzeAsync("other", query, null, CancellationToken.None);
+        var reference = await isolated.AnalyzeAsync("isolated", query, null, CancellationToken.None);
+
+        Assert.Null(reference.KvReuse);
+        Assert.Equal(0, first.KvReuse!.ReusedTokens);
+        Assert.True(second.KvReuse!.ReusedTokens > 0);
+        Assert.Equal(first.KvReuse.PromptTokens, second.KvReuse.PromptTokens);
+        foreach (var analysis in new[] { first, second })
+        {
+            Assert.Equal(reference.Choice, analysis.Choice);
+            Assert.Equal(reference.Text, analysis.Text);
+            foreach (var (letter, probability) in reference.OptionProbabilities!)
+            {
+                Assert.Equal(probability, analysis.OptionProbabilities![letter], 6);
+            }
+        }
+    }
+
+    [Fact]
+    public void Unknown_kv_cache_mode_is_a_manifest_error()
+    {
+        var errors = new List<ManifestError>();
+        Assert.Null(Build(_checkpoint.WriteManifest("odd", """{"modelPath":"model","kvCache":"sometimes"}"""), errors));
+        Assert.Equal("settings.kvCache", Assert.Single(errors).Field);
+    }
+
+    [Fact]
     public void Agents_on_the_same_weights_share_one_loaded_model()
     {
         var errors = new List<ManifestError>();

@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         BenchActorsCommand.Build(),
         BenchHttpCommand.Build(),
+        BenchKvCommand.Build(),
         BenchMoeCommand.Build(),
     };
 }

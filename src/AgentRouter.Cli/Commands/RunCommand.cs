@@ -1,6 +1,9 @@
 using System.CommandLine;
 using AgentRouter.Cli.MainJob;
 using AgentRouter.Core.Agents;
+using AgentRouter.Core.Merging;
+using AgentRouter.Core.Policies;
+using AgentRouter.Core.Presets;
 using Spectre.Console;
 
 namespace AgentRouter.Cli.Commands;
@@ -12,9 +15,17 @@ internal static class RunCommand
     public static Command Build()
     {
         var agents = new Option<string>("--agents") { Description = "Agent manifest directory.", DefaultValueFactory = _ => Path.Combine("agents", "local") };
-        var policy = new Option<string>("--policy") { Description = "Routing policy.", DefaultValueFactory = _ => "pheromone" };
+        var policy = new Option<string>("--policy")
+        {
+            Description = "Routing policy: a policy name (its defaults) or a preset from policies/ (name or file path).",
+            DefaultValueFactory = _ => "pheromone",
+        };
         var panel = new Option<int>("--panel") { Description = "Agents asked per query.", DefaultValueFactory = _ => 3 };
-        var merge = new Option<string>("--merge") { Description = "Merge strategy.", DefaultValueFactory = _ => "quality-weighted" };
+        var merge = new Option<string>("--merge")
+        {
+            Description = "Merge strategy; weighted-vote (the default) is the quality-weighted vote.",
+            DefaultValueFactory = _ => "weighted-vote",
+        };
         var queries = new Option<int>("--queries") { Description = "Queries to stream.", DefaultValueFactory = _ => 300 };
         var seed = new Option<int>("--seed") { Description = "Seed of the suite and the policy.", DefaultValueFactory = _ => 1 };
         var delay = new Option<int>("--feedback-delay") { Description = "Feedback arrives this many queries later.", DefaultValueFactory = _ => 5 };
@@ -33,7 +44,41 @@ internal static class RunCommand
                 return CliErrors.BadInputExitCode;
             }
 
+            if (!MergeCatalog.IsKnown(settings.Merge))
+            {
+                await Console.Error.WriteLineAsync(
+                    $"error: --merge: unknown merge strategy '{settings.Merge}' (known: {string.Join(", ", MergeCatalog.Names.Order(StringComparer.Ordinal))})").ConfigureAwait(false);
+                return CliErrors.BadInputExitCode;
+            }
+
+            if (!PolicyCatalog.IsKnown(settings.Policy))
+            {
+                try
+                {
+                    PolicyPresetLoader.Load(settings.Policy, PolicyPresetLoader.DefaultDirectory()).CreatePolicy();
+                }
+                catch (PolicyPresetException error)
+                {
+                    await Console.Error.WriteLineAsync($"error: --policy: not a policy name ({string.Join(", ", PolicyCatalog.Names.Order(StringComparer.Ordinal))}) " +
+                        $"and not a preset: {error.Message}").ConfigureAwait(false);
+                    return CliErrors.BadInputExitCode;
+                }
+            }
+
             TorchSharp.torch.set_num_threads(1);
+
+            // Every agent scored offline on the very queries of the run: the reference the routing is judged against
+            // (each domain's best agent, the best single agent).
+            var (oracleReports, oracleErrors) = LocalAgentEvaluation.Evaluate(settings.AgentsDirectory, MainJobRunner.Items(settings));
+            if (oracleErrors.Count > 0)
+            {
+                foreach (var error in oracleErrors)
+                {
+                    await Console.Error.WriteLineAsync($"error: {error}").ConfigureAwait(false);
+                }
+                return CliErrors.BadInputExitCode;
+            }
+
             IReadOnlyList<MainJobRecord> records;
             try
             {
@@ -52,7 +97,7 @@ internal static class RunCommand
                 return CliErrors.BadInputExitCode;
             }
 
-            Console.Write(MainJobReport.Table(settings.Policy, records));
+            Console.Write(MainJobReport.Table(settings.Policy, records, new MainJobOracle(oracleReports)));
             foreach (var file in MainJobReport.WritePlots(parseResult.GetValue(report)!, settings.Policy, records))
             {
                 Console.WriteLine($"wrote {file}");

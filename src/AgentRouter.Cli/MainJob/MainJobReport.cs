@@ -9,11 +9,15 @@ internal static class MainJobReport
 {
     private const int Window = 50;
 
-    public static string Table(string policy, IReadOnlyList<MainJobRecord> records)
+    public static string Table(string policy, IReadOnlyList<MainJobRecord> records, MainJobOracle oracle)
     {
+        ArgumentNullException.ThrowIfNull(oracle);
         var text = new StringBuilder();
         var merged = records.Count == 0 ? 0 : records.Count(record => record.MergedCorrect) / (double)records.Count;
         text.AppendLine(CultureInfo.InvariantCulture, $"policy {policy}: merged accuracy {merged:P1} over {records.Count} queries");
+        var (bestAgent, bestAccuracy) = oracle.BestSingle;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"best single agent on these queries (every agent scored offline on all of them): {bestAgent} {bestAccuracy:P1}; merged − best = {100 * (merged - bestAccuracy):+0.0;-0.0} points");
         text.AppendLine("| agent | calls | accuracy | total cost | p50 latency ms | p99 latency ms |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var group in records.SelectMany(record => record.Agents).GroupBy(answer => answer.Agent).OrderBy(group => group.Key, StringComparer.Ordinal))
@@ -25,12 +29,24 @@ internal static class MainJobReport
 
         var agents = records.SelectMany(record => record.Agents.Select(answer => answer.Agent)).Distinct().Order(StringComparer.Ordinal).ToList();
         text.AppendLine();
-        text.Append("| domain | queries | merged accuracy | ").AppendJoin(" | ", agents.Select(agent => agent + " share")).AppendLine(" |");
-        text.Append("|---|---:|---:|").AppendJoin("", agents.Select(_ => "---:|")).AppendLine();
+        text.Append("| domain | queries | merged accuracy | best agent (offline accuracy) | sent to best | ")
+            .AppendJoin(" | ", agents.Select(agent => agent + " share")).AppendLine(" |");
+        text.Append("|---|---:|---:|---|---:|").AppendJoin("", agents.Select(_ => "---:|")).AppendLine();
         foreach (var domain in records.GroupBy(record => record.Domain).OrderBy(group => group.Key, StringComparer.Ordinal))
         {
             var calls = domain.SelectMany(record => record.Agents).ToList();
             text.Append(CultureInfo.InvariantCulture, $"| {domain.Key} | {domain.Count()} | {domain.Count(record => record.MergedCorrect) / (double)domain.Count():P1} | ");
+            if (oracle.BestPerDomain.TryGetValue(domain.Key, out var best))
+            {
+                // The panel-1 figure: the share of this domain's queries whose panel included its best agent.
+                var sent = domain.Count(record => record.Agents.Any(answer => answer.Agent == best.Agent)) / (double)domain.Count();
+                text.Append(CultureInfo.InvariantCulture, $"{best.Agent} ({best.Accuracy:P0}) | {sent:P0} | ");
+            }
+            else
+            {
+                text.Append("– | – | ");
+            }
+
             text.AppendJoin(" | ", agents.Select(agent => (calls.Count(call => call.Agent == agent) / (double)Math.Max(1, calls.Count)).ToString("P0", CultureInfo.InvariantCulture)));
             text.AppendLine(" |");
         }

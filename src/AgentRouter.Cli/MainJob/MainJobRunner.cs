@@ -2,6 +2,7 @@ using AgentRouter.Actors;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Actors.Routing;
 using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
 using AgentRouter.Core.Suite;
 using AgentRouter.LocalAgents;
@@ -18,16 +19,37 @@ internal static class MainJobRunner
 {
     public static async Task<IReadOnlyList<MainJobRecord>> RunAsync(MainJobSettings settings, Action<int> onAnswered, CancellationToken cancellationToken)
     {
-        var options = new AgentRouterOptions { SystemName = "main-job", AgentsDirectory = settings.AgentsDirectory }.AddLocalBackends(LocalModelHostsShared());
-        options.AddRouter(
-            new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries)),
-            settings.Policy,
-            new PolicySettings(settings.Seed));
-        var items = SuiteGenerator.Generate(new SuiteGenerationOptions(settings.Queries, (ulong)settings.Seed, SuiteSplitFilter.Test, null, [1]));
+        var options = new AgentRouterOptions
+        {
+            SystemName = "main-job",
+            AgentsDirectory = settings.AgentsDirectory,
+
+            // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot.
+            Featurizer = TaskTypeFeatures,
+        }.AddLocalBackends(LocalModelHostsShared());
+        var routerSettings = new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries));
+        if (PolicyCatalog.IsKnown(settings.Policy))
+        {
+            options.AddRouter(routerSettings, settings.Policy, new PolicySettings(settings.Seed));
+        }
+        else
+        {
+            // Not a policy name: a preset (policies/NAME.json or a file path), validated when the runtime starts.
+            options.AddRouterFromPreset(routerSettings, settings.Policy);
+        }
+
+        var items = Items(settings);
+        var delivered = new DeliveredAccuracy();
+        var taskTypeOfQuery = items.ToDictionary(item => item.Id, item => item.Domain, StringComparer.Ordinal);
+        var weightedVote = new FeedbackWeightedVote(taskTypeOfQuery, delivered);
+        options.MergeStrategies = name => string.Equals(name, FeedbackWeightedVote.MergeName, StringComparison.OrdinalIgnoreCase)
+            ? weightedVote
+            : MergeCatalog.Create(name);
 
         await using var runtime = await AgentRouterRuntime.StartAsync(options, cancellationToken).ConfigureAwait(false);
         var router = runtime.Client;
         var delayed = new Queue<(int Due, string QueryId, FeedbackSignal Signal)>();
+        var pendingGrades = new Dictionary<string, (string Domain, Dictionary<string, double> Rewards)>(StringComparer.Ordinal);
         var records = new List<MainJobRecord>(items.Count);
         for (var step = 0; step < items.Count; step++)
         {
@@ -35,6 +57,7 @@ internal static class MainJobRunner
             {
                 var (_, id, signal) = delayed.Dequeue();
                 await DeliverAsync(router, id, signal, cancellationToken).ConfigureAwait(false);
+                Grade(delivered, pendingGrades, id);
             }
 
             var item = items[step];
@@ -45,6 +68,7 @@ internal static class MainJobRunner
             records.Add(new MainJobRecord(step, item.Domain, answered.Answer.Choice == item.Answer, agents));
             var rewards = agents.ToDictionary(agent => agent.Agent, agent => agent.Correct ? 1.0 : 0.0, StringComparer.Ordinal);
             delayed.Enqueue((step + settings.FeedbackDelay, answered.QueryId, new FeedbackSignal.PerAgentRewards(rewards)));
+            pendingGrades[answered.QueryId] = (item.Domain, rewards);
             onAnswered(step + 1);
         }
 
@@ -55,6 +79,40 @@ internal static class MainJobRunner
         }
         return records;
     }
+
+    /// <summary>The merge learns from the same delayed feedback as the policy, at the moment it is delivered.</summary>
+    private static void Grade(
+        DeliveredAccuracy delivered, Dictionary<string, (string Domain, Dictionary<string, double> Rewards)> pending, string queryId)
+    {
+        if (pending.Remove(queryId, out var grade))
+        {
+            foreach (var (agent, reward) in grade.Rewards)
+            {
+                delivered.Record(agent, grade.Domain, reward > 0);
+            }
+        }
+    }
+
+    /// <summary>One-hot of the suite domain (no shared bias, so one domain's rewards never leak into another's
+    /// estimate); an unknown task type gives all zeros.</summary>
+    public static float[] TaskTypeFeatures(AgentRouter.Core.Domain.Query query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var features = new float[SuiteDomains.All.Count];
+        for (var i = 0; i < SuiteDomains.All.Count; i++)
+        {
+            if (string.Equals(SuiteDomains.All[i], query.TaskType, StringComparison.Ordinal))
+            {
+                features[i] = 1;
+            }
+        }
+
+        return features;
+    }
+
+    /// <summary>The queries of a run: the suite's test split at difficulty 1, seeded.</summary>
+    public static IReadOnlyList<SuiteItem> Items(MainJobSettings settings) =>
+        SuiteGenerator.Generate(new SuiteGenerationOptions(settings.Queries, (ulong)settings.Seed, SuiteSplitFilter.Test, null, [1]));
 
     private static SharedModelHosts LocalModelHostsShared() => Commands.LocalModelHosts.Shared;
 

@@ -6,6 +6,7 @@ using AgentRouter.Core.Domain;
 /// <param name="Choice">The option letter extracted from the answer, or null when it abstained / was unparseable.</param>
 /// <param name="Confidence">The agent's own confidence in <paramref name="Choice"/> in [0, 1], when it reports one.</param>
 /// <param name="OptionProbabilities">Probability per option letter, when the backend exposes them.</param>
+/// <param name="KvReuse">For local agents on a shared KV cache: how much of the prompt was reused rather than prefilled.</param>
 public sealed record AgentAnalysis(
     string Agent,
     string Text,
@@ -14,4 +15,5 @@ public sealed record AgentAnalysis(
     IReadOnlyDictionary<string, double>? OptionProbabilities = null,
     double LatencyMs = 0,
     double Cost = 0,
-    OutcomeStatus Status = OutcomeStatus.Succeeded);
+    OutcomeStatus Status = OutcomeStatus.Succeeded,
+    KvReuse? KvReuse = null);

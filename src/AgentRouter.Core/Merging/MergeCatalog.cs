@@ -8,6 +8,9 @@ public static class MergeCatalog
         ["majority"] = () => new MajorityMerge(),
         ["confidence-weighted"] = () => new ConfidenceWeightedMerge(),
         ["quality-weighted"] = () => new QualityWeightedMerge(),
+
+        // The name for the main job's default: a vote weighted by each agent's learned quality.
+        ["weighted-vote"] = () => new QualityWeightedMerge(),
         ["top-ranked"] = () => new TopRankedMerge(),
     };
 

@@ -7,7 +7,7 @@ namespace AgentRouter.Inference.Generation;
 /// Keys and values of every layer for a batch, preallocated to <see cref="Capacity"/> positions and
 /// written by slice, plus which cached positions are real tokens (false for left padding).
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache : IKvCache, IDisposable
 {
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
@@ -49,7 +49,7 @@ public sealed class KvCache : IDisposable
     }
 
     /// <summary>Records which of the next positions are real tokens and returns the mask over all positions so far.</summary>
-    internal Tensor RecordTokenMask(Tensor isToken)
+    public Tensor RecordTokenMask(Tensor isToken)
     {
         _keyIsToken.narrow(1, Length, isToken.shape[1]).copy_(isToken);
         HasPadding = HasPadding || !isToken.all().item<bool>();
@@ -57,7 +57,7 @@ public sealed class KvCache : IDisposable
     }
 
     /// <summary>Writes this step's keys/values [B, kvHeads, T, D] and returns views over every position so far.</summary>
-    internal (Tensor Keys, Tensor Values) Append(int layer, Tensor keys, Tensor values)
+    public (Tensor Keys, Tensor Values) Append(int layer, Tensor keys, Tensor values)
     {
         var steps = keys.shape[2];
         _keys[layer].narrow(2, Length, steps).copy_(keys);
@@ -65,7 +65,7 @@ public sealed class KvCache : IDisposable
         return (_keys[layer].narrow(2, 0, Length + steps), _values[layer].narrow(2, 0, Length + steps));
     }
 
-    internal void Advance(long steps) => Length += (int)steps;
+    public void Advance(long steps) => Length += (int)steps;
 
     public void Dispose()
     {

@@ -57,10 +57,11 @@ public sealed class Attention : nn.Module
     /// <param name="additiveMask">[B, 1, T, S] with 0 where attention is allowed and -inf elsewhere; null when every key is visible.</param>
     /// <param name="cache">When given, this step's keys/values are appended and attention covers all cached positions.</param>
     /// <param name="adapter">This layer's LoRA updates for this forward call; null runs the base projections alone.</param>
-    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, KvCache? cache, int layerIndex, LoraLayerAdapter? adapter = null)
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, IKvCache? cache, int layerIndex, LoraLayerAdapter? adapter = null)
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (hidden.shape[0], hidden.shape[1]);
+        cache?.ObserveAttentionInput(layerIndex, hidden);
         var queries = LoraProjection.Apply(_queryProjection, hidden, adapter?.Query);
         var keys = LoraProjection.Apply(_keyProjection, hidden, adapter?.Key);
         var values = LoraProjection.Apply(_valueProjection, hidden, adapter?.Value);

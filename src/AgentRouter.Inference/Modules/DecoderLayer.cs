@@ -42,7 +42,7 @@ public sealed class DecoderLayer : nn.Module
     public SparseMoeBlock? SparseMlp => _sparseMlp;
 
     /// <summary>Returns the new hidden states and, for a sparse layer, the router logits [B*T, E].</summary>
-    public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, KvCache? cache,
+    public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, IKvCache? cache,
         LoraAdapter? adapter = null)
     {
         using var scope = NewDisposeScope();

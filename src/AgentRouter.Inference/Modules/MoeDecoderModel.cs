@@ -33,7 +33,7 @@ public sealed class MoeDecoderModel : nn.Module
 
     /// <summary>Hidden states after the final norm [B, T, H] and the router logits of the sparse layers.</summary>
     /// <param name="adapter">The LoRA adapter to apply on top of the shared base weights for this call, or null.</param>
-    public (Tensor Hidden, List<Tensor> RouterLogits) Forward(Tensor inputIds, Tensor? attentionMask, KvCache? cache, LoraAdapter? adapter = null)
+    public (Tensor Hidden, List<Tensor> RouterLogits) Forward(Tensor inputIds, Tensor? attentionMask, IKvCache? cache, LoraAdapter? adapter = null)
     {
         using var scope = NewDisposeScope();
         var (batch, steps) = (inputIds.shape[0], inputIds.shape[1]);

@@ -47,7 +47,7 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
 
     /// <param name="adapter">A LoRA adapter over these weights, chosen per call so that one loaded base serves many
     /// adapters; null gives the base model. A cache must only be reused with the adapter that filled it.</param>
-    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool lastPositionOnly = false,
+    public CausalLmOutput Forward(Tensor inputIds, Tensor? attentionMask = null, IKvCache? cache = null, bool lastPositionOnly = false,
         LoraAdapter? adapter = null)
     {
         if (adapter is not null && adapter.LayerCount != Config.NumLayers)

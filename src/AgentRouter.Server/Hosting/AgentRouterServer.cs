@@ -69,7 +69,7 @@ public sealed class AgentRouterServer : IAsyncDisposable
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
         builder.Services.AddSingleton<FeedbackEndpoint>();
         builder.Services.AddSingleton<DecisionEndpoint>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName, ServerMetrics.KvCacheMeterName).AddPrometheusExporter());
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>

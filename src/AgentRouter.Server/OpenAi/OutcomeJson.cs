@@ -27,7 +27,7 @@ public static class OutcomeJson
     public static JsonObject Analysis(AgentAnalysis analysis)
     {
         ArgumentNullException.ThrowIfNull(analysis);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["agent"] = analysis.Agent,
             ["status"] = analysis.Status switch { OutcomeStatus.Succeeded => "succeeded", OutcomeStatus.Failed => "failed", _ => "timed_out" },
@@ -37,6 +37,16 @@ public static class OutcomeJson
             ["latency_ms"] = analysis.LatencyMs,
             ["cost"] = analysis.Cost,
         };
+        if (analysis.KvReuse is { } reuse)
+        {
+            json["kv_reuse"] = new JsonObject
+            {
+                ["prompt_tokens"] = reuse.PromptTokens,
+                ["reused_tokens"] = reuse.ReusedTokens,
+                ["mode"] = reuse.Mode,
+            };
+        }
+        return json;
     }
 
     public static JsonObject Answered(QueryAnswered answered)

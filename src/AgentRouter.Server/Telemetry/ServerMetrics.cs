@@ -14,6 +14,10 @@ public sealed class ServerMetrics : IDisposable
 {
     public const string MeterName = "AgentRouter.Server";
 
+    /// <summary>The shared KV block pools of local agents in this process (AgentRouter.Inference's <c>KvPoolMeter.MeterName</c>;
+    /// the server does not reference the inference engine, so the name is repeated here).</summary>
+    public const string KvCacheMeterName = "AgentRouter.KvCache";
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestSeconds;

@@ -104,4 +104,11 @@ public class MergeStrategyTests
         Assert.Contains("majority, quality-weighted, top-ranked", error.Message.Replace("confidence-weighted, ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Equal("quality-weighted", MergeCatalog.Create("Quality-Weighted").Name);
     }
+
+    [Fact]
+    public void Weighted_vote_is_the_quality_weighted_merge_under_the_issues_name()
+    {
+        Assert.IsType<QualityWeightedMerge>(MergeCatalog.Create("weighted-vote"));
+        Assert.Contains("weighted-vote", MergeCatalog.Names);
+    }
 }

@@ -64,6 +64,21 @@ public sealed class MoeTrainerTests
         Assert.True(result.Losses.TakeLast(5).Average() < result.Losses.Take(5).Average() - 1.0);
     }
 
+    [Fact]
+    public void TheSequenceLossWeightAddsTheWeightedWholeSequenceLossToTheAnswerLoss()
+    {
+        using var answerOnly = new TemporaryDirectory();
+        using var sequenceOnly = new TemporaryDirectory();
+        using var mixed = new TemporaryDirectory();
+
+        // Same seeded weights and first batch: the first step's loss is measured before any update.
+        var answer = new MoeTrainer(TinyTrainingConfigs.Create(answerOnly.Path, steps: 4, evalEvery: 4)).Run().Losses[0];
+        var sequence = new MoeTrainer(TinyTrainingConfigs.Create(sequenceOnly.Path, steps: 4, loss: "sequence", evalEvery: 4)).Run().Losses[0];
+        var both = new MoeTrainer(TinyTrainingConfigs.Create(mixed.Path, steps: 4, evalEvery: 4, sequenceLossWeight: 0.5)).Run().Losses[0];
+
+        Assert.Equal(answer + 0.5 * sequence, both, 4);
+    }
+
     private sealed class EvaluationComparer : IEqualityComparer<EvaluationReport>
     {
         public static readonly EvaluationComparer Instance = new();

@@ -11,7 +11,8 @@ internal static class TinyTrainingConfigs
          "max_position_embeddings":256,"tie_word_embeddings":false}
         """;
 
-    public static TrainingConfig Create(string outputDirectory, int steps = 40, ulong seed = 5, string loss = "answer", int evalEvery = 20) =>
+    public static TrainingConfig Create(string outputDirectory, int steps = 40, ulong seed = 5, string loss = "answer", int evalEvery = 20,
+        double sequenceLossWeight = 0) =>
         TrainingConfigReader.Parse(
             $$"""
             {
@@ -24,6 +25,7 @@ internal static class TinyTrainingConfigs
               "warmup_steps": 4,
               "batch_size": 16,
               "loss": "{{loss}}",
+              "sequence_loss_weight": {{sequenceLossWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}},
               "eval_every": {{evalEvery}},
               "output": "{{outputDirectory.Replace("\\", "/", StringComparison.Ordinal)}}"
             }

@@ -9,10 +9,10 @@ public sealed class FeedbackLedgerTests
     [Fact]
     public void Found_until_the_time_to_live_then_expired()
     {
-        var ledger = new FeedbackLedger<string>(10, TimeSpan.FromSeconds(5), Second);
-        ledger.Add("q", "entry", now: 0);
+        var ledger = new FeedbackLedger<int>(10, TimeSpan.FromSeconds(5), Second);
+        ledger.Add("q", 42, now: 0);
         Assert.Equal(LedgerLookup.Found, ledger.Lookup("q", 4 * Second, out var entry));
-        Assert.Equal("entry", entry);
+        Assert.Equal(42, entry);
         Assert.Equal(LedgerLookup.Expired, ledger.Lookup("q", 5 * Second, out _));
         Assert.Equal(0, ledger.Count);
         Assert.Equal(LedgerLookup.Unknown, ledger.Lookup("other", 0, out _));

@@ -130,4 +130,23 @@ public sealed class FeedbackSpec(ITestOutputHelper output) : ActorSpec(output)
         router.Tell(new SubmitFeedback("q1", new FeedbackSignal.CorrectChoice("A")), TestActor);
         Assert.Equal(new Dictionary<string, double> { ["ok"] = 1 }, ExpectMsg<FeedbackAccepted>().Rewards);
     }
+
+    [Fact]
+    public void A_panel_wider_than_the_inline_layouts_is_answered_and_credited_per_member()
+    {
+        // Five members: past the four slots an in-flight query and a ledger entry hold inline.
+        var agents = Enumerable.Range(1, 5).Select(i => Agent($"w{i}", new ScriptedBackend(new Step.Answer(i <= 3 ? "C" : "D")))).ToArray();
+        var policy = new OrderedPolicy();
+        var router = Router(agents, policy, Settings(5));
+        router.Tell(new RouteQuery(Q("wide")), TestActor);
+        var answered = ExpectMsg<QueryAnswered>();
+        Assert.Equal("C", answered.Answer.Choice);
+        Assert.Equal(["w1", "w2", "w3", "w4", "w5"], answered.Analyses.Select(a => a.Agent));
+
+        router.Tell(new SubmitFeedback("wide", new FeedbackSignal.CorrectChoice("D")), TestActor);
+        Assert.Equal(new Dictionary<string, double> { ["w1"] = 0, ["w2"] = 0, ["w3"] = 0, ["w4"] = 1, ["w5"] = 1 }, ExpectMsg<FeedbackAccepted>().Rewards);
+        Assert.Equal(5, policy.Observed.Count);
+        router.Tell(new SubmitFeedback("wide", new FeedbackSignal.CorrectChoice("D")), TestActor);
+        Assert.Equal(FeedbackRejection.Duplicate, ExpectMsg<FeedbackRejected>().Reason);
+    }
 }

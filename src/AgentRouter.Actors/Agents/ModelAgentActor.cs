@@ -91,13 +91,7 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
     private void Start(Analyze request, IActorRef replyTo)
     {
         var source = _tokenSources.Count > 0 ? _tokenSources.Pop() : new CancellationTokenSource();
-        Action<string>? onToken = null;
-        if (request.TokenObserver is { } observer)
-        {
-            var queryId = request.Query.Id;
-            var agent = _agent;
-            onToken = token => observer.Tell(new TokenProduced(queryId, agent, token));
-        }
+        var onToken = request.TokenObserver is { } observer ? TokenRelay(observer, request.Query.Id, _agent) : null;
 
         _inFlight++;
         _vitals.SetInFlight(_inFlight);
@@ -127,8 +121,17 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var key = new RequestKey(replyTo, request.Query.Id, request.Slot, request.Attempt);
-        _running[key] = new Running(new Waiting(request, replyTo), source, started);
+        AwaitBackend(new RequestKey(replyTo, request.Query.Id, request.Slot, request.Attempt), new Running(new Waiting(request, replyTo), source, started), pending);
+    }
+
+    // The closures below live in their own methods: captured by locals of Start, their display classes would be
+    // allocated on every call, including the synchronous answers that need none.
+    private static Action<string> TokenRelay(IActorRef observer, string queryId, string agent) =>
+        token => observer.Tell(new TokenProduced(queryId, agent, token));
+
+    private void AwaitBackend(RequestKey key, Running running, ValueTask<AgentAnalysis> pending)
+    {
+        _running[key] = running;
         pending.AsTask().PipeTo(Self, success: result => new BackendFinished(key, result, null), failure: e => new BackendFinished(key, null, Unwrap(e)));
     }
 

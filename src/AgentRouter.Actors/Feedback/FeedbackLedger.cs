@@ -12,72 +12,120 @@ public enum LedgerLookup
 /// with a time-to-live, and remembering recently expired or consumed ids (also bounded) so that late or
 /// repeated feedback is rejected with the right reason rather than as unknown. Not thread-safe: one router
 /// actor owns it. Time is passed in (Stopwatch ticks) so tests control it.</summary>
+/// <remarks>Fixed capacity, allocation-free in steady state: the entries live in a ring of plain structs
+/// (<typeparamref name="TEntry"/>, in answer order) and the remembered ids in a second ring (in the order they
+/// stopped being pending); each ring keeps its ids in a <see cref="QueryIdSlab"/> with an open-addressing
+/// <see cref="QueryIdIndex"/>. A router answering hundreds of thousands of queries a second keeps up to
+/// <c>capacity</c> of them here for minutes, so anything allocated per entry would be promoted to the oldest
+/// GC generation and make every collection expensive; this way the ledger is a handful of arrays allocated once.
+/// Consumed or expired entries leave a hole in the pending ring that counts towards the capacity until it
+/// reaches the ring's head, exactly like the queue of the earlier dictionary-based ledger.</remarks>
 public sealed class FeedbackLedger<TEntry>
+    where TEntry : struct
 {
     private readonly int _capacity;
     private readonly long _ttlTicks;
-    private readonly Dictionary<string, Pending> _pending;
-    private readonly Queue<(string Id, long Sequence)> _order = new();
-    private readonly Dictionary<string, Tombstone> _tombstones;
-    private readonly Queue<(string Id, long Sequence)> _tombstoneOrder = new();
-    private long _sequence;
+
+    // Pending ring, in answer order.
+    private readonly TEntry[] _entries;
+    private readonly long[] _expiresAt;
+    private readonly bool[] _live;
+    private readonly QueryIdSlab _pendingIds;
+    private readonly QueryIdIndex _pending;
+    private int _head;
+    private int _occupied;
+
+    // Remembered ids of entries that stopped being pending, in that order.
+    private readonly TombstoneKind[] _kinds;
+    private readonly bool[] _buriedLive;
+    private readonly QueryIdSlab _buriedIds;
+    private readonly QueryIdIndex _buried;
+    private int _buriedHead;
+    private int _buriedOccupied;
 
     public FeedbackLedger(int capacity, TimeSpan timeToLive, long ticksPerSecond)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
         _ttlTicks = (long)(timeToLive.TotalSeconds * ticksPerSecond);
-        _pending = new Dictionary<string, Pending>(Math.Min(capacity, 1 << 16), StringComparer.Ordinal);
-        _tombstones = new Dictionary<string, Tombstone>(Math.Min(capacity, 1 << 16), StringComparer.Ordinal);
+        _entries = new TEntry[capacity];
+        _expiresAt = new long[capacity];
+        _live = new bool[capacity];
+        _pendingIds = new QueryIdSlab(capacity);
+        _pending = new QueryIdIndex(_pendingIds);
+        _kinds = new TombstoneKind[capacity];
+        _buriedLive = new bool[capacity];
+        _buriedIds = new QueryIdSlab(capacity);
+        _buried = new QueryIdIndex(_buriedIds);
     }
 
+    /// <summary>Entries still pending (neither consumed, expired nor evicted).</summary>
     public int Count => _pending.Count;
 
     public long Evicted { get; private set; }
 
-    public bool IsPending(string id) => _pending.ContainsKey(id);
+    public bool IsPending(string id) => _pending.Find(id, QueryIdSlab.Hash(id)) >= 0;
 
-    public void Add(string id, TEntry entry, long now)
+    public void Add(string id, in TEntry entry, long now)
     {
         Sweep(now);
-        while (_order.Count >= _capacity)
+        var hash = QueryIdSlab.Hash(id);
+        var existing = _pending.Find(id, hash);
+        if (existing >= 0)
         {
-            var (oldId, sequence) = _order.Dequeue();
-            if (_pending.TryGetValue(oldId, out var old) && old.Sequence == sequence)
-            {
-                _pending.Remove(oldId);
-                Evicted++;
-                Bury(oldId, TombstoneKind.Expired);
-            }
+            // A re-used id replaces the entry it names (the router refuses such ids; the ledger stays consistent).
+            Drop(existing);
         }
 
-        var seq = ++_sequence;
-        _pending[id] = new Pending(entry, now + _ttlTicks, seq);
-        _order.Enqueue((id, seq));
-        _tombstones.Remove(id);
+        if (_occupied == _capacity)
+        {
+            if (_live[_head])
+            {
+                Evicted++;
+                Bury(_head, TombstoneKind.Expired);
+            }
+
+            PopHead();
+        }
+
+        var slot = (_head + _occupied) % _capacity;
+        _occupied++;
+        _entries[slot] = entry;
+        _expiresAt[slot] = now + _ttlTicks;
+        _live[slot] = true;
+        _pendingIds.Set(slot, id, hash);
+        _pending.Add(slot);
+
+        var buried = _buried.Find(id, hash);
+        if (buried >= 0)
+        {
+            Unbury(buried);
+        }
     }
 
     /// <summary>Finds a pending entry without consuming it.</summary>
-    public LedgerLookup Lookup(string id, long now, out TEntry? entry)
+    public LedgerLookup Lookup(string id, long now, out TEntry entry)
     {
-        if (_pending.TryGetValue(id, out var pending))
+        var hash = QueryIdSlab.Hash(id);
+        var slot = _pending.Find(id, hash);
+        if (slot >= 0)
         {
-            if (pending.ExpiresAt > now)
+            if (_expiresAt[slot] > now)
             {
-                entry = pending.Entry;
+                entry = _entries[slot];
                 return LedgerLookup.Found;
             }
 
-            _pending.Remove(id);
-            Bury(id, TombstoneKind.Expired);
+            Bury(slot, TombstoneKind.Expired);
             entry = default;
             return LedgerLookup.Expired;
         }
 
         entry = default;
-        if (_tombstones.TryGetValue(id, out var tombstone))
+        var buried = _buried.Find(id, hash);
+        if (buried >= 0)
         {
-            return tombstone.Kind == TombstoneKind.Consumed ? LedgerLookup.Duplicate : LedgerLookup.Expired;
+            return _kinds[buried] == TombstoneKind.Consumed ? LedgerLookup.Duplicate : LedgerLookup.Expired;
         }
 
         return LedgerLookup.Unknown;
@@ -86,56 +134,82 @@ public sealed class FeedbackLedger<TEntry>
     /// <summary>Marks a found entry as consumed: further feedback for it is a duplicate.</summary>
     public void Consume(string id)
     {
-        if (_pending.Remove(id))
+        var slot = _pending.Find(id, QueryIdSlab.Hash(id));
+        if (slot >= 0)
         {
-            Bury(id, TombstoneKind.Consumed);
+            Bury(slot, TombstoneKind.Consumed);
         }
     }
 
     /// <summary>Drops every entry whose time-to-live has passed.</summary>
     public void Sweep(long now)
     {
-        while (_order.Count > 0)
+        while (_occupied > 0)
         {
-            var (id, sequence) = _order.Peek();
-            if (_pending.TryGetValue(id, out var pending) && pending.Sequence == sequence)
+            if (_live[_head])
             {
-                if (pending.ExpiresAt > now)
+                if (_expiresAt[_head] > now)
                 {
                     return;
                 }
 
-                _pending.Remove(id);
-                Bury(id, TombstoneKind.Expired);
+                Bury(_head, TombstoneKind.Expired);
             }
 
-            _order.Dequeue();
+            PopHead();
         }
     }
 
-    private void Bury(string id, TombstoneKind kind)
+    private void PopHead()
     {
-        while (_tombstoneOrder.Count >= _capacity)
-        {
-            var (oldId, sequence) = _tombstoneOrder.Dequeue();
-            if (_tombstones.TryGetValue(oldId, out var old) && old.Sequence == sequence)
-            {
-                _tombstones.Remove(oldId);
-            }
-        }
-
-        var seq = ++_sequence;
-        _tombstones[id] = new Tombstone(kind, seq);
-        _tombstoneOrder.Enqueue((id, seq));
+        _entries[_head] = default; // releases whatever the entry referenced
+        _pendingIds.Clear(_head);
+        _head = (_head + 1) % _capacity;
+        _occupied--;
     }
 
-    private readonly record struct Pending(TEntry Entry, long ExpiresAt, long Sequence);
+    /// <summary>Ends a pending entry, leaving a hole in the ring, and forgets its id entirely.</summary>
+    private void Drop(int slot)
+    {
+        _pending.Remove(slot);
+        _live[slot] = false;
+        _entries[slot] = default;
+    }
 
-    private enum TombstoneKind
+    /// <summary>Ends a pending entry and remembers its id with why it ended.</summary>
+    private void Bury(int slot, TombstoneKind kind)
+    {
+        if (_buriedOccupied == _capacity)
+        {
+            if (_buriedLive[_buriedHead])
+            {
+                _buried.Remove(_buriedHead);
+                _buriedLive[_buriedHead] = false;
+            }
+
+            _buriedIds.Clear(_buriedHead);
+            _buriedHead = (_buriedHead + 1) % _capacity;
+            _buriedOccupied--;
+        }
+
+        var grave = (_buriedHead + _buriedOccupied) % _capacity;
+        _buriedOccupied++;
+        _pendingIds.CopyTo(slot, _buriedIds, grave);
+        _kinds[grave] = kind;
+        _buriedLive[grave] = true;
+        _buried.Add(grave);
+        Drop(slot);
+    }
+
+    private void Unbury(int grave)
+    {
+        _buried.Remove(grave);
+        _buriedLive[grave] = false;
+    }
+
+    private enum TombstoneKind : byte
     {
         Expired,
         Consumed,
     }
-
-    private readonly record struct Tombstone(TombstoneKind Kind, long Sequence);
 }

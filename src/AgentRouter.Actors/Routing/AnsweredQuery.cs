@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 
@@ -10,24 +11,42 @@ public readonly record struct PanelOutcome(string Agent, string? Choice, double 
         new(analysis.Agent, analysis.Choice, analysis.LatencyMs, analysis.Cost, analysis.Status);
 }
 
-/// <summary>What a router keeps about an answered query until its feedback arrives or expires. Deliberately
-/// small and flat — one array per query besides the id — because up to <see cref="RouterSettings.PendingFeedbackCapacity"/>
-/// of them live long enough to be promoted by the GC, which at high rates costs more than routing itself. The
-/// prompt text is not kept: policies learn from the query's id, task type and features.</summary>
-internal readonly record struct AnsweredQuery(
-    string? TaskType, float[]? Features, IReadOnlyList<string>? Options, PanelOutcome[] Panel, string? MergedChoice)
+/// <summary>What a router keeps about an answered query until its feedback arrives or expires, as a plain
+/// struct in the <see cref="Feedback.FeedbackLedger{TEntry}"/>'s ring: strings (task type, option list, agent
+/// names, choices) are small codes from the router's <see cref="AnsweredQueryCodec"/>, and up to
+/// <see cref="InlinePanel"/> members are stored inline. So an answered query leaves nothing on the heap for the
+/// GC to promote. The prompt text is not kept: policies learn from the query's id, task type and features.</summary>
+/// <remarks>Two references remain, both null in the common case: <see cref="Features"/>, the caller's feature
+/// vector (policies such as LinUCB learn from it), and <see cref="Spilled"/>, the whole record as objects when
+/// something does not fit inline (a larger panel, or the codec's tables full of distinct strings).</remarks>
+internal struct AnsweredQuery
 {
-    public static AnsweredQuery From(Query query, AgentAnalysis[] analyses, string? mergedChoice)
-    {
-        var panel = new PanelOutcome[analyses.Length];
-        for (var i = 0; i < analyses.Length; i++)
-        {
-            panel[i] = PanelOutcome.From(analyses[i]);
-        }
+    public const int InlinePanel = 4;
 
-        return new AnsweredQuery(query.TaskType, query.Features, query.Options, panel, mergedChoice);
-    }
-
-    /// <summary>The query as policies see it when they learn (its text is not kept).</summary>
-    public Query ToQuery(string id) => new(id, string.Empty, TaskType, Features, Options);
+    public int TaskType;
+    public int Options;
+    public int MergedChoice;
+    public int PanelCount;
+    public InlinePanelMembers Panel;
+    public float[]? Features;
+    public SpilledAnsweredQuery? Spilled;
 }
+
+/// <summary>One panel member's outcome with its agent name and choice as codes.</summary>
+internal struct PanelMemberRecord
+{
+    public int Agent;
+    public int Choice;
+    public OutcomeStatus Status;
+    public double LatencyMs;
+    public double Cost;
+}
+
+[InlineArray(AnsweredQuery.InlinePanel)]
+internal struct InlinePanelMembers
+{
+    private PanelMemberRecord _first;
+}
+
+/// <summary>An answered query that did not fit the inline layout, kept as objects.</summary>
+internal sealed record SpilledAnsweredQuery(string? TaskType, IReadOnlyList<string>? Options, PanelOutcome[] Panel, string? MergedChoice);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
@@ -5,8 +7,16 @@ using AgentRouter.Core.Merging;
 namespace AgentRouter.Actors.Routing;
 
 /// <summary>A query the router has accepted and not yet answered. Mutable, owned by the router actor.</summary>
+/// <remarks>The per-slot state of panels up to <see cref="InlineSlots"/> members lives inside this object, so a
+/// query costs one object here rather than two (larger panels use an array).</remarks>
 internal sealed class InFlightQuery(Query query, IActorRef replyTo, IActorRef? observer, RoutingDecision decision, int panelSize)
 {
+    public const int InlineSlots = 4;
+
+    private readonly SlotState[]? _slotArray = panelSize > InlineSlots ? new SlotState[panelSize] : null;
+    private readonly int _panelSize = panelSize;
+    private InlineSlotStates _inlineSlots;
+
     public Query Query { get; } = query;
 
     public IActorRef ReplyTo { get; } = replyTo;
@@ -15,7 +25,8 @@ internal sealed class InFlightQuery(Query query, IActorRef replyTo, IActorRef? o
 
     public RoutingDecision Decision { get; } = decision;
 
-    public SlotState[] Slots { get; } = new SlotState[panelSize];
+    /// <summary>One state per panel slot; valid as long as this object is (it may point into it).</summary>
+    public Span<SlotState> Slots => _slotArray ?? MemoryMarshal.CreateSpan(ref _inlineSlots[0], _panelSize);
 
     public AgentAnalysis?[] Analyses { get; } = new AgentAnalysis?[panelSize];
 
@@ -45,4 +56,10 @@ internal struct SlotState
     public bool Done;
     public long StartedTicks;
     public long DeadlineTicks;
+}
+
+[InlineArray(InFlightQuery.InlineSlots)]
+internal struct InlineSlotStates
+{
+    private SlotState _first;
 }

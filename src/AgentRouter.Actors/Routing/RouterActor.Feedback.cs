@@ -17,15 +17,16 @@ public sealed partial class RouterActor
         switch (_ledger.Lookup(id, Stopwatch.GetTimestamp(), out var entry))
         {
             case LedgerLookup.Found:
-                var (rewards, error) = FeedbackCredit.Compute(entry.Panel, entry.MergedChoice, feedback.Signal);
+                var panel = _answeredCodec.Panel(entry);
+                var (rewards, error) = FeedbackCredit.Compute(panel, _answeredCodec.MergedChoice(entry), feedback.Signal);
                 if (rewards is null)
                 {
                     Sender.Tell(new FeedbackRejected(id, FeedbackRejection.Invalid, error!));
                     return;
                 }
 
-                var query = entry.ToQuery(id);
-                foreach (var member in entry.Panel)
+                var query = _answeredCodec.Query(entry, id);
+                foreach (var member in panel)
                 {
                     if (rewards.TryGetValue(member.Agent, out var reward))
                     {

@@ -30,6 +30,7 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, InFlightQuery> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<long, string> _merging = [];
     private readonly FeedbackLedger<AnsweredQuery> _ledger;
+    private readonly AnsweredQueryCodec _answeredCodec = new();
     private readonly List<InFlightQuery> _due = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _agentDeadlineTicks;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using AgentRouter.Actors.Agents;
 using AgentRouter.Actors.Backends;
@@ -25,22 +24,35 @@ internal sealed record ActorBenchmarkSettings(
     TimeSpan? FaultDeadline = null,
     bool RunFaults = true,
     string? Hocon = null,
-    int FeedbackCapacity = 100_000)
+    int FeedbackCapacity = 100_000,
+    TimeSpan? PacedDuration = null)
 {
-    public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(1);
+    public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(2);
 
-    public TimeSpan EffectiveDuration => Duration ?? TimeSpan.FromSeconds(3);
+    public TimeSpan EffectiveDuration => Duration ?? TimeSpan.FromSeconds(5);
+
+    /// <summary>The paced run lasts longer than the closed-loop ones: its p99.9 needs enough samples and enough
+    /// time for the slower GC generations to run.</summary>
+    public TimeSpan EffectivePacedDuration => PacedDuration ?? 2 * EffectiveDuration;
 
     public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(50);
 }
 
 /// <param name="CpuMicrosPerQuery">Process CPU time (all threads, GC included) per completed query: unlike the
 /// wall-clock rate it barely depends on what else the machine runs.</param>
-internal sealed record LoadResult(double QueriesPerSecond, long Answered, long Failed, long Lost, double P50Ms, double P99Ms, double CpuMicrosPerQuery = double.NaN, double BytesPerQuery = double.NaN);
+internal sealed record LoadResult(
+    double QueriesPerSecond, long Answered, long Failed, long Lost, LatencySummary Latency, double CpuMicrosPerQuery, double BytesPerQuery, GcActivity Gc)
+{
+    public static LoadResult From(ProcessUsage usage, long answered, long failed, long lost, LatencyHistogram latency) => new(
+        (answered + failed) / usage.Seconds, answered, failed, lost, LatencySummary.From(latency),
+        usage.CpuMicros / (answered + failed), (double)usage.Bytes / (answered + failed), usage.Gc);
+}
 
 /// <param name="BareFanOut">The same closed-loop load through a bare three-way fan-out-and-collect actor.</param>
+/// <param name="PacedSendLag">How late the paced generator sent queries relative to their due times.</param>
 internal sealed record ActorBenchmarkResult(
-    double AskPerSecond, double CpuMicrosPerAsk, LoadResult BareFanOut, LoadResult Peak, double PacedRate, LoadResult Paced, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
+    double AskPerSecond, double CpuMicrosPerAsk, LoadResult BareFanOut, LoadResult Peak, double PacedRate, LoadResult Paced, LatencySummary PacedSendLag,
+    LoadResult? Faults, long FaultRetries, long FaultTimeouts);
 
 /// <summary>Zero-latency simulated agents behind the real runtime (router, agent actors, supervision), driven
 /// by closed-loop client actors; a raw Ask baseline in the same process; a paced run at half the peak rate;
@@ -54,6 +66,7 @@ internal static class ActorBenchmark
         LoadResult bare;
         LoadResult peak;
         LoadResult paced;
+        LatencySummary sendLag;
         double pacedRate;
         await using (var runtime = await StartAsync(settings, merges, crashRate: 0, hangRate: 0).ConfigureAwait(false))
         {
@@ -68,20 +81,24 @@ internal static class ActorBenchmark
             progress($"  {peak.QueriesPerSecond:N0} queries/s");
             pacedRate = peak.QueriesPerSecond / 2;
             progress($"router, paced at {pacedRate:N0}/s...");
-            var report = await PacedLoad.RunAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], pacedRate, settings.EffectiveDuration, "h").ConfigureAwait(false);
-            paced = new LoadResult(pacedRate, report.Answered, report.Failed, report.Outstanding, report.Latency.PercentileMs(0.5), report.Latency.PercentileMs(0.99));
+            var meter = new ProcessMeter();
+            var report = await PacedLoad.RunAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], pacedRate, settings.EffectivePacedDuration, "h").ConfigureAwait(false);
+            var replies = report.Replies;
+            paced = LoadResult.From(meter.Stop(), replies.Answered, replies.Failed, replies.Outstanding, replies.Latency);
+            sendLag = LatencySummary.From(report.SendLag);
+            progress($"  p50 / p90 / p99 / p99.9 {paced.Latency} ms");
         }
 
         if (!settings.RunFaults)
         {
-            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, null, 0, 0);
+            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, null, 0, 0);
         }
 
         progress($"router with {settings.CrashRate:P0} crashes and {settings.TimeoutRate:P0} timeouts...");
         await using var faulty = await StartAsync(settings, merges, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
         var faults = await ClosedLoopAsync(faulty.System, faulty.Routers[faulty.DefaultRouter], settings, "f").ConfigureAwait(false);
         var stats = await faulty.Routers[faulty.DefaultRouter].Ask<RouterStats>(GetRouterStats.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, faults, stats.Retries, stats.AgentTimeouts);
+        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, faults, stats.Retries, stats.AgentTimeouts);
     }
 
     private static Task<AgentRouterRuntime> StartAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, double crashRate, double hangRate)
@@ -132,14 +149,10 @@ internal static class ActorBenchmark
             client.Tell(new LoadClientActor.BeginMeasure());
         }
 
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var bytesBefore = GC.GetTotalAllocatedBytes();
-        var started = Stopwatch.GetTimestamp();
+        var meter = new ProcessMeter();
         await Task.Delay(settings.EffectiveDuration).ConfigureAwait(false);
         var snapshots = await Task.WhenAll(clients.Select(c => Ask(c, reply => new LoadClientActor.Snapshot(reply)))).ConfigureAwait(false);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var cpuMicros = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
-        var bytes = GC.GetTotalAllocatedBytes() - bytesBefore;
+        var usage = meter.Stop();
 
         // Drain: stop sending and wait for every outstanding query's terminal reply (bounded by the deadlines).
         var drains = clients.Select(c => Ask(c, reply => new LoadClientActor.StopAndDrain(reply))).ToArray();
@@ -166,7 +179,7 @@ internal static class ActorBenchmark
             system.Stop(client);
         }
 
-        return new LoadResult((answered + failed) / elapsed, answered, failed, lost, latency.PercentileMs(0.5), latency.PercentileMs(0.99), cpuMicros / (answered + failed), (double)bytes / (answered + failed));
+        return LoadResult.From(usage, answered, failed, lost, latency);
     }
 
     private static Task<ClientReport> Ask(IActorRef client, Func<TaskCompletionSource<ClientReport>, object> message)

@@ -6,34 +6,48 @@ using static AgentRouter.Actors.Protocol.RouterProtocol;
 
 namespace AgentRouter.Cli.Bench;
 
-/// <summary>Open-loop load at a fixed rate: a pacing thread wakes about every millisecond and sends every query
-/// that has fallen due; a recorder actor measures each reply against the query's send time. Arrivals therefore
-/// come in bursts of about a millisecond's worth — burstier than a uniform stream.</summary>
+/// <summary>Open-loop load at a fixed rate, spread evenly: query i is due at <c>start + i / rate</c>. A pacing
+/// thread sleeps in steps of tens of microseconds (<see cref="FineSleep"/>) and sends whatever has fallen due,
+/// so at 150,000 queries/s arrivals come a few at a time rather than in millisecond bursts of 150 — bursts
+/// that would themselves queue up and inflate the tail. Latency is measured from each query's <em>due</em>
+/// time, not from when the thread got round to sending it: if the generator falls behind (descheduled, or a
+/// GC pause stopped it), that delay counts against the reply, as it would for a real caller (no coordinated
+/// omission). How far sends lagged their due times is reported separately.</summary>
 internal static class PacedLoad
 {
     private static readonly string[] Options = ["A", "B", "C", "D"];
 
-    public static async Task<ClientReport> RunAsync(ActorSystem system, IActorRef router, double ratePerSecond, TimeSpan duration, string prefix)
+    public static async Task<PacedReport> RunAsync(ActorSystem system, IActorRef router, double ratePerSecond, TimeSpan duration, string prefix)
     {
         var total = (int)(ratePerSecond * duration.TotalSeconds);
-        var sendTimes = new long[total];
+        var dueTimes = new long[total];
+        var sendLag = new LatencyHistogram();
         var done = new TaskCompletionSource<ClientReport>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var recorder = system.ActorOf(Props.Create(() => new Recorder(sendTimes, prefix.Length, total, done)));
+        var recorder = system.ActorOf(Props.Create(() => new Recorder(dueTimes, prefix.Length, total, done)));
+        var ticksPerQuery = Stopwatch.Frequency / ratePerSecond;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            dueTimes[i] = start + (long)(i * ticksPerQuery);
+        }
+
         var thread = new Thread(() =>
         {
-            var start = Stopwatch.GetTimestamp();
             var sent = 0;
             while (sent < total)
             {
-                var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * ratePerSecond));
-                for (; sent < due; sent++)
+                var now = Stopwatch.GetTimestamp();
+                for (; sent < total && dueTimes[sent] <= now; sent++)
                 {
-                    sendTimes[sent] = Stopwatch.GetTimestamp();
+                    sendLag.Record(Stopwatch.GetTimestamp() - dueTimes[sent]);
                     router.Tell(new RouteQuery(new Query(prefix + sent.ToString(System.Globalization.CultureInfo.InvariantCulture), "benchmark question", Options: Options)), recorder);
                 }
 
-                // Pacing of the load generator (about 1 ms per wake-up), not synchronisation.
-                Thread.Sleep(1);
+                if (sent < total)
+                {
+                    // Pacing of the load generator, not synchronisation.
+                    FineSleep.Until(dueTimes[sent]);
+                }
             }
         })
         { IsBackground = true, Name = "paced-load" };
@@ -45,12 +59,12 @@ internal static class PacedLoad
             recorder.Tell(new Recorder.GiveUp());
         }
 
-        return await done.Task.ConfigureAwait(false);
+        return new PacedReport(await done.Task.ConfigureAwait(false), sendLag);
     }
 
     private sealed class Recorder : ReceiveActor
     {
-        public Recorder(long[] sendTimes, int prefixLength, int total, TaskCompletionSource<ClientReport> done)
+        public Recorder(long[] dueTimes, int prefixLength, int total, TaskCompletionSource<ClientReport> done)
         {
             var latency = new LatencyHistogram();
             long answered = 0;
@@ -58,7 +72,7 @@ internal static class PacedLoad
             Receive<QueryOutcome>(outcome =>
             {
                 var index = int.Parse(outcome.QueryId.AsSpan(prefixLength), provider: System.Globalization.CultureInfo.InvariantCulture);
-                latency.Record(Stopwatch.GetTimestamp() - sendTimes[index]);
+                latency.Record(Stopwatch.GetTimestamp() - dueTimes[index]);
                 if (outcome is QueryAnswered)
                 {
                     answered++;
@@ -79,3 +93,6 @@ internal static class PacedLoad
         public sealed record GiveUp;
     }
 }
+
+/// <param name="SendLag">How late each query was sent relative to its due time (the generator's own lag).</param>
+internal sealed record PacedReport(ClientReport Replies, LatencyHistogram SendLag);

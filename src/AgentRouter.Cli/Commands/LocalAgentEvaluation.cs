@@ -1,5 +1,6 @@
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Safetensors;
@@ -10,7 +11,7 @@ using TorchSharp;
 namespace AgentRouter.Cli.Commands;
 
 /// <summary>Scores every <c>local</c> agent of a manifest directory on suite items (batched letter logits, as
-/// <see cref="AnswerEvaluator"/>): the figures of <c>agentrouter eval</c>, and the "best agent per domain" that
+/// <see cref="AnswerEvaluator"/>; a LoRA agent through its adapter): the figures of <c>agentrouter eval</c>, and the "best agent per domain" that
 /// <c>agentrouter run</c> measures routing against.</summary>
 internal static class LocalAgentEvaluation
 {
@@ -40,7 +41,14 @@ internal static class LocalAgentEvaluation
             try
             {
                 using var model = ModelCheckpoint.Load(settings.ModelDirectory, torch.CPU);
-                reports.Add((manifest.Name, AnswerEvaluator.Evaluate(model, items, batchSize: 64)));
+                using var adapter = settings.AdapterDirectory is { } adapterDirectory
+                    ? LoraAdapterLoader.Load(adapterDirectory, LoraBaseModel.FromDirectory(settings.ModelDirectory, model.Config), torch.CPU)
+                    : null;
+                reports.Add((manifest.Name, AnswerEvaluator.Evaluate(model, items, batchSize: 64, adapter)));
+            }
+            catch (LoraAdapterException exception)
+            {
+                return ([], [$"{manifest.SourceFile}: settings.adapterPath: {exception.Message}"]);
             }
             catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException)
             {

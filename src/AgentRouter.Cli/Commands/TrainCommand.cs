@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Training;
 using Spectre.Console;
 using TorchSharp;
@@ -69,7 +70,10 @@ internal static class TrainCommand
     {
         AnsiConsole.MarkupLine(
             $"training [bold]{Markup.Escape(config.Name)}[/]: {config.Model.Architecture}, {config.Model.NumLayers} layers, " +
-            $"{config.Model.NumExperts} experts (top-{config.Model.ExpertsPerToken}), {config.Steps} steps × batch {config.BatchSize}");
+            $"{config.Model.NumExperts} experts (top-{config.Model.ExpertsPerToken}), {config.Steps} steps × batch {config.BatchSize}" +
+            (config.Adapter is { } adapter
+                ? $"; LoRA adapter r={adapter.Rank} on {string.Join(",", adapter.TargetModules.Select(module => module.PeftName()))} over the frozen base {Markup.Escape(adapter.BaseDirectory)}"
+                : ""));
         TrainingResult? result = null;
         AnsiConsole.Progress()
             .AutoClear(false)

@@ -67,7 +67,8 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>
     /// Loads a LoRA adapter over this host's model (on its thread, on its device), checking that it was trained on
-    /// this base. Each adapter folder is loaded once; the host owns it and disposes it with the model.
+    /// this base. Each adapter folder is loaded once; the host owns it and disposes it with the model. A host made by
+    /// <see cref="CreateAsync"/> has no checkpoint folder, so only the adapter's shapes are checked against its config.
     /// </summary>
     public Task<LoraAdapter> LoadAdapterAsync(string adapterDirectory, CancellationToken cancellationToken = default)
     {

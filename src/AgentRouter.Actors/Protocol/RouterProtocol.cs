@@ -90,4 +90,8 @@ public enum QueryFailureReason
 
     /// <summary>The routing policy threw or chose an agent the router does not know (a defect in the policy).</summary>
     PolicyFailed,
+
+    /// <summary>The router already had its admission limit (<see cref="Routing.RouterSettings.MaxInFlight"/>) of
+    /// queries in flight; the query was refused at once, nothing was dispatched. Retry later or elsewhere.</summary>
+    Overloaded,
 }

@@ -35,6 +35,7 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _agentDeadlineTicks;
     private readonly long _queryDeadlineTicks;
+    private readonly string _overloadedMessage;
     private long _mergeSequence;
     private long _answered;
     private long _failed;
@@ -58,6 +59,13 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         _ledger = new FeedbackLedger<AnsweredQuery>(settings.PendingFeedbackCapacity, settings.EffectiveFeedbackTimeToLive, Stopwatch.Frequency);
         _agentDeadlineTicks = Ticks(settings.EffectiveAgentDeadline);
         _queryDeadlineTicks = Ticks(settings.EffectiveQueryDeadline);
+        if (settings.MaxInFlight < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxInFlight, $"router '{settings.Name}': MaxInFlight must be at least 1");
+        }
+
+        // One message for every refusal: shedding load must stay cheaper than serving it.
+        _overloadedMessage = $"router '{settings.Name}' is overloaded: {settings.MaxInFlight} queries already in flight (its admission limit); retry later";
 
         Receive<RouteQuery>(OnRouteQuery);
         Receive<AnalysisCompleted>(OnAnalysisCompleted);
@@ -90,6 +98,12 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         if (string.IsNullOrEmpty(query.Id))
         {
             Reject(replyTo, query.Id ?? "", QueryFailureReason.Rejected, "the query has no id");
+            return;
+        }
+
+        if (_inFlight.Count >= _settings.MaxInFlight)
+        {
+            Reject(replyTo, query.Id, QueryFailureReason.Overloaded, _overloadedMessage);
             return;
         }
 

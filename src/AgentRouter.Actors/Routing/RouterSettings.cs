@@ -8,6 +8,11 @@ namespace AgentRouter.Actors.Routing;
 /// <param name="PendingFeedbackCapacity">Answered queries kept for delayed feedback; the oldest are evicted.</param>
 /// <param name="FeedbackTimeToLive">How long an answered query accepts feedback.</param>
 /// <param name="TickInterval">Resolution of deadline checks and feedback expiry (one timer per router).</param>
+/// <param name="MaxInFlight">Admission limit: queries accepted and not yet answered. A query arriving while this many
+/// are in flight is answered at once with <see cref="Protocol.QueryFailureReason.Overloaded"/> instead of being
+/// queued, so that a router offered more than it can serve sheds load visibly instead of growing its memory (and
+/// its callers' latency) without bound. The default, 10,000, is ten times what the closed-loop benchmark keeps in
+/// flight at peak; set it near (agents × their max in flight) when agents are slow.</param>
 public sealed record RouterSettings(
     string Name,
     int PanelSize = 3,
@@ -17,8 +22,11 @@ public sealed record RouterSettings(
     int MaxRetries = 2,
     int PendingFeedbackCapacity = 100_000,
     TimeSpan? FeedbackTimeToLive = null,
-    TimeSpan? TickInterval = null)
+    TimeSpan? TickInterval = null,
+    int MaxInFlight = RouterSettings.DefaultMaxInFlight)
 {
+    public const int DefaultMaxInFlight = 10_000;
+
     public TimeSpan EffectiveAgentDeadline => AgentDeadline ?? TimeSpan.FromSeconds(30);
 
     public TimeSpan EffectiveQueryDeadline => QueryDeadline ?? TimeSpan.FromSeconds(60);

@@ -25,7 +25,9 @@ internal sealed record ActorBenchmarkSettings(
     bool RunFaults = true,
     string? Hocon = null,
     int FeedbackCapacity = 100_000,
-    TimeSpan? PacedDuration = null)
+    TimeSpan? PacedDuration = null,
+    int PacedPeriodMicros = PacedLoad.DefaultPeriodMicros,
+    int MaxInFlight = RouterSettings.DefaultMaxInFlight)
 {
     public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(2);
 
@@ -34,6 +36,9 @@ internal sealed record ActorBenchmarkSettings(
     /// <summary>The paced run lasts longer than the closed-loop ones: its p99.9 needs enough samples and enough
     /// time for the slower GC generations to run.</summary>
     public TimeSpan EffectivePacedDuration => PacedDuration ?? 2 * EffectiveDuration;
+
+    /// <summary>The generator's reference run against an echo actor: long enough for a stable CPU figure.</summary>
+    public TimeSpan EchoPacedDuration => TimeSpan.FromSeconds(Math.Min(3, EffectivePacedDuration.TotalSeconds));
 
     public TimeSpan EffectiveFaultDeadline => FaultDeadline ?? TimeSpan.FromMilliseconds(50);
 }
@@ -50,9 +55,11 @@ internal sealed record LoadResult(
 
 /// <param name="BareFanOut">The same closed-loop load through a bare three-way fan-out-and-collect actor.</param>
 /// <param name="PacedSendLag">How late the paced generator sent queries relative to their due times.</param>
+/// <param name="PacedOverloaded">Paced queries the router refused at its admission limit.</param>
+/// <param name="EchoPaced">The same generator at the same rate against an actor that answers at once: the harness's own cost.</param>
 internal sealed record ActorBenchmarkResult(
     double AskPerSecond, double CpuMicrosPerAsk, LoadResult BareFanOut, LoadResult Peak, double PacedRate, LoadResult Paced, LatencySummary PacedSendLag,
-    LoadResult? Faults, long FaultRetries, long FaultTimeouts);
+    long PacedOverloaded, LoadResult EchoPaced, LatencySummary EchoSendLag, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
 
 /// <summary>Zero-latency simulated agents behind the real runtime (router, agent actors, supervision), driven
 /// by closed-loop client actors; a raw Ask baseline in the same process; a paced run at half the peak rate;
@@ -68,6 +75,9 @@ internal static class ActorBenchmark
         LoadResult paced;
         LatencySummary sendLag;
         double pacedRate;
+        long pacedOverloaded;
+        LoadResult echo;
+        LatencySummary echoLag;
         await using (var runtime = await StartAsync(settings, merges, crashRate: 0, hangRate: 0).ConfigureAwait(false))
         {
             progress("raw Ask baseline...");
@@ -80,25 +90,33 @@ internal static class ActorBenchmark
             peak = await ClosedLoopAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], settings, "p").ConfigureAwait(false);
             progress($"  {peak.QueriesPerSecond:N0} queries/s");
             pacedRate = peak.QueriesPerSecond / 2;
+            progress($"paced generator against an echo actor at {pacedRate:N0}/s (the harness's own cost)...");
+            (echo, echoLag, _) = await PacedAsync(runtime.System, EchoRouteActor.Start(runtime.System), pacedRate, settings.EchoPacedDuration, settings.PacedPeriodMicros, "e").ConfigureAwait(false);
+            progress($"  p50 / p90 / p99 / p99.9 {echo.Latency} ms, {echo.CpuMicrosPerQuery:0.00} µs CPU per query");
             progress($"router, paced at {pacedRate:N0}/s...");
-            var meter = new ProcessMeter();
-            var report = await PacedLoad.RunAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], pacedRate, settings.EffectivePacedDuration, "h").ConfigureAwait(false);
-            var replies = report.Replies;
-            paced = LoadResult.From(meter.Stop(), replies.Answered, replies.Failed, replies.Outstanding, replies.Latency);
-            sendLag = LatencySummary.From(report.SendLag);
+            (paced, sendLag, pacedOverloaded) = await PacedAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], pacedRate, settings.EffectivePacedDuration, settings.PacedPeriodMicros, "h").ConfigureAwait(false);
             progress($"  p50 / p90 / p99 / p99.9 {paced.Latency} ms");
         }
 
         if (!settings.RunFaults)
         {
-            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, null, 0, 0);
+            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, pacedOverloaded, echo, echoLag, null, 0, 0);
         }
 
         progress($"router with {settings.CrashRate:P0} crashes and {settings.TimeoutRate:P0} timeouts...");
         await using var faulty = await StartAsync(settings, merges, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
         var faults = await ClosedLoopAsync(faulty.System, faulty.Routers[faulty.DefaultRouter], settings, "f").ConfigureAwait(false);
         var stats = await faulty.Routers[faulty.DefaultRouter].Ask<RouterStats>(GetRouterStats.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, faults, stats.Retries, stats.AgentTimeouts);
+        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, pacedOverloaded, echo, echoLag, faults, stats.Retries, stats.AgentTimeouts);
+    }
+
+    private static async Task<(LoadResult Result, LatencySummary SendLag, long Overloaded)> PacedAsync(
+        ActorSystem system, IActorRef target, double rate, TimeSpan duration, int periodMicros, string prefix)
+    {
+        var meter = new ProcessMeter();
+        var report = await PacedLoad.RunAsync(system, target, rate, duration, prefix, periodMicros).ConfigureAwait(false);
+        var replies = report.Replies;
+        return (LoadResult.From(meter.Stop(), replies.Answered, replies.Failed, replies.Outstanding, replies.Latency), LatencySummary.From(report.SendLag), report.Overloaded);
     }
 
     private static Task<AgentRouterRuntime> StartAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, double crashRate, double hangRate)
@@ -126,7 +144,8 @@ internal static class ActorBenchmark
                 QueryDeadline: faulty ? settings.EffectiveFaultDeadline * 3 : TimeSpan.FromSeconds(10),
                 MaxRetries: 2,
                 PendingFeedbackCapacity: settings.FeedbackCapacity,
-                TickInterval: TimeSpan.FromMilliseconds(10)),
+                TickInterval: TimeSpan.FromMilliseconds(10),
+                MaxInFlight: settings.MaxInFlight),
             settings.Policy,
             new PolicySettings(Seed: 7));
         return AgentRouterRuntime.StartAsync(options);

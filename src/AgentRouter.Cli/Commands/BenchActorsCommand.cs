@@ -23,10 +23,12 @@ internal static class BenchActorsCommand
         var feedbackCapacity = new Option<int>("--feedback-capacity") { Description = "Answered queries each router keeps for delayed feedback (the router default is 100,000).", DefaultValueFactory = _ => 100_000 };
         var latencyMode = new Option<GCLatencyMode>("--gc-latency-mode") { Description = "GCSettings.LatencyMode for the run (Batch, Interactive, SustainedLowLatency).", DefaultValueFactory = _ => GCSettings.LatencyMode };
         var pacedDuration = new Option<double?>("--paced-duration") { Description = "Seconds of the paced run at half the peak rate (default: twice --duration)." };
+        var pacedPeriod = new Option<int>("--paced-period-us") { Description = "How often the paced generator wakes to send the queries that have fallen due (µs).", DefaultValueFactory = _ => PacedLoad.DefaultPeriodMicros };
+        var maxInFlight = new Option<int>("--max-in-flight") { Description = "The router's admission limit (RouterSettings.MaxInFlight).", DefaultValueFactory = _ => AgentRouter.Actors.Routing.RouterSettings.DefaultMaxInFlight };
         var hocon = new Option<string?>("--hocon") { Description = "Extra Akka HOCON for the benchmarked actor system (e.g. dispatcher settings)." };
         var command = new Command("actors", "Router throughput and latency with zero-latency agents, next to a raw Akka Ask; then with injected crashes and timeouts.")
         {
-            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity, latencyMode, pacedDuration,
+            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity, latencyMode, pacedDuration, pacedPeriod, maxInFlight,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -42,7 +44,9 @@ internal static class BenchActorsCommand
                 RunFaults: !parseResult.GetValue(noFaults),
                 Hocon: parseResult.GetValue(hocon),
                 FeedbackCapacity: parseResult.GetValue(feedbackCapacity),
-                PacedDuration: parseResult.GetValue(pacedDuration) is { } paced ? TimeSpan.FromSeconds(paced) : null);
+                PacedDuration: parseResult.GetValue(pacedDuration) is { } paced ? TimeSpan.FromSeconds(paced) : null,
+                PacedPeriodMicros: parseResult.GetValue(pacedPeriod),
+                MaxInFlight: parseResult.GetValue(maxInFlight));
             GCSettings.LatencyMode = parseResult.GetValue(latencyMode);
             var loadBefore = LoadAverage();
             var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
@@ -68,7 +72,7 @@ internal static class BenchActorsCommand
             $"{settings.Clients} clients × {settings.Window} in flight, feedback ledger {settings.FeedbackCapacity:N0} entries (no feedback is sent, so it stays full), " +
             $"{Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency mode {GCSettings.LatencyMode}; " +
             $"closed-loop runs {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up, paced run {settings.EffectivePacedDuration.TotalSeconds:0} s " +
-            "(sends spread evenly; latency from each query's due time). " +
+            $"(the generator wakes every {settings.PacedPeriodMicros} µs and sends what has fallen due; latency from each query's due time), router admission limit {settings.MaxInFlight:N0} in flight. " +
             $"Fault run: agent deadline {settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, query deadline {3 * settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, up to 2 retries per query, restarts without backoff.",
             "",
             "| measure | goal | measured | met |",
@@ -85,8 +89,11 @@ internal static class BenchActorsCommand
             $"| p50 / p90 / p99 / p99.9 at peak (closed loop, ms) | — | {peak.Latency} | |",
             $"| GCs gen0 / gen1 / gen2 during the peak run | — | {peak.Gc} | |",
             $"| **p50 / p90 / p99 / p99.9 at half the peak rate** ({Rate(r.PacedRate)}/s paced, ms) | p99 ≤ 1 ms | {r.Paced.Latency} | {Met(r.Paced.Latency.P99 <= 1)} |",
+            $"| paced run: answered / refused as overloaded / other failures | — | {r.Paced.Answered:N0} / {r.PacedOverloaded:N0} / {r.Paced.Failed - r.PacedOverloaded:N0} | |",
             $"| paced run: generator send lag p50 / p90 / p99 / p99.9 (ms) | — | {r.PacedSendLag} | |",
             $"| paced run: CPU per query (µs); GCs gen0 / gen1 / gen2 | — | {Us(r.Paced.CpuMicrosPerQuery)}; {r.Paced.Gc} | |",
+            $"| harness reference: same generator, same rate, against an echo actor ({r.EchoPaced.Answered:N0} queries): p50 / p90 / p99 / p99.9 (ms) | — | {r.EchoPaced.Latency} | |",
+            $"| harness reference: CPU per query (µs); send lag p99 (ms) | — | {Us(r.EchoPaced.CpuMicrosPerQuery)}; {r.EchoSendLag.P99:0.000} | |",
             $"| lost queries (no terminal reply), fault-free runs | 0 | {peak.Lost + r.Paced.Lost} | {Met(peak.Lost + r.Paced.Lost == 0)} |",
         };
         if (r.Faults is { } f)

@@ -45,6 +45,7 @@ internal static class ChatRouting
         QueryFailureReason.NoAgents => ApiError.Unavailable($"no agent can serve the query: {failed.Message}"),
         QueryFailureReason.AllAgentsFailed => new ApiError(StatusCodes.Status502BadGateway, "server_error", $"every agent failed: {failed.Message}", null, "agents_failed"),
         QueryFailureReason.DeadlineExceeded => new ApiError(StatusCodes.Status504GatewayTimeout, "server_error", $"the query deadline passed: {failed.Message}", null, "deadline_exceeded"),
+        QueryFailureReason.Overloaded => new ApiError(StatusCodes.Status503ServiceUnavailable, "server_error", $"the router is overloaded: {failed.Message}", null, "overloaded"),
         QueryFailureReason.Cancelled => new ApiError(499, "invalid_request_error", "the request was cancelled", null, "cancelled"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, "server_error", $"{failed.Reason}: {failed.Message}", null, failed.Reason.ToString()),
     };

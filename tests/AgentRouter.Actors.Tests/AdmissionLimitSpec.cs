@@ -1,0 +1,76 @@
+using AgentRouter.Actors.Protocol;
+using AgentRouter.Actors.Tests.Doubles;
+using AgentRouter.Core.Domain;
+using Xunit.Abstractions;
+using static AgentRouter.Actors.Protocol.RouterProtocol;
+
+namespace AgentRouter.Actors.Tests;
+
+/// <summary>The router's admission limit: excess queries are refused at once with a typed error, accepted ones
+/// still get exactly one answer, and capacity frees up as queries end.</summary>
+public sealed class AdmissionLimitSpec(ITestOutputHelper output) : ActorSpec(output)
+{
+    [Fact]
+    public void Refuses_queries_beyond_the_limit_at_once_and_admits_again_when_one_ends()
+    {
+        var held = new Dictionary<string, TaskCompletionSource<AgentAnalysis>>
+        {
+            ["q1"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["q2"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        var agent = Agent("slow", new ScriptedBackend((q, _) => held.TryGetValue(q.Id, out var completion) ? new Step.Manual(completion) : new Step.Answer("A")));
+        var router = Router([agent], settings: Settings(panel: 1) with { MaxInFlight = 2 });
+
+        router.Tell(new RouteQuery(Q("q1")), TestActor);
+        router.Tell(new RouteQuery(Q("q2")), TestActor);
+        router.Tell(new RouteQuery(Q("q3")), TestActor);
+
+        // q1 and q2 are held by the agent, so the only reply possible now is q3's refusal.
+        var refused = ExpectMsg<QueryFailed>();
+        Assert.Equal("q3", refused.QueryId);
+        Assert.Equal(QueryFailureReason.Overloaded, refused.Reason);
+        Assert.Contains("2 queries already in flight", refused.Message);
+        Assert.Empty(refused.Analyses);
+
+        held["q1"].SetResult(new AgentAnalysis("slow", "B", "B"));
+        Assert.Equal("q1", ExpectMsg<QueryAnswered>().QueryId);
+
+        // One slot is free again: a new query is admitted and answered, the still-held q2 keeps the limit reached.
+        router.Tell(new RouteQuery(Q("q4")), TestActor);
+        Assert.Equal("q4", ExpectMsg<QueryAnswered>().QueryId);
+        router.Tell(new RouteQuery(Q("q5")), TestActor);
+        Assert.Equal("q5", ExpectMsg<QueryAnswered>().QueryId);
+
+        held["q2"].SetResult(new AgentAnalysis("slow", "C", "C"));
+        Assert.Equal("q2", ExpectMsg<QueryAnswered>().QueryId);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+
+        router.Tell(GetRouterStats.Instance, TestActor);
+        var stats = ExpectMsg<RouterStats>();
+        Assert.Equal(0, stats.InFlight);
+        Assert.Equal(4, stats.Answered);
+        Assert.Equal(1, stats.Failed);
+    }
+
+    [Fact]
+    public void Refuses_a_flood_beyond_the_limit_and_answers_every_query_exactly_once()
+    {
+        var release = new TaskCompletionSource<AgentAnalysis>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var agent = Agent("gate", new ScriptedBackend(new Step.Manual(release), capacity: 1_000));
+        var router = Router([agent], settings: Settings(panel: 1) with { MaxInFlight = 50 });
+        const int sent = 200;
+        for (var i = 0; i < sent; i++)
+        {
+            router.Tell(new RouteQuery(Q($"f{i}")), TestActor);
+        }
+
+        var refusals = ReceiveN(sent - 50).Cast<QueryFailed>().ToArray();
+        Assert.All(refusals, f => Assert.Equal(QueryFailureReason.Overloaded, f.Reason));
+        Assert.Equal(Enumerable.Range(50, sent - 50).Select(i => $"f{i}"), refusals.Select(f => f.QueryId));
+
+        release.SetResult(new AgentAnalysis("gate", "A", "A"));
+        var answered = ReceiveN(50).Cast<QueryAnswered>().Select(a => a.QueryId).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"f{i}").Order(StringComparer.Ordinal), answered);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+}

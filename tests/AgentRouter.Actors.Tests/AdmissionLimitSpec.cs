@@ -1,6 +1,7 @@
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Actors.Tests.Doubles;
 using AgentRouter.Core.Domain;
+using AgentRouter.Core.Merging;
 using Xunit.Abstractions;
 using static AgentRouter.Actors.Protocol.RouterProtocol;
 

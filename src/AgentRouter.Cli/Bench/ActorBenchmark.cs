@@ -27,7 +27,8 @@ internal sealed record ActorBenchmarkSettings(
     int FeedbackCapacity = 100_000,
     TimeSpan? PacedDuration = null,
     int PacedPeriodMicros = PacedLoad.DefaultPeriodMicros,
-    int MaxInFlight = RouterSettings.DefaultMaxInFlight)
+    int MaxInFlight = RouterSettings.DefaultMaxInFlight,
+    double? PacedRate = null)
 {
     public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(2);
 
@@ -89,7 +90,8 @@ internal static class ActorBenchmark
             progress("router, closed loop at peak...");
             peak = await ClosedLoopAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], settings, "p").ConfigureAwait(false);
             progress($"  {peak.QueriesPerSecond:N0} queries/s");
-            pacedRate = peak.QueriesPerSecond / 2;
+            // A fixed rate makes runs comparable with each other; half of each run's own peak is the goal's definition.
+            pacedRate = settings.PacedRate ?? peak.QueriesPerSecond / 2;
             progress($"paced generator against an echo actor at {pacedRate:N0}/s (the harness's own cost)...");
             (echo, echoLag, _) = await PacedAsync(runtime.System, EchoRouteActor.Start(runtime.System), pacedRate, settings.EchoPacedDuration, settings.PacedPeriodMicros, "e").ConfigureAwait(false);
             progress($"  p50 / p90 / p99 / p99.9 {echo.Latency} ms, {echo.CpuMicrosPerQuery:0.00} µs CPU per query");

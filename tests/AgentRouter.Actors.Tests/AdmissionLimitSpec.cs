@@ -74,4 +74,72 @@ public sealed class AdmissionLimitSpec(ITestOutputHelper output) : ActorSpec(out
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"f{i}").Order(StringComparer.Ordinal), answered);
         ExpectNoMsg(TimeSpan.FromMilliseconds(50));
     }
+
+    [Fact]
+    public void Refuses_queries_while_the_mailbox_backlog_exceeds_its_bound_and_admits_once_it_drains()
+    {
+        var policy = new GatedPolicy();
+        var agent = Agent("fast", new ScriptedBackend(new Step.Answer("A")));
+        var router = Router([agent], policy, Settings(panel: 1) with { MaxMailboxBacklog = 10 });
+
+        router.Tell(new RouteQuery(Q("gate")), TestActor);
+        Assert.True(policy.Entered.Wait(TimeSpan.FromSeconds(10)), "the router never reached the policy");
+
+        // The router is stuck in the policy: these 30 queue up behind it in its mailbox.
+        const int queued = 30;
+        for (var i = 0; i < queued; i++)
+        {
+            router.Tell(new RouteQuery(Q($"b{i:D2}")), TestActor);
+        }
+
+        policy.Release.Set();
+        var outcomes = ReceiveN(queued + 1, TimeSpan.FromSeconds(10)).Cast<QueryOutcome>().ToArray();
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(queued + 1, outcomes.Select(o => o.QueryId).Distinct().Count());
+        var refused = outcomes.OfType<QueryFailed>().ToArray();
+        Assert.All(refused, f => Assert.Equal(QueryFailureReason.Overloaded, f.Reason));
+        Assert.All(refused, f => Assert.Contains("wait in its mailbox", f.Message));
+
+        // b00 is dequeued with 29 behind it, b19 with 10: those exceed the bound of 10. Agent replies to admitted
+        // queries and deadline ticks also wait in the mailbox, so near the boundary a few can go either way; the
+        // first 16 cannot, and from b22 on (7 queries behind) nothing can be refused.
+        var refusedIds = refused.Select(f => f.QueryId).ToHashSet(StringComparer.Ordinal);
+        Assert.All(Enumerable.Range(0, 16), i => Assert.Contains($"b{i:D2}", refusedIds));
+        Assert.All(Enumerable.Range(22, queued - 22), i => Assert.DoesNotContain($"b{i:D2}", refusedIds));
+        Assert.Contains(outcomes, o => o is QueryAnswered { QueryId: "gate" });
+        Assert.Contains(outcomes, o => o is QueryAnswered { QueryId: "b29" });
+    }
+
+    /// <summary>Holds the router inside <see cref="IRoutingPolicy.Select"/> for the query "gate", so that a test can
+    /// fill the router's mailbox behind it.</summary>
+    private sealed class GatedPolicy : AgentRouter.Core.Policies.IRoutingPolicy
+    {
+        private readonly OrderedPolicy _inner = new();
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public string Name => "gated";
+
+        public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+        {
+            if (query.Id == "gate")
+            {
+                Entered.Set();
+                Release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return _inner.Select(query, candidates, panelSize);
+        }
+
+        public void Observe(Query query, AgentOutcome outcome) => _inner.Observe(query, outcome);
+
+        public System.Text.Json.Nodes.JsonObject Snapshot() => [];
+
+        public void Restore(System.Text.Json.Nodes.JsonObject state)
+        {
+        }
+    }
 }

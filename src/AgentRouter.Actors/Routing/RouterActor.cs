@@ -36,6 +36,8 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
     private readonly long _agentDeadlineTicks;
     private readonly long _queryDeadlineTicks;
     private readonly string _overloadedMessage;
+    private readonly string _backlogMessage;
+    private readonly ICell _cell;
     private long _mergeSequence;
     private long _answered;
     private long _failed;
@@ -59,10 +61,13 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         _ledger = new FeedbackLedger<AnsweredQuery>(settings.PendingFeedbackCapacity, settings.EffectiveFeedbackTimeToLive, Stopwatch.Frequency);
         _agentDeadlineTicks = Ticks(settings.EffectiveAgentDeadline);
         _queryDeadlineTicks = Ticks(settings.EffectiveQueryDeadline);
-        if (settings.MaxInFlight < 1)
+        if (settings.MaxInFlight < 1 || settings.MaxMailboxBacklog < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxInFlight, $"router '{settings.Name}': MaxInFlight must be at least 1");
+            throw new ArgumentOutOfRangeException(nameof(settings), $"router '{settings.Name}': MaxInFlight ({settings.MaxInFlight}) and MaxMailboxBacklog ({settings.MaxMailboxBacklog}) must be at least 1");
         }
+
+        _cell = (ICell)Context;
+        _backlogMessage = $"router '{settings.Name}' is overloaded: more than {settings.MaxMailboxBacklog} messages wait in its mailbox (its admission limit); retry later";
 
         // One message for every refusal: shedding load must stay cheaper than serving it.
         _overloadedMessage = $"router '{settings.Name}' is overloaded: {settings.MaxInFlight} queries already in flight (its admission limit); retry later";
@@ -104,6 +109,12 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         if (_inFlight.Count >= _settings.MaxInFlight)
         {
             Reject(replyTo, query.Id, QueryFailureReason.Overloaded, _overloadedMessage);
+            return;
+        }
+
+        if (_cell.NumberOfMessages > _settings.MaxMailboxBacklog)
+        {
+            Reject(replyTo, query.Id, QueryFailureReason.Overloaded, _backlogMessage);
             return;
         }
 

@@ -13,6 +13,11 @@ namespace AgentRouter.Actors.Routing;
 /// queued, so that a router offered more than it can serve sheds load visibly instead of growing its memory (and
 /// its callers' latency) without bound. The default, 10,000, is ten times what the closed-loop benchmark keeps in
 /// flight at peak; set it near (agents × their max in flight) when agents are slow.</param>
+/// <param name="MaxMailboxBacklog">The second admission bound, for a router that is itself the bottleneck (zero-latency
+/// agents, or a router starved of CPU): a query dequeued while more than this many messages still wait in the router's
+/// mailbox is refused as <see cref="Protocol.QueryFailureReason.Overloaded"/>. Refusing costs a fraction of routing, so
+/// the backlog drains instead of growing until its queries reach gen 2 (the collapse of the paced benchmark at
+/// 16:39 UTC). Default 10,000: ~30 ms of routing work on 2 cores.</param>
 public sealed record RouterSettings(
     string Name,
     int PanelSize = 3,
@@ -23,9 +28,12 @@ public sealed record RouterSettings(
     int PendingFeedbackCapacity = 100_000,
     TimeSpan? FeedbackTimeToLive = null,
     TimeSpan? TickInterval = null,
-    int MaxInFlight = RouterSettings.DefaultMaxInFlight)
+    int MaxInFlight = RouterSettings.DefaultMaxInFlight,
+    int MaxMailboxBacklog = RouterSettings.DefaultMaxMailboxBacklog)
 {
     public const int DefaultMaxInFlight = 10_000;
+
+    public const int DefaultMaxMailboxBacklog = 10_000;
 
     public TimeSpan EffectiveAgentDeadline => AgentDeadline ?? TimeSpan.FromSeconds(30);
 

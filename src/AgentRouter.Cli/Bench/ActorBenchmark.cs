@@ -28,7 +28,8 @@ internal sealed record ActorBenchmarkSettings(
     TimeSpan? PacedDuration = null,
     int PacedPeriodMicros = PacedLoad.DefaultPeriodMicros,
     int MaxInFlight = RouterSettings.DefaultMaxInFlight,
-    double? PacedRate = null)
+    double? PacedRate = null,
+    int MaxMailboxBacklog = RouterSettings.DefaultMaxMailboxBacklog)
 {
     public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(2);
 
@@ -147,7 +148,8 @@ internal static class ActorBenchmark
                 MaxRetries: 2,
                 PendingFeedbackCapacity: settings.FeedbackCapacity,
                 TickInterval: TimeSpan.FromMilliseconds(10),
-                MaxInFlight: settings.MaxInFlight),
+                MaxInFlight: settings.MaxInFlight,
+                MaxMailboxBacklog: settings.MaxMailboxBacklog),
             settings.Policy,
             new PolicySettings(Seed: 7));
         return AgentRouterRuntime.StartAsync(options);

@@ -25,11 +25,12 @@ internal static class BenchActorsCommand
         var pacedDuration = new Option<double?>("--paced-duration") { Description = "Seconds of the paced run at half the peak rate (default: twice --duration)." };
         var pacedPeriod = new Option<int>("--paced-period-us") { Description = "How often the paced generator wakes to send the queries that have fallen due (µs).", DefaultValueFactory = _ => PacedLoad.DefaultPeriodMicros };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "The router's admission limit (RouterSettings.MaxInFlight).", DefaultValueFactory = _ => AgentRouter.Actors.Routing.RouterSettings.DefaultMaxInFlight };
+        var maxBacklog = new Option<int>("--max-mailbox-backlog") { Description = "The router's mailbox admission bound (RouterSettings.MaxMailboxBacklog).", DefaultValueFactory = _ => AgentRouter.Actors.Routing.RouterSettings.DefaultMaxMailboxBacklog };
         var pacedRate = new Option<double?>("--paced-rate") { Description = "Queries/s of the paced run (default: half of this run's measured peak)." };
         var hocon = new Option<string?>("--hocon") { Description = "Extra Akka HOCON for the benchmarked actor system (e.g. dispatcher settings)." };
         var command = new Command("actors", "Router throughput and latency with zero-latency agents, next to a raw Akka Ask; then with injected crashes and timeouts.")
         {
-            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity, latencyMode, pacedDuration, pacedPeriod, maxInFlight, pacedRate,
+            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity, latencyMode, pacedDuration, pacedPeriod, maxInFlight, pacedRate, maxBacklog,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -48,7 +49,8 @@ internal static class BenchActorsCommand
                 PacedDuration: parseResult.GetValue(pacedDuration) is { } paced ? TimeSpan.FromSeconds(paced) : null,
                 PacedPeriodMicros: parseResult.GetValue(pacedPeriod),
                 MaxInFlight: parseResult.GetValue(maxInFlight),
-                PacedRate: parseResult.GetValue(pacedRate));
+                PacedRate: parseResult.GetValue(pacedRate),
+                MaxMailboxBacklog: parseResult.GetValue(maxBacklog));
             GCSettings.LatencyMode = parseResult.GetValue(latencyMode);
             var loadBefore = LoadAverage();
             var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
@@ -74,7 +76,7 @@ internal static class BenchActorsCommand
             $"{settings.Clients} clients × {settings.Window} in flight, feedback ledger {settings.FeedbackCapacity:N0} entries (no feedback is sent, so it stays full), " +
             $"{Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency mode {GCSettings.LatencyMode}; " +
             $"closed-loop runs {settings.EffectiveDuration.TotalSeconds:0} s measured after {settings.EffectiveWarmup.TotalSeconds:0} s warm-up, paced run {settings.EffectivePacedDuration.TotalSeconds:0} s " +
-            $"(the generator wakes every {settings.PacedPeriodMicros} µs and sends what has fallen due; latency from each query's due time), router admission limit {settings.MaxInFlight:N0} in flight. " +
+            $"(the generator wakes every {settings.PacedPeriodMicros} µs and sends what has fallen due; latency from each query's due time), router admission limits {settings.MaxInFlight:N0} in flight and {settings.MaxMailboxBacklog:N0} waiting in its mailbox. " +
             $"Fault run: agent deadline {settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, query deadline {3 * settings.EffectiveFaultDeadline.TotalMilliseconds:0} ms, up to 2 retries per query, restarts without backoff.",
             "",
             "| measure | goal | measured | met |",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AgentRouter.Cli.Commands.KvBench;
 using AgentRouter.Core.Suite;
+using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.KvSharing;
 using AgentRouter.Inference.Modules;
@@ -28,9 +29,13 @@ internal static class BenchKvCommand
         var seed = new Option<int>("--seed") { Description = "Suite seed.", DefaultValueFactory = _ => 1 };
         var loraRank = new Option<int>("--lora-rank") { Description = "Rank of the benchmark's LoRA adapters (0 skips the LoRA part).", DefaultValueFactory = _ => 4 };
         var loraStd = new Option<double>("--lora-std") { Description = "Standard deviation of the adapters' B matrices.", DefaultValueFactory = _ => 0.1 };
+        var adapterFolders = new Option<string?>("--adapters")
+        {
+            Description = "Comma-separated trained LoRA adapter folders over --model for the LoRA part (instead of random adapters); the LoRA panel is these adapters.",
+        };
         var command = new Command("kv", "Benchmark the shared KV cache: private vs shared KV for a panel on one backbone.")
         {
-            model, prompts, agents, working, blocks, threads, seed, loraRank, loraStd,
+            model, prompts, agents, working, blocks, threads, seed, loraRank, loraStd, adapterFolders,
         };
         command.SetAction(parseResult => CliErrors.Guard(() =>
         {
@@ -40,15 +45,20 @@ internal static class BenchKvCommand
             }
             var blockSizes = TokenIdList.Parse(parseResult.GetValue(blocks)!, "--block-tokens");
             Run(parseResult.GetValue(model)!, parseResult.GetValue(prompts), parseResult.GetValue(agents), parseResult.GetValue(working), blockSizes,
-                (ulong)parseResult.GetValue(seed), parseResult.GetValue(loraRank), parseResult.GetValue(loraStd));
+                (ulong)parseResult.GetValue(seed), parseResult.GetValue(loraRank), parseResult.GetValue(loraStd),
+                parseResult.GetValue(adapterFolders) is { } folders ? folders.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : []);
             return 0;
         }));
         return command;
     }
 
     private static void Run(string modelDirectory, int promptCount, int agents, int workingTokens, IReadOnlyList<int> blockSizes, ulong seed,
-        int loraRank, double loraStd)
+        int loraRank, double loraStd, IReadOnlyList<string> adapterDirectories)
     {
+        if (adapterDirectories.Count == 1)
+        {
+            throw new CliUsageException("--adapters needs at least two adapter folders (a panel shares one base)");
+        }
         if (promptCount < 1 || agents < 2 || workingTokens < 1 || blockSizes.Count == 0 || blockSizes.Any(size => size < 1) || loraRank < 0)
         {
             throw new CliUsageException("--prompts ≥ 1, --agents ≥ 2, --working-tokens ≥ 1, every --block-tokens ≥ 1 and --lora-rank ≥ 0 are required");
@@ -82,10 +92,19 @@ internal static class BenchKvCommand
                 }
             }
             Report(modelDirectory, prompts, agents, workingTokens, unshared, shared, pools, worst, differing);
-            if (loraRank > 0)
+            var gold = items.Select(item => SuitePrompt.LetterIndex(item.Answer)).ToList();
+            if (adapterDirectories.Count > 0)
             {
-                var gold = items.Select(item => SuitePrompt.LetterIndex(item.Answer)).ToList();
-                RunLowRank(model, Path.GetFullPath(modelDirectory), prompts, gold, agents, workingTokens, blockSizes[0], loraRank, loraStd, tokenizer);
+                var baseModel = LoraBaseModel.FromDirectory(modelDirectory, model.Config);
+                var trained = adapterDirectories.Select(directory => LoraAdapterLoader.Load(directory, baseModel, CPU)).ToList();
+                RunLowRank(model, Path.GetFullPath(modelDirectory), prompts, gold, trained, workingTokens, blockSizes[0],
+                    $"{trained.Count} trained adapters ({string.Join(", ", adapterDirectories.Select(directory => $"`{directory}`"))})", tokenizer);
+            }
+            else if (loraRank > 0)
+            {
+                var random = LowRankBenchmark.RandomAdapters(model, agents, loraRank, loraStd);
+                RunLowRank(model, Path.GetFullPath(modelDirectory), prompts, gold, random, workingTokens, blockSizes[0],
+                    $"{agents} adapters made by the benchmark (rank {loraRank}, alpha {2 * loraRank}, q/k/v/o of every layer, B ~ N(0, {loraStd.ToString("G3", CultureInfo.InvariantCulture)}²))", tokenizer);
             }
         }
         finally
@@ -97,10 +116,11 @@ internal static class BenchKvCommand
         }
     }
 
-    private static void RunLowRank(MoeForCausalLm model, string baseWeightsId, List<int[]> prompts, List<int> gold, int agents, int workingTokens,
-        int tokensPerBlock, int rank, double standardDeviation, ByteLevelTokenizer tokenizer)
+    /// <param name="adapters">Disposed here.</param>
+    private static void RunLowRank(MoeForCausalLm model, string baseWeightsId, List<int[]> prompts, List<int> gold, IReadOnlyList<LoraAdapter> adapters,
+        int workingTokens, int tokensPerBlock, string adapterDescription, ByteLevelTokenizer tokenizer)
     {
-        var adapters = LowRankBenchmark.RandomAdapters(model, agents, rank, standardDeviation);
+        var agents = adapters.Count;
         try
         {
             var letterIds = SuitePrompt.Letters.Select(letter => tokenizer.Encode(letter).Single()).ToArray();
@@ -118,7 +138,7 @@ internal static class BenchKvCommand
             static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
             static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
             Console.WriteLine();
-            Console.WriteLine($"LoRA agents: {agents} adapters made by the benchmark (rank {rank}, alpha {2 * rank}, q/k/v/o of every layer, B ~ N(0, {F(standardDeviation, "G3")}²)) over the same backbone; low-rank mode shares the base K/V of the prompt minus its last token, {tokensPerBlock} tokens/block.");
+            Console.WriteLine($"LoRA agents: {adapterDescription} over the same backbone; low-rank mode shares the base K/V of the prompt minus its last token, {tokensPerBlock} tokens/block.");
             Console.WriteLine();
             Console.WriteLine("| mode | KV bytes held per panel (mean) | vs exact | TTFT agent 1 (median ms) | TTFT agents 2–k (median ms) | agents 2–k / agent 1 | panels/s | accuracy (all agents) |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");

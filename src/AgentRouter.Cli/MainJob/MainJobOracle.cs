@@ -11,6 +11,15 @@ internal sealed class MainJobOracle
     {
         ArgumentNullException.ThrowIfNull(reports);
         BestPerDomain = LocalAgentEvaluation.BestPerDomain(reports);
+        RunnerUpPerDomain = reports
+            .SelectMany(entry => entry.Report.Domains.Select(domain => (entry.Agent, domain.Domain, domain.Accuracy)))
+            .GroupBy(entry => entry.Domain, StringComparer.Ordinal)
+            .Where(group => group.Count() > 1)
+            .ToDictionary(
+                group => group.Key,
+                group => group.OrderByDescending(entry => entry.Accuracy).ThenBy(entry => entry.Agent, StringComparer.Ordinal)
+                    .Select(entry => (entry.Agent, entry.Accuracy)).ElementAt(1),
+                StringComparer.Ordinal);
         BestSingle = reports.Count == 0
             ? ("(none)", 0)
             : reports.OrderByDescending(entry => entry.Report.Accuracy).ThenBy(entry => entry.Agent, StringComparer.Ordinal)
@@ -19,6 +28,10 @@ internal sealed class MainJobOracle
 
     /// <summary>Domain → the agent with the highest accuracy on that domain's queries (ties: first by name).</summary>
     public IReadOnlyDictionary<string, (string Agent, double Accuracy)> BestPerDomain { get; }
+
+    /// <summary>Domain → the second-best agent: when it is within a few points of the best, no router can tell the
+    /// two apart in 60 queries, and "sent to best" measures luck.</summary>
+    public IReadOnlyDictionary<string, (string Agent, double Accuracy)> RunnerUpPerDomain { get; }
 
     /// <summary>The agent with the highest accuracy over all the queries: what routing plus merging has to beat.</summary>
     public (string Agent, double Accuracy) BestSingle { get; }

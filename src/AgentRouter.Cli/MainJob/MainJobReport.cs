@@ -29,9 +29,9 @@ internal static class MainJobReport
 
         var agents = records.SelectMany(record => record.Agents.Select(answer => answer.Agent)).Distinct().Order(StringComparer.Ordinal).ToList();
         text.AppendLine();
-        text.Append("| domain | queries | merged accuracy | best agent (offline accuracy) | sent to best | ")
+        text.Append("| domain | queries | merged accuracy | best agent (offline accuracy) | runner-up | sent to best | sent to best, 2nd half | ")
             .AppendJoin(" | ", agents.Select(agent => agent + " share")).AppendLine(" |");
-        text.Append("|---|---:|---:|---|---:|").AppendJoin("", agents.Select(_ => "---:|")).AppendLine();
+        text.Append("|---|---:|---:|---|---|---:|---:|").AppendJoin("", agents.Select(_ => "---:|")).AppendLine();
         foreach (var domain in records.GroupBy(record => record.Domain).OrderBy(group => group.Key, StringComparer.Ordinal))
         {
             var calls = domain.SelectMany(record => record.Agents).ToList();
@@ -39,12 +39,14 @@ internal static class MainJobReport
             if (oracle.BestPerDomain.TryGetValue(domain.Key, out var best))
             {
                 // The panel-1 figure: the share of this domain's queries whose panel included its best agent.
-                var sent = domain.Count(record => record.Agents.Any(answer => answer.Agent == best.Agent)) / (double)domain.Count();
-                text.Append(CultureInfo.InvariantCulture, $"{best.Agent} ({best.Accuracy:P0}) | {sent:P0} | ");
+                // Over all the run's queries, and over its second half only (queries 151–300 of 300: has routing converged?).
+                var sent = SentToBest(domain.ToList(), best.Agent);
+                var secondHalf = SentToBest(domain.Where(record => record.Step >= records.Count / 2).ToList(), best.Agent);
+                text.Append(CultureInfo.InvariantCulture, $"{best.Agent} ({best.Accuracy:P0}) | {RunnerUp(oracle, domain.Key)} | {sent:P0} | {secondHalf:P0} | ");
             }
             else
             {
-                text.Append("– | – | ");
+                text.Append("– | – | – | – | ");
             }
 
             text.AppendJoin(" | ", agents.Select(agent => (calls.Count(call => call.Agent == agent) / (double)Math.Max(1, calls.Count)).ToString("P0", CultureInfo.InvariantCulture)));
@@ -52,6 +54,14 @@ internal static class MainJobReport
         }
         return text.ToString();
     }
+
+    private static string RunnerUp(MainJobOracle oracle, string domain) =>
+        oracle.RunnerUpPerDomain.TryGetValue(domain, out var second)
+            ? string.Create(CultureInfo.InvariantCulture, $"{second.Agent} ({second.Accuracy:P0})")
+            : "–";
+
+    private static double SentToBest(IReadOnlyList<MainJobRecord> records, string best) =>
+        records.Count == 0 ? 0 : records.Count(record => record.Agents.Any(answer => answer.Agent == best)) / (double)records.Count;
 
     /// <summary>Writes accuracy-over-time.png and one traffic-share-&lt;domain&gt;.png per domain; returns the files.</summary>
     public static IReadOnlyList<string> WritePlots(string directory, string policy, IReadOnlyList<MainJobRecord> records)

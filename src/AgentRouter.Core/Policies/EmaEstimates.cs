@@ -24,6 +24,7 @@ internal sealed class EmaEstimates
         ColdLatencyMs = parameters.Double("coldLatencyMs", 2000, 0);
         ColdCost = parameters.Double("coldCost", 0, 0);
         ColdStability = parameters.Double("coldStability", 0.9, 0, 1);
+        QualityPriorWeight = parameters.Double("qualityPriorWeight", 0, 0);
     }
 
     public double Alpha { get; }
@@ -32,6 +33,10 @@ internal sealed class EmaEstimates
     public double ColdLatencyMs { get; }
     public double ColdCost { get; }
     public double ColdStability { get; }
+
+    /// <summary>How many pseudo-observations of <see cref="ColdQuality"/> each quality estimate starts with
+    /// (0: the first observation replaces the cold value, the original ORCH rule).</summary>
+    public double QualityPriorWeight { get; }
 
     public ReadOnlySpan<int> Resolve(IReadOnlyList<Candidate> candidates, out bool changed)
     {
@@ -79,7 +84,7 @@ internal sealed class EmaEstimates
         var slot = _registry.GetOrAdd(outcome.Agent);
         var quality = RewardWeights.EffectiveQuality(outcome);
         var stability = outcome.Succeeded ? 1.0 : 0.0;
-        _overall.Update(slot, Alpha, quality, outcome.LatencyMs, outcome.Cost, stability);
+        _overall.Update(slot, Alpha, quality, outcome.LatencyMs, outcome.Cost, stability, ColdQuality, QualityPriorWeight);
         if (PerTaskType && query.TaskType is { } taskType)
         {
             if (!_byTaskType.TryGetValue(taskType, out var table))
@@ -88,7 +93,7 @@ internal sealed class EmaEstimates
                 _byTaskType.Add(taskType, table);
             }
 
-            table.Update(slot, Alpha, quality, outcome.LatencyMs, outcome.Cost, stability);
+            table.Update(slot, Alpha, quality, outcome.LatencyMs, outcome.Cost, stability, ColdQuality, QualityPriorWeight);
         }
     }
 

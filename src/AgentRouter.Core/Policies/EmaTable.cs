@@ -1,7 +1,11 @@
 namespace AgentRouter.Core.Policies;
 
 /// <summary>Exponential moving averages of quality, latency, cost and stability per agent slot.
-/// The first observation initialises an average; later ones blend in with weight α.</summary>
+/// Without a quality prior (weight 0) the first observation initialises an average and later ones blend in
+/// with weight α. With a prior of weight w &gt; 0 the quality average starts at the prior value and the n-th
+/// observation blends in with weight max(α, 1/(w + n)): the mean of the prior's w pseudo-observations and
+/// the real ones until that mean weighs less than α (bias-corrected EMA), so one lucky or unlucky first
+/// answer moves the estimate only part of the way.</summary>
 internal sealed class EmaTable
 {
     public double[] Quality = [];
@@ -25,19 +29,29 @@ internal sealed class EmaTable
         Array.Resize(ref Count, size);
     }
 
-    public void Update(int slot, double alpha, double quality, double latencyMs, double cost, double stability)
+    public void Update(int slot, double alpha, double quality, double latencyMs, double cost, double stability,
+        double qualityPrior = 0, double qualityPriorWeight = 0)
     {
         EnsureCapacity(slot + 1);
-        if (Count[slot] == 0)
+        var first = Count[slot] == 0;
+        if (qualityPriorWeight > 0)
         {
-            Quality[slot] = quality;
+            var previous = first ? qualityPrior : Quality[slot];
+            Quality[slot] = Blend(Math.Max(alpha, 1 / (qualityPriorWeight + Count[slot] + 1)), quality, previous);
+        }
+        else
+        {
+            Quality[slot] = first ? quality : Blend(alpha, quality, Quality[slot]);
+        }
+
+        if (first)
+        {
             LatencyMs[slot] = latencyMs;
             Cost[slot] = cost;
             Stability[slot] = stability;
         }
         else
         {
-            Quality[slot] = Blend(alpha, quality, Quality[slot]);
             LatencyMs[slot] = Blend(alpha, latencyMs, LatencyMs[slot]);
             Cost[slot] = Blend(alpha, cost, Cost[slot]);
             Stability[slot] = Blend(alpha, stability, Stability[slot]);

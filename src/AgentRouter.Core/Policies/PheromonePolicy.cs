@@ -20,7 +20,8 @@ namespace AgentRouter.Core.Policies;
 /// default 1; <see cref="PolicySettings.CostWeight"/> overrides it) sets how strongly cost enters, γ = 0
 /// ignoring it. ε defaults to the candidates' mean expected per-call cost (<see cref="CostReference"/>).
 /// Defaults: alpha 1, beta 2, q0 0.9, rho 0.1, depositQ 1, tau0 1, tauMin 0.01, tauMax 10, threshold 0.5,
-/// abilityWeight 1, loadWeight 0.5, latencyWeight 0.5, clusters 8, clusterTemperature 0.1,
+/// abilityWeight 1, loadWeight 0.5, latencyWeight 0.5, abilityPerTaskType false (true: the ability term is the
+/// agent's Laplace-smoothed quality on the query's task type, not over all queries), clusters 8, clusterTemperature 0.1,
 /// clusterSpawnDistance 0.5, synchronousUpdates true. With asynchronous updates, <see cref="Observe"/> only
 /// enqueues and the queue is drained at the start of the next Select, Snapshot or
 /// <see cref="ApplyPendingUpdates"/>.
@@ -34,6 +35,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
     private readonly DeterministicRandom _random;
     private readonly PheromoneTable _pheromone;
     private readonly OnlineClusterer _clusters;
+    private readonly TaskTypeAbility? _taskTypeAbility;
     private readonly double _alpha, _beta, _q0, _rho, _depositQ, _tauMin, _tauMax, _threshold;
     private readonly double _abilityWeight, _loadWeight, _latencyWeight, _costExponent;
     private readonly double? _fixedEpsilon;
@@ -75,6 +77,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
         _clusters = new OnlineClusterer(clusters,
             p.Double("clusterTemperature", 0.1, 0, minExclusive: true), p.Double("clusterSpawnDistance", 0.5, 0));
         SynchronousUpdates = p.Bool("synchronousUpdates", true);
+        _taskTypeAbility = p.Bool("abilityPerTaskType", false) ? new TaskTypeAbility() : null;
         p.RejectUnknown();
         _pheromone = new PheromoneTable(clusters, tau0);
         _random = new DeterministicRandom(settings.Seed);
@@ -126,7 +129,9 @@ public sealed class PheromonePolicy : IRoutingPolicy
         for (var i = 0; i < count; i++)
         {
             var slot = slots[i];
-            var ability = (_qualitySum[slot] + 1) / (_observations[slot] + 2);
+            var ability = _taskTypeAbility is not null && !string.IsNullOrEmpty(query.TaskType)
+                ? _taskTypeAbility.Ability(query.TaskType, slot)
+                : (_qualitySum[slot] + 1) / (_observations[slot] + 2);
             eta[i] = _abilityWeight * ability + _loadWeight * inverseLoad[i] / maxInverseLoad
                 + _latencyWeight * inverseLatency[i] / maxInverseLatency;
             weight[i] = Power(tau[i], _alpha) * Power(eta[i], _beta);
@@ -179,6 +184,10 @@ public sealed class PheromonePolicy : IRoutingPolicy
         _latencyEma[slot] = _observations[slot] == 0 ? outcome.LatencyMs : EmaTable.Blend(LatencyAlpha, outcome.LatencyMs, _latencyEma[slot]);
         _qualitySum[slot] += quality;
         _observations[slot]++;
+        if (_taskTypeAbility is not null && !string.IsNullOrEmpty(query.TaskType))
+        {
+            _taskTypeAbility.Observe(query.TaskType, slot, quality);
+        }
 
         Span<double> typeWeights = _clusters.Capacity <= 64 ? stackalloc double[_clusters.Capacity] : new double[_clusters.Capacity];
         var row = TypeWeights(query, typeWeights);
@@ -343,6 +352,10 @@ public sealed class PheromonePolicy : IRoutingPolicy
         state["qualitySum"] = PolicyState.Doubles(_qualitySum.AsSpan(0, agents));
         state["observations"] = PolicyState.Doubles(_observations.AsSpan(0, agents));
         state["latencyEma"] = PolicyState.Doubles(_latencyEma.AsSpan(0, agents));
+        if (_taskTypeAbility is not null)
+        {
+            state["abilityByTaskType"] = _taskTypeAbility.ToJson(agents);
+        }
         state["pheromone"] = _pheromone.ToJson(agents);
         state["clusters"] = _clusters.ToJson();
         state["costEpsilon"] = _costEpsilon;
@@ -362,6 +375,8 @@ public sealed class PheromonePolicy : IRoutingPolicy
         _observations = PolicyState.ReadDoubles(state, "observations", names.Length);
         _latencyEma = PolicyState.ReadDoubles(state, "latencyEma", names.Length);
         _pheromone.Restore(PolicyState.RequiredObject(state, "pheromone"), names.Length);
+        // Absent in snapshots taken without abilityPerTaskType (or before it existed): start from no record.
+        _taskTypeAbility?.Restore(state["abilityByTaskType"] as JsonObject, names.Length);
         _clusters.Restore(PolicyState.RequiredObject(state, "clusters"));
         _costEpsilon = PolicyState.Required<double>(state, "costEpsilon");
         _lastClusteredQuery = state["lastClusteredQuery"] is { } last ? PolicyState.Value<string>(last, "lastClusteredQuery") : null;

@@ -49,8 +49,10 @@ public sealed class SharedStateTests(RedisFixture redis) : IClassFixture<RedisFi
             version = first.Policy.Applied;
         }
 
-        // Written while no router of this policy runs: the restarted one must apply it on top of the snapshot.
-        await using var writerOnly = await StateHarness.StartAsync(options, "other-node");
+        // Written while no router of this policy runs: the restarted one must apply it on top of the snapshot. This node
+        // must not save a newer snapshot of its own (the harness saves every 100 ms), or the restarted router would
+        // restore that one and have nothing left to apply, depending on how quickly it starts.
+        await using var writerOnly = await StateHarness.StartAsync(options with { SnapshotInterval = TimeSpan.FromHours(1) }, "other-node");
         writerOnly.Policy.Observe(Query(99), new AgentOutcome("a2", 1, 5, 0));
         // It starts from the snapshot too, so it applies just its own outcome.
         await Eventually.Until(() => writerOnly.Policy.AppliedCount == 1 && writerOnly.Policy.Applied > version, "the other node restored the snapshot and applied its outcome");

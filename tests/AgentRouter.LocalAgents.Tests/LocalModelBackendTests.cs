@@ -122,11 +122,5 @@ public sealed class LocalModelBackendTests : IDisposable
         Assert.Equal(0, _hosts.LoadedCount);
     }
 
-    private IModelBackend? Build(string manifestPath, List<ManifestError> errors)
-    {
-        var parsed = AgentManifestLoader.Parse(File.ReadAllText(manifestPath), manifestPath);
-        Assert.Empty(parsed.Errors);
-        var options = new AgentRouterOptions().AddLocalBackends(_hosts);
-        return options.BackendFactories["local"](Assert.Single(parsed.Manifests), errors);
-    }
+    private IModelBackend? Build(string manifestPath, List<ManifestError> errors) => TinyCheckpoint.BuildBackend(manifestPath, _hosts, errors);
 }

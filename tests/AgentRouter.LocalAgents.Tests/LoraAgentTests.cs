@@ -18,9 +18,9 @@ public sealed class LoraAgentTests : IDisposable
     public LoraAgentTests()
     {
         var fingerprint = BaseModelFingerprint.Compute(_checkpoint.ModelDirectory);
-        SaveAdapter("adapter-one", fingerprint, seed: 1);
-        SaveAdapter("adapter-two", fingerprint, seed: 2);
-        SaveAdapter("adapter-other-base", "sha256:not-this-base", seed: 3);
+        _checkpoint.WriteRandomAdapter("adapter-one", fingerprint, seed: 1);
+        _checkpoint.WriteRandomAdapter("adapter-two", fingerprint, seed: 2);
+        _checkpoint.WriteRandomAdapter("adapter-other-base", "sha256:not-this-base", seed: 3);
     }
 
     public void Dispose()
@@ -106,22 +106,6 @@ public sealed class LoraAgentTests : IDisposable
         Assert.Equal(0, _hosts.LoadedCount);
     }
 
-    private void SaveAdapter(string folder, string fingerprint, long seed)
-    {
-        var baseConfig = ModelCheckpoint.LoadConfig(_checkpoint.ModelDirectory);
-        var config = new LoraAdapterConfig("../model", 4, 8, Enum.GetValues<LoraTargetModule>(), 0, null, UseRsLora: false, fingerprint);
-        using var adapter = LoraAdapter.CreateForTraining(folder, baseConfig, config, seed, CPU);
-        using (no_grad())
-        {
-            using var generator = new Generator((ulong)seed);
-            foreach (var (_, tensor) in adapter.NamedTensors())
-            {
-                tensor.normal_(0, 0.3, generator);
-            }
-        }
-        adapter.Save(Path.Combine(_checkpoint.Root, folder));
-    }
-
     private static double[] LetterProbabilities(float[] logits)
     {
         var tokenizer = new ByteLevelTokenizer();
@@ -131,13 +115,7 @@ public sealed class LoraAgentTests : IDisposable
         return exps.Select(value => value / exps.Sum()).ToArray();
     }
 
-    private IModelBackend? Build(string manifestPath, List<ManifestError> errors)
-    {
-        var parsed = AgentManifestLoader.Parse(File.ReadAllText(manifestPath), manifestPath);
-        Assert.Empty(parsed.Errors);
-        var options = new AgentRouterOptions().AddLocalBackends(_hosts);
-        return options.BackendFactories["local"](Assert.Single(parsed.Manifests), errors);
-    }
+    private IModelBackend? Build(string manifestPath, List<ManifestError> errors) => TinyCheckpoint.BuildBackend(manifestPath, _hosts, errors);
 
     private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
     {

@@ -18,21 +18,8 @@ public sealed class LowRankKvAgentTests : IDisposable
     public LowRankKvAgentTests()
     {
         var fingerprint = BaseModelFingerprint.Compute(_checkpoint.ModelDirectory);
-        foreach (var (folder, seed) in new[] { ("adapter-one", 1L), ("adapter-two", 2L) })
-        {
-            var baseConfig = ModelCheckpoint.LoadConfig(_checkpoint.ModelDirectory);
-            var config = new LoraAdapterConfig("../model", 4, 8, Enum.GetValues<LoraTargetModule>(), 0, null, UseRsLora: false, fingerprint);
-            using var adapter = LoraAdapter.CreateForTraining(folder, baseConfig, config, seed, CPU);
-            using (no_grad())
-            {
-                using var generator = new Generator((ulong)seed);
-                foreach (var (_, tensor) in adapter.NamedTensors())
-                {
-                    tensor.normal_(0, 0.3, generator);
-                }
-            }
-            adapter.Save(Path.Combine(_checkpoint.Root, folder));
-        }
+        _checkpoint.WriteRandomAdapter("adapter-one", fingerprint, seed: 1);
+        _checkpoint.WriteRandomAdapter("adapter-two", fingerprint, seed: 2);
     }
 
     public void Dispose()
@@ -80,11 +67,5 @@ public sealed class LowRankKvAgentTests : IDisposable
         Assert.Equal("settings.kvCache", Assert.Single(errors).Field);
     }
 
-    private IModelBackend? Build(string manifestPath, List<ManifestError> errors)
-    {
-        var parsed = AgentManifestLoader.Parse(File.ReadAllText(manifestPath), manifestPath);
-        Assert.Empty(parsed.Errors);
-        var options = new AgentRouterOptions().AddLocalBackends(_hosts);
-        return options.BackendFactories["local"](Assert.Single(parsed.Manifests), errors);
-    }
+    private IModelBackend? Build(string manifestPath, List<ManifestError> errors) => TinyCheckpoint.BuildBackend(manifestPath, _hosts, errors);
 }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace AgentRouter.LlamaCpp.Tests;
 
-/// <summary>Checkpoint folders for the parity tests: the shared hf-moe fixtures (../shared/fixtures/hf-moe or
+/// <summary>Checkpoint folders for the parity tests: the hf-moe fixtures shipped in data/hf-moe (or
 /// $AGENTROUTER_FIXTURES) and random-weight models written by the engine's own writer.</summary>
 internal static class TestCheckpoints
 {
@@ -16,7 +16,7 @@ internal static class TestCheckpoints
         {
             var configured = Environment.GetEnvironmentVariable("AGENTROUTER_FIXTURES");
             var path = string.IsNullOrWhiteSpace(configured)
-                ? Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "fixtures", "hf-moe"))
+                ? Path.GetFullPath(Path.Combine(RepositoryRoot(), "data", "hf-moe"))
                 : Path.GetFullPath(configured);
             if (!File.Exists(Path.Combine(path, "full_mixtral.safetensors")))
             {

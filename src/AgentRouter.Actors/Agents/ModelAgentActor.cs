@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using Akka.Actor;
 using Akka.Event;
 using AgentRouter.Actors.Backends;

@@ -72,7 +72,7 @@ public static class AgentManifestLoader
         var weightsId = manifest.String("weightsId");
         var settings = manifest.Element("settings", JsonValueKind.Object) is { } settingsElement
             ? JsonNode.Parse(settingsElement.GetRawText())!.AsObject()
-            : [];
+            : new JsonObject();
         manifest.String("description");
         manifest.RejectUnknownFields();
 

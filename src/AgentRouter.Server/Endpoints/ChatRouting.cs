@@ -19,14 +19,14 @@ internal static class ChatRouting
             throw ApiError.NotFound($"The model '{request.Model}' does not exist. Models: {catalog.Known()}.", "model", "model_not_found");
         }
 
-        if (model.Kind == "agent" && request.Extension.PanelSize is > 1)
+        if (model.Kind == ModelKind.Agent && request.Extension.PanelSize is > 1)
         {
             throw ApiError.BadRequest($"'{request.Model}' is a single agent; 'agentrouter.panel_size' must be 1 for it", "agentrouter.panel_size", "invalid_value");
         }
 
-        if (request.Extension.Merge is { } merge && !string.Equals(merge, "llm", StringComparison.OrdinalIgnoreCase) && !MergeCatalog.IsKnown(merge))
+        if (request.Extension.Merge is { } merge && !string.Equals(merge, MergeProtocol.LlmStrategy, StringComparison.OrdinalIgnoreCase) && !MergeCatalog.IsKnown(merge))
         {
-            throw ApiError.BadRequest($"unknown merge strategy '{merge}' (known: {string.Join(", ", MergeCatalog.Names.Order())}, llm)", "agentrouter.merge", "invalid_value");
+            throw ApiError.BadRequest($"unknown merge strategy '{merge}' (known: {string.Join(", ", MergeCatalog.Names.Order())}, {MergeProtocol.LlmStrategy})", "agentrouter.merge", "invalid_value");
         }
 
         var queryId = "chatcmpl-" + Guid.NewGuid().ToString("N");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AgentRouter.Core.Evaluation;
 using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Presets;
@@ -33,10 +34,11 @@ internal static class ReplayCommand
         var warmupData = new Option<string?>("--warmup") { Description = "Earlier data in the same format (e.g. the train split) each online policy learns from before the scored replay." };
         var queries = new Option<int>("--queries") { Description = "Queries in the simulated workload.", DefaultValueFactory = _ => SimulatedWorkload.DefaultQueries };
         var viaActors = new Option<bool>("--via-actors") { Description = "Drive the online policies through the actor runtime and compare with the direct replay." };
+        var aiqNormalisation = new Option<string>("--aiq-normalisation") { Description = "routerbench (area to the report's largest cost ÷ that cost, as RouterBench's AIQ.py) or range (area over the router's own [c_min, c_max] ÷ its width).", DefaultValueFactory = _ => "routerbench" };
         var actorConcurrency = new Option<int>("--actor-concurrency") { Description = "With --via-actors: queries in flight at once (1 reproduces the direct replay; more shows the drift).", DefaultValueFactory = _ => 1 };
 
         var command = new Command("replay", "Replay recorded or simulated outcomes through routing policies and compare them.");
-        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries, viaActors, actorConcurrency })
+        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries, viaActors, actorConcurrency, aiqNormalisation })
         {
             command.Options.Add(option);
         }
@@ -50,6 +52,7 @@ internal static class ReplayCommand
                 var chosen = SplitList(parse.GetValue(policies)) is { Count: > 0 } named ? named : ReplayComparison.DefaultPolicies();
                 ReplayComparison.Validate(chosen);
                 var grid = ParseGrid(parse.GetValue(aiqGrid));
+                var normalisation = ParseNormalisation(parse.GetValue(aiqNormalisation)!);
                 var latency = new LatencyModel(parse.GetValue(latencyBase), parse.GetValue(latencyPerToken), parse.GetValue(latencyJitter));
                 var readOptions = new ReplayReadOptions(settings.Seed, parse.GetValue(skipBadRows), latency, ParseAssumedCost(parse.GetValue(assumedCost)!));
                 var workload = LoadWorkload(parse.GetValue(data), parse.GetValue(format)!, readOptions, parse.GetValue(queries), settings.Seed);
@@ -68,7 +71,7 @@ internal static class ReplayCommand
                 }
 
                 var report = ReplayComparison.Run(workload, settings, chosen, grid,
-                    message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), warmup);
+                    message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), warmup, normalisation);
                 var directory = parse.GetValue(output) ?? Path.Combine("reports", $"replay-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
                 var written = ReplayReportWriter.Write(report, directory);
                 Render(report);
@@ -156,6 +159,13 @@ internal static class ReplayCommand
 
         return grid.Count > 0 ? grid : throw new ArgumentException("--aiq-grid needs at least one cost weight.");
     }
+
+    private static AiqNormalisation ParseNormalisation(string text) => text.ToLowerInvariant() switch
+    {
+        "routerbench" => AiqNormalisation.RouterBench,
+        "range" => AiqNormalisation.CostRange,
+        _ => throw new ArgumentException($"--aiq-normalisation: unknown value '{text}'. Known: routerbench, range."),
+    };
 
     private static AssumedCost ParseAssumedCost(string text) => text.ToLowerInvariant() switch
     {

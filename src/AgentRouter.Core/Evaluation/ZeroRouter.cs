@@ -9,7 +9,8 @@ public static class ZeroRouter
 {
     public const string Name = "zero";
 
-    /// <summary>One point per agent: its mean cost and accuracy over the queries it has a record for.</summary>
+    /// <summary>One point per agent: its mean cost and accuracy over the queries it has a record for. The point's
+    /// <see cref="CostQualityPoint.CostWeight"/> holds the agent's index in the workload (it has no λ).</summary>
     public static IReadOnlyList<CostQualityPoint> SingleModelPoints(ReplayWorkload workload)
     {
         var count = workload.Agents.Count;
@@ -29,7 +30,7 @@ public static class ZeroRouter
 
         return Enumerable.Range(0, count)
             .Where(agent => seen[agent] > 0)
-            .Select(agent => new CostQualityPoint(double.NaN, cost[agent] / seen[agent], quality[agent] / seen[agent]))
+            .Select(agent => new CostQualityPoint(agent, cost[agent] / seen[agent], quality[agent] / seen[agent]))
             .ToArray();
     }
 }

@@ -4,7 +4,7 @@
 # OPEN7B_DIR defaults to ~/.cache/agentrouter/data/open7b (agentrouter data fetch open7b).
 set -euo pipefail
 open7b="${1:-$HOME/.cache/agentrouter/data/open7b}"
-cli="dotnet src/AgentRouter.Cli/bin/Release/net10.0/agentrouter.dll"
+cli="dotnet ${AGENTROUTER_CLI_DLL:-src/AgentRouter.Cli/bin/Release/net10.0/agentrouter.dll}"
 policies="ema,ema-lex,pheromone,ucb1,thompson,epsilon,linucb,random,oracle,best-single"
 out=docs/benchmarks/routers
 mkdir -p "$out"

@@ -43,7 +43,7 @@ public sealed class MlpPredictor : IOutcomePredictor
         for (var m = 0; m < networks.Length; m++)
         {
             var rows = Enumerable.Range(0, table.Features.Count).Where(q => double.IsFinite(table.Quality[q][m])).ToArray();
-            networks[m] = new Network([table.Dimension, .. sizes, 1], new Random(HashCode.Combine(seed, m) & int.MaxValue));
+            networks[m] = new Network([table.Dimension, .. sizes, 1], new Random(unchecked((seed * 1_000_003) + m) & int.MaxValue));
             if (rows.Length > 0)
             {
                 networks[m].Fit(rows.Select(q => table.Features[q]).ToArray(), rows.Select(q => (float)table.Quality[q][m]).ToArray(), maxEpochs, new Random(seed + m));

@@ -2,24 +2,25 @@ using AgentRouter.Inference.Checkpoints;
 
 namespace AgentRouter.Inference.Tests;
 
-/// <summary>Locates ../shared/fixtures/hf-moe (or $AGENTROUTER_FIXTURES) and assembles checkpoint folders from it.</summary>
+/// <summary>Locates the repository's data/hf-moe (or $AGENTROUTER_FIXTURES) and assembles checkpoint folders from it.</summary>
 internal static class FixturePaths
 {
     public const string EnvironmentVariable = "AGENTROUTER_FIXTURES";
 
     public static string Directory => Resolve(Environment.GetEnvironmentVariable(EnvironmentVariable), RepositoryRoot);
 
-    /// <summary>The configured folder, or ../shared/fixtures/hf-moe beside <paramref name="repositoryRoot"/>; throws naming the path tried.</summary>
+    /// <summary>The configured folder, or data/hf-moe under <paramref name="repositoryRoot"/> (the fixtures ship with the
+    /// repository); throws naming the path tried.</summary>
     public static string Resolve(string? configured, Func<string> repositoryRoot)
     {
         var path = string.IsNullOrWhiteSpace(configured)
-            ? Path.GetFullPath(Path.Combine(repositoryRoot(), "..", "shared", "fixtures", "hf-moe"))
+            ? Path.GetFullPath(Path.Combine(repositoryRoot(), "data", "hf-moe"))
             : Path.GetFullPath(configured);
         if (!System.IO.File.Exists(Path.Combine(path, "full_mixtral.safetensors")))
         {
             throw new InvalidOperationException(
                 $"The hf-moe fixtures were not found at '{path}'. Set {EnvironmentVariable} to the folder holding full_mixtral.safetensors " +
-                "(default: ../shared/fixtures/hf-moe beside the repository root).");
+                "(default: data/hf-moe in the repository).");
         }
         return path;
     }

@@ -15,12 +15,12 @@ public sealed class FixturePathsTests
     }
 
     [Fact]
-    public void DefaultLocationIsTheSharedFolderBesideTheRepository()
+    public void DefaultLocationIsTheFolderShippedInTheRepository()
     {
         var root = FixturePaths.RepositoryRoot();
 
         var resolved = FixturePaths.Resolve(null, () => root);
 
-        Assert.Equal(Path.GetFullPath(Path.Combine(root, "..", "shared", "fixtures", "hf-moe")), resolved);
+        Assert.Equal(Path.GetFullPath(Path.Combine(root, "data", "hf-moe")), resolved);
     }
 }

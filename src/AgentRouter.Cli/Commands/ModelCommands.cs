@@ -149,7 +149,7 @@ internal static class ModelCommands
 
     private static Command BuildAssembleFixture()
     {
-        var fixtures = new Argument<string>("fixtures") { Description = "The hf-moe fixture folder (e.g. ../shared/fixtures/hf-moe)." };
+        var fixtures = new Argument<string>("fixtures") { Description = "The hf-moe fixture folder (e.g. data/hf-moe)." };
         var name = new Argument<string>("name") { Description = $"Fixture checkpoint: {string.Join(" or ", FixtureCheckpointAssembler.ConfigOfCheckpoint.Keys)}." };
         var output = new Argument<string>("out") { Description = "Folder to create with config.json and model.safetensors." };
         var command = new Command("assemble-fixture", "Build a checkpoint folder from the flat hf-moe fixture files.") { fixtures, name, output };

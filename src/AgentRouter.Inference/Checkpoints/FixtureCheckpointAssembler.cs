@@ -1,7 +1,7 @@
 namespace AgentRouter.Inference.Checkpoints;
 
 /// <summary>
-/// Turns the flat files of the hf-moe fixture set (see ../shared/fixtures/hf-moe/README.md) into a
+/// Turns the flat files of the hf-moe fixture set (see data/hf-moe/README.md) into a
 /// checkpoint folder (config.json + model.safetensors) that <see cref="ModelCheckpoint.Load"/> reads.
 /// </summary>
 public static class FixtureCheckpointAssembler

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text;
 using System.Text.Json;
 using AgentRouter.Inference.Configuration;
@@ -19,8 +20,12 @@ public static class TokenizerLoader
         {
             try
             {
-                using var stream = File.OpenRead(sentencePiece);
+                using var stream = InputFiles.OpenRead(sentencePiece, InputFiles.DefaultMaxTextBytes);
                 return new MlTokenizerAdapter(LlamaTokenizer.Create(stream, addBeginOfSentence: config.BosTokenId is not null));
+            }
+            catch (InputFileException exception)
+            {
+                throw new TokenizerLoadException(sentencePiece, exception.Problem);
             }
             catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException
                 or Google.Protobuf.InvalidProtocolBufferException)
@@ -40,7 +45,7 @@ public static class TokenizerLoader
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            using var document = JsonDocument.Parse(ReadTokenizerJson(path));
             var model = document.RootElement.GetProperty("model");
             var type = model.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
             if (type != "BPE")
@@ -61,6 +66,19 @@ public static class TokenizerLoader
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw new TokenizerLoadException(path, $"cannot read the BPE vocabulary and merges: {exception.Message}");
+        }
+    }
+
+    /// <summary>tokenizer.json under the input-file checks (a real one is up to ~30 MB).</summary>
+    private static string ReadTokenizerJson(string path)
+    {
+        try
+        {
+            return InputFiles.ReadAllText(path);
+        }
+        catch (InputFileException exception)
+        {
+            throw new TokenizerLoadException(path, exception.Problem);
         }
     }
 }

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
@@ -19,7 +20,11 @@ internal static class AdapterSectionReader
         Configuration.MoeModelConfig baseConfig;
         try
         {
-            baseConfig = TrainingModelValidator.Validate(File.ReadAllText(baseConfigPath), baseConfigPath);
+            baseConfig = TrainingModelValidator.Validate(InputFiles.ReadAllText(baseConfigPath), baseConfigPath);
+        }
+        catch (InputFileException error)
+        {
+            throw section.Fail("base", $"the base's config.json cannot be read: {error.Problem}");
         }
         catch (TrainingConfigException error)
         {

@@ -56,8 +56,16 @@ public static class InputFiles
         return info;
     }
 
-    /// <summary>The file's text (UTF-8), after <see cref="Regular"/>'s checks.</summary>
+    /// <summary>The file's text (UTF-8, a byte-order mark dropped), after <see cref="Regular"/>'s checks.</summary>
     public static string ReadAllText(string path, long maxBytes = DefaultMaxTextBytes)
+    {
+        var bytes = ReadAllBytes(path, maxBytes);
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+    }
+
+    /// <summary>The file's bytes, after <see cref="Regular"/>'s checks.</summary>
+    public static byte[] ReadAllBytes(string path, long maxBytes = DefaultMaxTextBytes)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBytes, Array.MaxLength);
         var info = Regular(path, maxBytes);
@@ -75,8 +83,7 @@ public static class InputFiles
             copy.Write(chunk, 0, read);
         }
 
-        var text = System.Text.Encoding.UTF8.GetString(copy.GetBuffer(), 0, (int)copy.Length);
-        return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+        return copy.ToArray();
     }
 
     /// <summary>A read stream over the file, after <see cref="Regular"/>'s checks.</summary>

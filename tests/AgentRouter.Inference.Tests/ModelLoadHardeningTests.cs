@@ -47,7 +47,7 @@ public sealed class ModelLoadHardeningTests
     }
 
     [Fact]
-    public void Sizes_within_their_ceilings_whose_product_overflows_are_refused()
+    public void Parameter_counts_at_every_ceiling_stay_positive_and_unchecked_sizes_overflow_loudly()
     {
         var json = new JsonObject
         {
@@ -55,8 +55,11 @@ public sealed class ModelLoadHardeningTests
             ["num_hidden_layers"] = MoeModelConfigParser.MaxLayers, ["num_attention_heads"] = 512, ["num_local_experts"] = MoeModelConfigParser.MaxExperts,
             ["num_experts_per_tok"] = 2, ["intermediate_size"] = MoeModelConfigParser.MaxIntermediateSize,
         };
-        var error = Assert.Throws<ModelConfigException>(() => MoeModelConfig.Parse(json.ToJsonString(), "config.json"));
-        Assert.Contains("9.2e18", error.Message, StringComparison.Ordinal);
+        var counts = ParameterCounts.Of(MoeModelConfig.Parse(json.ToJsonString(), "config.json"));
+        Assert.True(counts.Total > 8e17 && counts.ActivePerToken > 0, $"{counts}");
+
+        var oversized = TinyConfigs.For(ModelArchitecture.Mixtral) with { NumLayers = 4, HiddenSize = int.MaxValue, NumExperts = int.MaxValue, ExpertIntermediateSize = int.MaxValue };
+        Assert.Throws<OverflowException>(() => ParameterCounts.Of(oversized));
     }
 
     [Fact]

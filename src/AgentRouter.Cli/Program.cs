@@ -1,11 +1,3 @@
-using System.CommandLine;
-using AgentRouter.Cli.Commands;
+using AgentRouter.Cli;
 
-// Each command group lives in its own file under Commands/ and exposes a static Build().
-var root = new RootCommand("AgentRouter: routes LLM queries across model agents and merges their answers.");
-foreach (var command in CommandCatalog.All())
-{
-    root.Subcommands.Add(command);
-}
-
-return await root.Parse(args).InvokeAsync();
+return await AgentRouterCli.RunAsync(args, Console.Error);

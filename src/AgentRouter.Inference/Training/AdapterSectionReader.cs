@@ -25,7 +25,7 @@ internal static class AdapterSectionReader
         }
         catch (InputFileException error)
         {
-            throw section.Fail("base", $"the base's config.json cannot be read: {error.Problem}");
+            throw section.Invalid("base", $"the base's config.json cannot be read: {error.Problem}");
         }
         catch (TrainingConfigException error)
         {

@@ -70,7 +70,7 @@ public sealed class ModelLoadHardeningTests
         var budget = Assert.Throws<CheckpointException>(() => ModelCheckpoint.Load(directory, memoryBudgetBytes: 1000));
         Assert.Contains("memory budget", budget.Message, StringComparison.Ordinal);
 
-        EditConfig(directory, json => json["num_hidden_layers"] = 200);
+        EditConfig(directory, json => json["num_hidden_layers"] = 1000);
         var mismatch = Assert.Throws<CheckpointException>(() => ModelCheckpoint.Load(directory));
         Assert.Contains("weight files hold only", mismatch.Message, StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentRouter.Core.Domain;
@@ -30,7 +31,18 @@ public static class AgentManifestLoader
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var result = Parse(File.ReadAllText(file), file);
+            string json;
+            try
+            {
+                json = InputFiles.ReadAllText(file);
+            }
+            catch (IOException e)
+            {
+                errors.Add(new ManifestError(file, "", e is InputFileException refused ? refused.Problem : $"cannot be read: {e.Message}"));
+                continue;
+            }
+
+            var result = Parse(json, file);
             errors.AddRange(result.Errors);
             foreach (var manifest in result.Manifests)
             {

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentRouter.Core.Json;
@@ -61,7 +62,7 @@ public static class PolicyPresetLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFiles.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

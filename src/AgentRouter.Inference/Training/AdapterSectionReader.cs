@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using AgentRouter.Core.Json;
 using AgentRouter.Inference.Adapters;
@@ -20,7 +21,11 @@ internal static class AdapterSectionReader
         Configuration.MoeModelConfig baseConfig;
         try
         {
-            baseConfig = TrainingModelValidator.Validate(File.ReadAllText(baseConfigPath), baseConfigPath);
+            baseConfig = TrainingModelValidator.Validate(InputFiles.ReadAllText(baseConfigPath), baseConfigPath);
+        }
+        catch (InputFileException error)
+        {
+            throw section.Invalid("base", $"the base's config.json cannot be read: {error.Problem}");
         }
         catch (TrainingConfigException error)
         {

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using AgentRouter.Core.Json;
 using AgentRouter.Core.Suite;
@@ -11,12 +12,17 @@ public static class TrainingConfigReader
     public static TrainingConfig Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        string json;
+        try
         {
-            throw new TrainingConfigException(path, "(document)", "file not found");
+            json = InputFiles.ReadAllText(path);
+        }
+        catch (InputFileException error)
+        {
+            throw new TrainingConfigException(path, "(document)", error.Problem == "not found" ? "file not found" : error.Problem);
         }
 
-        return Parse(File.ReadAllText(path), path);
+        return Parse(json, path);
     }
 
     /// <param name="filePath">Names the config in errors; relative output paths resolve against its folder.</param>

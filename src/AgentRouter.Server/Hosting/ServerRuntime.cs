@@ -59,8 +59,14 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
 
         // Contextual policies (LinUCB) need query features; every router gets them computed once per query.
         runtime.UseFeaturizer(new AgentRouter.Core.Featurization.HashedNGramFeaturizer());
-        runtime.AgentsDirectory = options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
-        if (runtime.AgentsDirectory is null)
+        runtime.AddRecordedBackends();
+        if (options.RecordedFile is { } recorded)
+        {
+            runtime.AddRecordedAgents(recorded, options.RecordedLatencyScale);
+        }
+
+        runtime.AgentsDirectory = options.RecordedFile is not null || options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
+        if (runtime.AgentsDirectory is null && options.RecordedFile is null)
         {
             foreach (var manifest in DefaultAgents.BuiltIn())
             {

@@ -20,11 +20,12 @@ internal static class HarnessTestPaths
     }
 
     /// <summary><c>serve --recorded FILE</c> in process, on a free loopback port, without policy presets.</summary>
-    public static Task<AgentRouterServer> ServeRecordedAsync(string file, double latencyScale, string emptyPolicies)
+    public static Task<AgentRouterServer> ServeRecordedAsync(string file, double latencyScale, string emptyPolicies, Action<ServerOptions>? configure = null)
     {
         var options = new ServerOptions { RecordedFile = file, RecordedLatencyScale = latencyScale, PoliciesDirectory = emptyPolicies, RequestsPerMinute = 1_000_000 };
         options.Urls.Clear();
         options.Urls.Add("http://127.0.0.1:0");
+        configure?.Invoke(options);
         return AgentRouterServer.StartAsync(options);
     }
 

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using AgentRouter.Actors.Backends;
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Domain;
 using AgentRouter.Core.Harness;
+using AgentRouter.Core.Merging;
 
 namespace AgentRouter.Harness.Tests;
 
@@ -10,6 +14,7 @@ public sealed class KillResumeTests
 {
     private const int Items = 60;
     private const int Agents = 11;
+    private const int KillAfterCalls = 100;
 
     [Fact]
     public async Task Sigkill_mid_run_then_resume_records_every_call_exactly_once()
@@ -17,9 +22,18 @@ public sealed class KillResumeTests
         Assert.True(File.Exists(HarnessTestPaths.CliAssembly), $"build the CLI first: {HarnessTestPaths.CliAssembly} is missing");
         using var folder = new TemporaryFolder();
 
-        // Recorded agents waiting a quarter of the modelled latency (about 100 ms a call), one call at a time per agent: a run
-        // of about six seconds, long enough to be killed in the middle even on a loaded machine.
-        await using var server = await HarnessTestPaths.ServeRecordedAsync(HarnessTestPaths.ArcTest, 0.25, folder.Sub("no-policies"));
+        // The recorded agents answer the first calls at once and then hold every further call until the gate opens, so the
+        // harness is certainly mid-run (calls in flight, more to make) when it is killed, however loaded the machine.
+        var gate = new CallGate(KillAfterCalls);
+        await using var server = await HarnessTestPaths.ServeRecordedAsync(HarnessTestPaths.ArcTest, 0, folder.Sub("no-policies"), options =>
+        {
+            options.AgentDeadline = options.MaxDeadline = TimeSpan.FromMinutes(10);
+            options.ConfigureRuntime = runtime =>
+            {
+                var recorded = runtime.BackendFactories[RecordedAgents.Kind];
+                runtime.BackendFactories[RecordedAgents.Kind] = (manifest, errors) => recorded(manifest, errors) is { } backend ? new GatedBackend(backend, gate) : null;
+            };
+        });
         var output = folder.Sub("run");
         var calls = Path.Combine(output, HarnessSession.CallsFile);
         string[] arguments =
@@ -31,9 +45,13 @@ public sealed class KillResumeTests
         using (var first = Start(arguments))
         {
             var deadline = Stopwatch.StartNew();
-            while (LinesIn(calls) < 40)
+            while (LinesIn(calls) < KillAfterCalls - 20) // retries of the few empty cells also pass the gate
             {
-                Assert.False(first.HasExited, $"the harness exited (code {(first.HasExited ? first.ExitCode : 0)}) before it could be killed: {await first.StandardError.ReadToEndAsync()}");
+                if (first.HasExited)
+                {
+                    Assert.Fail($"the harness exited (code {first.ExitCode}) before it could be killed: {await first.StandardError.ReadToEndAsync()}");
+                }
+
                 Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), "the harness recorded no calls within 3 minutes");
                 await Task.Delay(10); // polling the file for a condition, not a fixed wait
             }
@@ -43,8 +61,8 @@ public sealed class KillResumeTests
             await first.WaitForExitAsync();
         }
 
-        var afterKill = LinesIn(calls);
-        Assert.InRange(afterKill, 40, (Items * Agents) - 1);
+        Assert.InRange(LinesIn(calls), KillAfterCalls - 20, KillAfterCalls);
+        gate.Open();
 
         using (var second = Start([.. arguments, "--resume"]))
         {
@@ -62,6 +80,29 @@ public sealed class KillResumeTests
         Assert.All(records.GroupBy(r => r.Agent), agent => Assert.True(ids.SetEquals(agent.Select(r => r.Id))));
         Assert.Equal(records.Select(r => r.Sequence).Order(), Enumerable.Range(0, records.Count).Select(i => (long)i));
         Assert.Equal(Items + 1, File.ReadLines(Path.Combine(output, HarnessSession.OutcomesFile)).Count(l => l.StartsWith("arc-challenge", StringComparison.Ordinal) || l.StartsWith("sample_id", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Lets the first <c>limit</c> calls through and holds the rest until <see cref="Open"/>.</summary>
+    private sealed class CallGate(int limit)
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public Task WaitTurnAsync(CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= limit ? Task.CompletedTask : _open.Task.WaitAsync(cancellationToken);
+
+        public void Open() => _open.TrySetResult();
+    }
+
+    private sealed class GatedBackend(IModelBackend inner, CallGate gate) : IModelBackend
+    {
+        public int Capacity => inner.Capacity;
+
+        public async ValueTask<AgentAnalysis> AnalyzeAsync(string agent, Query query, Action<string>? onToken, CancellationToken cancellationToken)
+        {
+            await gate.WaitTurnAsync(cancellationToken);
+            return await inner.AnalyzeAsync(agent, query, onToken, cancellationToken);
+        }
     }
 
     private static Process Start(string[] arguments)

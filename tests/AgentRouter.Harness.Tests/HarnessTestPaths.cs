@@ -1,47 +1,4 @@
-using AgentRouter.Server.Hosting;
-
 namespace AgentRouter.Harness.Tests;
-
-internal static class HarnessTestPaths
-{
-    public static string Root { get; } = FindRoot();
-
-    /// <summary>RouterBench's ARC-Challenge test split as shipped in data/routerbench (identical to ../shared/data/routerbench's).</summary>
-    public static string ArcTest => Path.Combine(Root, "data", "routerbench", "arc_challenge_test.csv");
-
-    /// <summary>The CLI's own build output (same configuration as these tests).</summary>
-    public static string CliAssembly
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-            return Path.Combine(Root, "src", "AgentRouter.Cli", "bin", configuration, "net10.0", "agentrouter.dll");
-        }
-    }
-
-    /// <summary><c>serve --recorded FILE</c> in process, on a free loopback port, without policy presets.</summary>
-    public static Task<AgentRouterServer> ServeRecordedAsync(string file, double latencyScale, string emptyPolicies, Action<ServerOptions>? configure = null)
-    {
-        var options = new ServerOptions { RecordedFile = file, RecordedLatencyScale = latencyScale, PoliciesDirectory = emptyPolicies, RequestsPerMinute = 1_000_000 };
-        options.Urls.Clear();
-        options.Urls.Add("http://127.0.0.1:0");
-        configure?.Invoke(options);
-        return AgentRouterServer.StartAsync(options);
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AgentRouter.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"AgentRouter.sln not found above {AppContext.BaseDirectory}");
-    }
-}
 
 /// <summary>A temporary folder removed with the test.</summary>
 internal sealed class TemporaryFolder : IDisposable
@@ -50,15 +7,5 @@ internal sealed class TemporaryFolder : IDisposable
 
     public string Sub(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name)).FullName;
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A process that is still closing may hold a file a moment longer; the temp folder is cleaned by the OS.
-        }
-    }
+    public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return RunCommand.Build();
         yield return ReplayCommand.Build();
         yield return TrainRouterCommand.Build();
+        yield return HarnessCommand.Build();
         yield return ServeCommand.Build();
         yield return BenchCommand.Build();
         yield return NodeCommand.Build();

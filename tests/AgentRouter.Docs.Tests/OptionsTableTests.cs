@@ -48,9 +48,10 @@ public sealed partial class OptionsTableTests
             {
                 failures.Add($"{table.File}:{line}: {flag} is not an option of 'agentrouter {path}' (its options: {string.Join(", ", actual.Keys)})");
             }
-            foreach (var name in actual.Keys.Where(name => !documented.ContainsKey(name)))
+            var missing = actual.Keys.Where(name => !documented.ContainsKey(name)).ToList();
+            foreach (var name in missing)
             {
-                failures.Add($"{table.File}:{table.Line}: 'agentrouter {path}' has {name} ({actual[name].Description}), missing from the table");
+                failures.Add($"{table.File}:{table.Line}: 'agentrouter {path}' has {name} ({actual[name].Description}), missing from the table; its row:\n  {Row(actual[name])}");
             }
         }
 
@@ -58,7 +59,21 @@ public sealed partial class OptionsTableTests
         Assert.NotEmpty(tables);
     }
 
-    private static Command? Find(Command root, string path)
+    /// <summary>A table row for <paramref name="option"/> as the parser describes it, to paste into the docs.</summary>
+    public static string Row(Option option)
+    {
+        var defaultValue = option.HasDefaultValue ? option.GetDefaultValue() : null;
+        var shown = defaultValue switch
+        {
+            null => "none",
+            bool flag => flag ? "on" : "off",
+            IFormattable formattable => $"`{formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture)}`",
+            _ => $"`{defaultValue}`",
+        };
+        return $"| `{option.Name}` | {shown} | {option.Description} |";
+    }
+
+    internal static Command? Find(Command root, string path)
     {
         var command = root;
         foreach (var name in path.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using AgentRouter.Actors;
 using AgentRouter.Actors.Backends;
-using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Backends;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
+using AgentRouter.Hosting;
+using AgentRouter.LocalAgents;
 
 namespace AgentRouter.Cli.MainJob;
 
@@ -28,19 +31,20 @@ internal static class ModelledLatency
     /// <summary>The smallest modelled latency: 0 would make the agent actor substitute its own measurement.</summary>
     public const double MinimumMs = 1;
 
-    /// <summary>Wraps every registered backend kind of <paramref name="options"/>.</summary>
-    public static AgentRouterOptions UseModelledLatency(this AgentRouterOptions options, MeasuredLatencies measured)
+    /// <summary>Registers the <c>local</c> and <c>simulated</c> kinds (the agents a run uses) with modelled latency;
+    /// <c>remote</c> agents keep their measured latency (a remote endpoint is not reproducible anyway).</summary>
+    public static AgentRouterBuilder UseModelledLatency(this AgentRouterBuilder builder, MeasuredLatencies measured)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var kind in options.BackendFactories.Keys.ToList())
-        {
-            var inner = options.BackendFactories[kind];
-            options.BackendFactories[kind] = (manifest, errors) => inner(manifest, errors) is { } backend
-                ? new ModelledLatencyBackend(backend, Math.Max(MinimumMs, manifest.ExpectedLatencyMs), measured)
-                : null;
-        }
-        return options;
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddBackend(LocalBackendRegistration.Kind, Wrap(LocalBackendRegistration.Factory(AgentRouterHost.LocalModels), measured))
+            .AddBackend(SimulatedBackendSettings.Kind, Wrap(SimulatedBackendSettings.Factory, measured));
     }
+
+    private static BackendFactory Wrap(BackendFactory inner, MeasuredLatencies measured) =>
+        (manifest, errors) => inner(manifest, errors) is { } backend
+            ? new ModelledLatencyBackend(backend, Math.Max(MinimumMs, manifest.ExpectedLatencyMs), measured)
+            : null;
 
     private sealed class ModelledLatencyBackend(IModelBackend inner, double modelledMs, MeasuredLatencies measured) : IModelBackend
     {

@@ -90,11 +90,12 @@ public sealed class FeedbackSpec(ITestOutputHelper output) : ActorSpec(output)
         var (router, policy) = AnsweredRouter(Settings(3) with { FeedbackTimeToLive = TimeSpan.FromMilliseconds(100) });
         router.Tell(new RouteQuery(Q("q1")), TestActor);
         ExpectMsg<QueryAnswered>();
-        AwaitAssert(() =>
-        {
-            router.Tell(GetRouterStats.Instance, TestActor);
-            Assert.Equal(0, ExpectMsg<RouterStats>().PendingFeedback);
-        });
+        Clock.Advance(TimeSpan.FromMilliseconds(99));
+        router.Tell(GetRouterStats.Instance, TestActor);
+        Assert.Equal(1, ExpectMsg<RouterStats>().PendingFeedback);
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        router.Tell(GetRouterStats.Instance, TestActor);
+        Assert.Equal(0, ExpectMsg<RouterStats>().PendingFeedback);
         router.Tell(new SubmitFeedback("q1", new FeedbackSignal.CorrectChoice("A")), TestActor);
         Assert.Equal(FeedbackRejection.Expired, ExpectMsg<FeedbackRejected>().Reason);
         Assert.Empty(policy.Observed);

@@ -23,7 +23,7 @@ public sealed class MergeAgentSpec(ITestOutputHelper output) : ActorSpec(output)
     private Akka.Actor.IActorRef MergeAgent(ScriptedBackend? llm, TimeSpan? timeout = null)
     {
         var agent = llm is null ? null : Agent("judge", llm);
-        return Sys.ActorOf(MergeAgentActor.Props(new MergeAgentSettings(agent?.Actor, "judge", "majority", timeout), TestMajorityMerge.Resolve));
+        return Sys.ActorOf(MergeAgentActor.Props(new MergeAgentSettings(agent?.Actor, "judge", "majority", timeout), TestMajorityMerge.Resolve, Clock));
     }
 
     [Fact]
@@ -61,7 +61,9 @@ public sealed class MergeAgentSpec(ITestOutputHelper output) : ActorSpec(output)
     {
         var judge = new ScriptedBackend(new Step.Hang());
         MergeAgent(judge, TimeSpan.FromMilliseconds(150)).Tell(Request(), TestActor);
-        var merged = ExpectMsg<Merged>(TimeSpan.FromSeconds(3));
+        AwaitCondition(() => judge.Calls == 1); // the merge agent starts its timeout before it asks the judge
+        Clock.Advance(TimeSpan.FromMilliseconds(150));
+        var merged = ExpectMsg<Merged>();
         Assert.True(merged.FellBack);
         Assert.Equal("B", merged.Result.Choice);
         Assert.Contains("did not answer within", merged.Result.Rationale);

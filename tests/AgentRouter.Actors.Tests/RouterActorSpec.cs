@@ -31,7 +31,7 @@ public sealed class RouterActorSpec(ITestOutputHelper output) : ActorSpec(output
         Assert.False(answered.MergeFellBack);
         Assert.Equal("q1", observer.ExpectMsg<QueryDecided>().QueryId);
         Assert.Equal(3, new[] { observer.ExpectMsg<AgentAnswered>(), observer.ExpectMsg<AgentAnswered>(), observer.ExpectMsg<AgentAnswered>() }.Length);
-        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        Assert.Equal(1, ExpectNoFurtherReplyFrom(router).Answered);
     }
 
     [Fact]
@@ -71,11 +71,17 @@ public sealed class RouterActorSpec(ITestOutputHelper output) : ActorSpec(output
         var policy = new OrderedPolicy();
         var router = Router(agents, policy, Settings(3, agentDeadline: TimeSpan.FromMilliseconds(150)));
         router.Tell(new RouteQuery(Q("q1")), TestActor);
+        AwaitCondition(() => hanging.Calls == 1); // dispatched: the agent deadline runs from now
 
-        var answered = ExpectMsg<QueryAnswered>(TimeSpan.FromSeconds(3));
+        Clock.Advance(TimeSpan.FromMilliseconds(149));
+        router.Tell(GetRouterStats.Instance, TestActor);
+        Assert.Equal(1, ExpectMsg<RouterStats>().InFlight); // every tick so far fell before the deadline
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        var answered = ExpectMsg<QueryAnswered>();
         Assert.Equal("C", answered.Answer.Choice);
         Assert.Equal(OutcomeStatus.TimedOut, answered.Analyses[1].Status);
-        Assert.True(answered.Analyses[1].LatencyMs >= 150);
+        Assert.Equal(150, answered.Analyses[1].LatencyMs);
         AwaitCondition(() => hanging.Cancellations == 1);
         Assert.Contains(policy.Observed, o => o.Outcome.Agent == "a2" && o.Outcome.Status == OutcomeStatus.TimedOut);
     }
@@ -112,9 +118,7 @@ public sealed class RouterActorSpec(ITestOutputHelper output) : ActorSpec(output
         var failed = ExpectMsg<QueryFailed>();
         Assert.Equal(QueryFailureReason.AllAgentsFailed, failed.Reason);
         Assert.Contains("model overloaded", failed.Message);
-        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        router.Tell(GetRouterStats.Instance, TestActor);
-        Assert.Equal(0, ExpectMsg<RouterStats>().InFlight);
+        Assert.Equal(1, ExpectNoFurtherReplyFrom(router).Failed);
     }
 
     [Fact]
@@ -130,7 +134,7 @@ public sealed class RouterActorSpec(ITestOutputHelper output) : ActorSpec(output
         Assert.Equal(QueryFailureReason.Cancelled, ExpectMsg<QueryFailed>().Reason);
         AwaitCondition(() => hanging1.Cancellations == 1 && hanging2.Cancellations == 1);
         router.Tell(new CancelQuery("q1"), TestActor); // already ended: ignored
-        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        ExpectNoFurtherReplyFrom(router);
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using AgentRouter.Core.Backends;
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Actors.Protocol;
+using AgentRouter.Actors.Timing;
 using AgentRouter.Core.Merging;
 using static AgentRouter.Actors.Protocol.AgentProtocol;
 
@@ -13,14 +13,17 @@ namespace AgentRouter.Actors.Agents;
 /// <see cref="AgentVitals.Capacity"/> in flight and a bounded queue. Answers that are ready at once are
 /// replied inline; others are piped back to the actor, so the mailbox thread never waits on a model.
 /// When the backend crashes the actor restarts (the parent's strategy) and reports every request it held
-/// as crashed, so routers can retry them elsewhere without waiting for a deadline.</summary>
-public sealed class ModelAgentActor : ReceiveActor, IWithTimers
+/// as crashed, so routers can retry them elsewhere without waiting for a deadline. Back-off and measured latencies
+/// run on the injected <see cref="TimeProvider"/>.</summary>
+public sealed class ModelAgentActor : ReceiveActor
 {
     private readonly string _agent;
     private readonly IModelBackend _backend;
     private readonly AgentSettings _settings;
     private readonly AgentVitals _vitals;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeProvider _time;
+    private readonly ClockTimers _timers;
     private readonly Dictionary<RequestKey, Running> _running = [];
     private readonly Queue<Waiting> _queue = new();
     private readonly HashSet<RequestKey> _cancelledWhileQueued = [];
@@ -31,19 +34,20 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
     private Analyze? _currentRequest;
     private IActorRef? _currentReplyTo;
 
-    public ModelAgentActor(string agent, IModelBackend backend, AgentSettings settings, AgentVitals vitals)
+    public ModelAgentActor(string agent, IModelBackend backend, AgentSettings settings, AgentVitals vitals, TimeProvider? time = null)
     {
         _agent = agent;
         _backend = backend;
         _settings = settings;
         _vitals = vitals;
+        _time = time ?? TimeProvider.System;
+        _timers = new ClockTimers(_time, Self);
         Serving();
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public static Props Props(string agent, IModelBackend backend, AgentSettings settings, AgentVitals vitals) =>
-        Akka.Actor.Props.Create(() => new ModelAgentActor(agent, backend, settings, vitals));
+    /// <param name="time">The clock for back-off and latencies; null for <see cref="TimeProvider.System"/>.</param>
+    public static Props Props(string agent, IModelBackend backend, AgentSettings settings, AgentVitals vitals, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new ModelAgentActor(agent, backend, settings, vitals, time));
 
     private void Serving()
     {
@@ -51,14 +55,20 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
         Receive<BackendFinished>(OnBackendFinished);
         Receive<CancelAnalysis>(cancel => Cancel(new RequestKey(Sender, cancel.QueryId, cancel.Slot, cancel.Attempt)));
         Receive<GetAgentStatus>(_ => Sender.Tell(Status(available: true)));
+        Receive<BackoffElapsed>(_ => { }); // its timer was cancelled after the message was already on its way
     }
 
     private void BackingOff()
     {
         Receive<Analyze>(request => Sender.Tell(new AnalysisFailed(
             request.Query.Id, request.Slot, request.Attempt, _agent, AgentFailureKind.Unavailable, "agent is backing off after a crash")));
-        Receive<BackoffElapsed>(_ =>
+        Receive<BackoffElapsed>(elapsed =>
         {
+            if (elapsed.Restart != _vitals.Restarts)
+            {
+                return; // the timer of an earlier back-off
+            }
+
             _vitals.SetAvailable(true);
             Become(Serving);
         });
@@ -99,7 +109,7 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
 
         _currentRequest = request;
         _currentReplyTo = replyTo;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var pending = _backend.AnalyzeAsync(_agent, request.Query, onToken, source.Token);
         _currentRequest = null;
         _currentReplyTo = null;
@@ -165,7 +175,7 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
             _vitals.RecordSuccess();
             if (started != 0 && analysis.LatencyMs == 0)
             {
-                analysis = analysis with { LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+                analysis = analysis with { LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds };
             }
 
             replyTo.Tell(new AnalysisCompleted(request.Query.Id, request.Slot, request.Attempt, analysis));
@@ -268,12 +278,13 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
         {
             _vitals.SetAvailable(false);
             Become(BackingOff);
-            Timers.StartSingleTimer(BackoffElapsed.Instance, BackoffElapsed.Instance, delay);
+            _timers.StartSingle(typeof(BackoffElapsed), new BackoffElapsed(_vitals.Restarts), delay);
         }
     }
 
     protected override void PostStop()
     {
+        _timers.Dispose();
         foreach (var running in _running.Values)
         {
             running.Source.Cancel();
@@ -303,8 +314,6 @@ public sealed class ModelAgentActor : ReceiveActor, IWithTimers
 
     private sealed record BackendFinished(RequestKey Key, AgentAnalysis? Analysis, Exception? Error);
 
-    private sealed record BackoffElapsed
-    {
-        public static readonly BackoffElapsed Instance = new();
-    }
+    /// <param name="Restart">The restart count that started the back-off, so that a stale timer is recognised.</param>
+    private sealed record BackoffElapsed(long Restart);
 }

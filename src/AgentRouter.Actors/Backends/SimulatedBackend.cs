@@ -16,12 +16,15 @@ public sealed class SimulatedBackend : IModelBackend
     private readonly SimulatedBackendSettings _settings;
     private readonly Func<Query, string?> _answerKey;
     private readonly Random _random;
+    private readonly TimeProvider _time;
 
-    public SimulatedBackend(SimulatedBackendSettings settings, Func<Query, string?>? answerKey = null)
+    /// <param name="time">The clock the simulated work time passes on; null for <see cref="TimeProvider.System"/>.</param>
+    public SimulatedBackend(SimulatedBackendSettings settings, Func<Query, string?>? answerKey = null, TimeProvider? time = null)
     {
         _settings = settings;
         _answerKey = answerKey ?? HashAnswerKey;
         _random = new Random(settings.Seed);
+        _time = time ?? TimeProvider.System;
     }
 
     public int Capacity => _settings.Capacity;
@@ -153,7 +156,7 @@ public sealed class SimulatedBackend : IModelBackend
     private async Task<AgentAnalysis> Delayed(string agent, AgentAnalysis? analysis, double latencyMs, Action<string>? onToken, CancellationToken cancellationToken)
     {
         // The delay is the simulated model's work time, not synchronisation.
-        await Task.Delay(TimeSpan.FromMilliseconds(latencyMs), cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(latencyMs), _time, cancellationToken).ConfigureAwait(false);
         if (analysis is null)
         {
             throw new InvalidOperationException($"simulated failure of agent '{agent}'");

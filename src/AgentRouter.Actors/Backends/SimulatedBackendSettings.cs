@@ -32,13 +32,14 @@ public sealed record SimulatedBackendSettings(
     /// <summary>The backend kind of simulated agents' manifests.</summary>
     public const string Kind = "simulated";
 
-    /// <summary>The <see cref="BackendFactory"/> of kind <see cref="Kind"/> (registered by default).</summary>
-    public static IModelBackend? Factory(AgentManifest manifest, List<ManifestError> errors)
+    /// <summary>The <see cref="BackendFactory"/> of kind <see cref="Kind"/> (registered by default), whose simulated work
+    /// time passes on <paramref name="time"/>, the composition's clock.</summary>
+    public static BackendFactory Factory(TimeProvider time) => (manifest, errors) =>
     {
         var before = errors.Count;
         var settings = FromManifest(manifest, errors);
-        return errors.Count == before ? new SimulatedBackend(settings) : null;
-    }
+        return errors.Count == before ? new SimulatedBackend(settings, time: time) : null;
+    };
 
     /// <summary>Reads the <c>settings</c> object of a simulated agent's manifest; errors name the field.</summary>
     public static SimulatedBackendSettings FromManifest(AgentManifest manifest, List<ManifestError> errors)

@@ -72,7 +72,7 @@ public sealed class AgentRouterBuilder
         return this;
     }
 
-    /// <summary>The clock of routers, ledgers and agent backoff (a fake one in tests).</summary>
+    /// <summary>The clock of routers, ledgers, agent backoff, LLM merge timeouts and simulated backends (a fake one in tests).</summary>
     public AgentRouterBuilder UseTimeProvider(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -91,7 +91,7 @@ public sealed class AgentRouterBuilder
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AgentRouterComposition>();
-        new AgentRouterBuilder(services).AddBackend(SimulatedBackendSettings.Kind, SimulatedBackendSettings.Factory);
+        new AgentRouterBuilder(services).AddBackend(SimulatedBackendSettings.Kind, provider => SimulatedBackendSettings.Factory(provider.GetRequiredService<TimeProvider>()));
     }
 }
 

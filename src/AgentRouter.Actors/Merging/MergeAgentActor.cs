@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
+using AgentRouter.Actors.Timing;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using static AgentRouter.Actors.Protocol.AgentProtocol;
@@ -12,28 +13,31 @@ namespace AgentRouter.Actors.Merging;
 /// panel's analyses go, with a merge prompt, to a designated model agent whose reply is parsed into the final
 /// choice. When that agent fails, times out or replies with nothing usable, the fallback vote decides and the
 /// result says so (<see cref="Merged.FellBack"/> and the rationale).</summary>
-public sealed class MergeAgentActor : ReceiveActor, IWithTimers
+public sealed class MergeAgentActor : ReceiveActor
 {
     private readonly MergeAgentSettings _settings;
     private readonly Func<string, IMergeStrategy> _resolveMerge;
     private readonly Dictionary<int, PendingLlmMerge> _pending = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ClockTimers _timers;
     private int _sequence;
 
-    public MergeAgentActor(MergeAgentSettings settings, Func<string, IMergeStrategy> resolveMerge)
+    public MergeAgentActor(MergeAgentSettings settings, Func<string, IMergeStrategy> resolveMerge, TimeProvider? time = null)
     {
         _settings = settings;
         _resolveMerge = resolveMerge;
+        _timers = new ClockTimers(time ?? TimeProvider.System, Self);
         Receive<Merge>(OnMerge);
         Receive<AnalysisCompleted>(OnLlmAnswer);
         Receive<AnalysisFailed>(failed => FallBack(failed.Slot, $"merge agent '{failed.Agent}' {failed.Kind.ToString().ToLowerInvariant()}: {failed.Reason}"));
         Receive<LlmMergeTimedOut>(timedOut => FallBack(timedOut.Slot, $"merge agent '{_settings.LlmAgentName}' did not answer within {_settings.EffectiveLlmTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"));
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <param name="time">The clock for the LLM merge timeout; null for <see cref="TimeProvider.System"/>.</param>
+    public static Props Props(MergeAgentSettings settings, Func<string, IMergeStrategy> resolveMerge, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new MergeAgentActor(settings, resolveMerge, time));
 
-    public static Props Props(MergeAgentSettings settings, Func<string, IMergeStrategy> resolveMerge) =>
-        Akka.Actor.Props.Create(() => new MergeAgentActor(settings, resolveMerge));
+    protected override void PostStop() => _timers.Dispose();
 
     private void OnMerge(Merge merge)
     {
@@ -53,8 +57,10 @@ public sealed class MergeAgentActor : ReceiveActor, IWithTimers
         var slot = ++_sequence;
         var prompt = new Query($"{merge.Context.QueryId}#merge", LlmMergePrompt.Build(merge.QueryText, merge.Options, merge.Analyses), "merge", null, merge.Options);
         _pending[slot] = new PendingLlmMerge(merge, replyTo);
+
+        // The timeout starts before the judge is asked, so that whoever sees the judge working knows the clock runs.
+        _timers.StartSingle(slot, new LlmMergeTimedOut(slot), _settings.EffectiveLlmTimeout);
         _settings.LlmAgent.Tell(new Analyze(prompt, slot, 0), Self);
-        Timers.StartSingleTimer(slot, new LlmMergeTimedOut(slot), _settings.EffectiveLlmTimeout);
     }
 
     private void OnLlmAnswer(AnalysisCompleted completed)
@@ -64,7 +70,7 @@ public sealed class MergeAgentActor : ReceiveActor, IWithTimers
             return; // answered after the timeout: the fallback already decided
         }
 
-        Timers.Cancel(completed.Slot);
+        _timers.Cancel(completed.Slot);
         var merge = pending.Request;
         var reply = completed.Analysis;
         if (merge.Options is { Count: > 0 } options)
@@ -104,7 +110,7 @@ public sealed class MergeAgentActor : ReceiveActor, IWithTimers
             return;
         }
 
-        Timers.Cancel(slot);
+        _timers.Cancel(slot);
         if (_settings.LlmAgent is not null)
         {
             _settings.LlmAgent.Tell(new CancelAnalysis($"{pending.Request.Context.QueryId}#merge", slot, 0), Self);

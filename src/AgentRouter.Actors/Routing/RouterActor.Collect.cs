@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Core.Domain;
@@ -36,8 +35,8 @@ public sealed partial class RouterActor
         }
 
         ref var state = ref query.Slots[failed.Slot];
-        var now = Stopwatch.GetTimestamp();
-        var latencyMs = Stopwatch.GetElapsedTime(state.StartedTicks, now).TotalMilliseconds;
+        var now = _time.GetTimestamp();
+        var latencyMs = _time.GetElapsedTime(state.StartedTicks, now).TotalMilliseconds;
         if (failed.Kind is AgentFailureKind.Crashed or AgentFailureKind.Failed)
         {
             Observe(query.Query, new AgentOutcome(failed.Agent, 0, latencyMs, 0, OutcomeStatus.Failed));
@@ -97,7 +96,7 @@ public sealed partial class RouterActor
 
     private void OnTick()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         _ledger.Sweep(now);
         if (_inFlight.Count == 0)
         {
@@ -134,7 +133,7 @@ public sealed partial class RouterActor
                 _agentTimeouts++;
                 var agent = _agents[state.Agent];
                 agent.Actor.Tell(new CancelAnalysis(query.Query.Id, slot, state.Attempt), Self);
-                var latencyMs = Stopwatch.GetElapsedTime(state.StartedTicks, now).TotalMilliseconds;
+                var latencyMs = _time.GetElapsedTime(state.StartedTicks, now).TotalMilliseconds;
                 Observe(query.Query, new AgentOutcome(agent.Name, 0, latencyMs, 0, OutcomeStatus.TimedOut));
                 var analysis = new AgentAnalysis(agent.Name, "timed out", null, LatencyMs: latencyMs, Status: OutcomeStatus.TimedOut);
                 query.Analyses[slot] = analysis;

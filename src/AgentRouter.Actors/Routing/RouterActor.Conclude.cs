@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AgentRouter.Actors.Protocol;
@@ -86,7 +85,7 @@ public sealed partial class RouterActor
         var id = query.Query.Id;
         _inFlight.Remove(id);
         var analyses = (AgentAnalysis[])query.Analyses!;
-        _ledger.Add(id, _answeredCodec.Encode(query.Query, analyses, result.Choice), Stopwatch.GetTimestamp());
+        _ledger.Add(id, _answeredCodec.Encode(query.Query, analyses, result.Choice), _time.GetTimestamp());
         _answered++;
         query.ReplyTo.Tell(new QueryAnswered(id, _settings.Name, result, analyses, query.Decision, query.Retries, fellBack));
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using AgentRouter.Actors.Feedback;
 using AgentRouter.Actors.Protocol;
@@ -14,7 +13,7 @@ public sealed partial class RouterActor
     private void OnFeedback(SubmitFeedback feedback)
     {
         var id = feedback.QueryId;
-        switch (_ledger.Lookup(id, Stopwatch.GetTimestamp(), out var entry))
+        switch (_ledger.Lookup(id, _time.GetTimestamp(), out var entry))
         {
             case LedgerLookup.Found:
                 var panel = _answeredCodec.Panel(entry);

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AgentRouter.Actors.Feedback;
 using AgentRouter.Actors.Protocol;
+using AgentRouter.Actors.Timing;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
@@ -16,7 +16,7 @@ namespace AgentRouter.Actors.Routing;
 /// and attempt — no Ask, no temporary actor), collect, merge, reply exactly once. Deadlines are checked by
 /// one periodic timer over the in-flight table, so a query costs no timer registration. Pure merge strategies
 /// run inline (a function call); only the LLM merge goes to the merge agent.</summary>
-public sealed partial class RouterActor : ReceiveActor, IWithTimers
+public sealed partial class RouterActor : ReceiveActor
 {
     private readonly RouterSettings _settings;
     private readonly IRoutingPolicy _policy;
@@ -33,6 +33,8 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
     private readonly AnsweredQueryCodec _answeredCodec = new();
     private readonly List<InFlightQuery> _due = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeProvider _time;
+    private readonly ClockTimers _timers;
     private readonly long _agentDeadlineTicks;
     private readonly long _queryDeadlineTicks;
     private readonly string _overloadedMessage;
@@ -58,7 +60,9 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
         _resolveMerge = dependencies.ResolveMerge;
         _mergeAgent = dependencies.MergeAgent;
         _featurize = dependencies.Featurize;
-        _ledger = new FeedbackLedger<AnsweredQuery>(settings.PendingFeedbackCapacity, settings.EffectiveFeedbackTimeToLive, Stopwatch.Frequency);
+        _time = dependencies.Time ?? TimeProvider.System;
+        _timers = new ClockTimers(_time, Self);
+        _ledger = new FeedbackLedger<AnsweredQuery>(settings.PendingFeedbackCapacity, settings.EffectiveFeedbackTimeToLive, _time.TimestampFrequency);
         _agentDeadlineTicks = Ticks(settings.EffectiveAgentDeadline);
         _queryDeadlineTicks = Ticks(settings.EffectiveQueryDeadline);
         if (settings.MaxInFlight < 1 || settings.MaxMailboxBacklog < 1)
@@ -85,15 +89,15 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
             _settings.Name, _policy.Name, _inFlight.Count, _ledger.Count, _answered, _failed, _retries, _agentTimeouts)));
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     public static Props Props(RouterSettings settings, RouterDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new RouterActor(settings, dependencies));
 
     protected override void PreStart() =>
-        Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _settings.EffectiveTickInterval);
+        _timers.StartPeriodic(Tick.Instance, Tick.Instance, _settings.EffectiveTickInterval);
 
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+    protected override void PostStop() => _timers.Dispose();
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private void OnRouteQuery(RouteQuery route)
     {
@@ -180,7 +184,7 @@ public sealed partial class RouterActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         var inFlight = new InFlightQuery(query, replyTo, route.Observer, decision, panel.Count)
         {
             RetriesLeft = options?.MaxRetries ?? _settings.MaxRetries,

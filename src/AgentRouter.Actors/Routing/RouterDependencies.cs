@@ -11,9 +11,12 @@ namespace AgentRouter.Actors.Routing;
 /// for unknown names); the router caches one instance per name.</param>
 /// <param name="MergeAgent">The merge agent for <c>llm</c> merges; null when none runs.</param>
 /// <param name="Featurize">Computes a query's features once, when the caller did not; null for none.</param>
+/// <param name="Time">The router's clock for deadlines, the deadline tick, latencies and feedback expiry; null for
+/// <see cref="TimeProvider.System"/>. Tests pass a fake clock and advance it.</param>
 public sealed record RouterDependencies(
     IRoutingPolicy Policy,
     IReadOnlyList<AgentHandle> Agents,
     Func<string, IMergeStrategy> ResolveMerge,
     IActorRef? MergeAgent = null,
-    Func<Query, float[]?>? Featurize = null);
+    Func<Query, float[]?>? Featurize = null,
+    TimeProvider? Time = null);

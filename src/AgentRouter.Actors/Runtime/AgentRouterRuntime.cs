@@ -74,7 +74,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         var system = ActorSystem.Create(options.SystemName, config);
         try
         {
-            var agents = await AgentSystemAssembly.StartAgentsAsync(system, options, manifests, backends, cancellationToken).ConfigureAwait(false);
+            var agents = await AgentSystemAssembly.StartAgentsAsync(system, options, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
             IActorRef? llmAgent = null;
             if (options.LlmMergeAgent is { } llmName)
             {

@@ -22,11 +22,11 @@ internal static class AgentSystemAssembly
 
     /// <summary>Starts the agents under their restarting supervisor; handles in manifest order.</summary>
     public static async Task<IReadOnlyList<AgentHandle>> StartAgentsAsync(ActorSystem system, AgentRouterOptions options, IReadOnlyList<AgentManifest> manifests,
-        IReadOnlyDictionary<string, IModelBackend> backends, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, IModelBackend> backends, AgentRouterComposition composition, CancellationToken cancellationToken)
     {
         var vitals = manifests.ToDictionary(m => m.Name, m => new AgentVitals(m.Name, Math.Min(m.Capacity, backends[m.Name].Capacity)));
         var agentProps = manifests
-            .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, options.Backoff), vitals[m.Name])))
+            .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, options.Backoff), vitals[m.Name], composition.Time)))
             .ToList();
         var supervisor = system.ActorOf(AgentSupervisorActor.Props(agentProps), "agents");
         var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
@@ -36,12 +36,12 @@ internal static class AgentSystemAssembly
     /// <param name="llmAgent">The agent that performs LLM merges; null: LLM merges fall back to the fallback strategy.</param>
     public static IActorRef StartMergeAgent(ActorSystem system, AgentRouterOptions options, AgentRouterComposition composition, IActorRef? llmAgent) =>
         system.ActorOf(
-            MergeAgentActor.Props(new MergeAgentSettings(llmAgent, llmAgent is null ? "" : options.LlmMergeAgent ?? "", options.FallbackMergeStrategy, options.LlmMergeTimeout), composition.CreateMerge),
+            MergeAgentActor.Props(new MergeAgentSettings(llmAgent, llmAgent is null ? "" : options.LlmMergeAgent ?? "", options.FallbackMergeStrategy, options.LlmMergeTimeout), composition.CreateMerge, composition.Time),
             "merge");
 
     public static IActorRef StartRouter(ActorSystem system, RouterDefinition definition, IRoutingPolicy policy, IReadOnlyList<AgentHandle> agents, IActorRef mergeAgent, AgentRouterComposition composition)
     {
-        var dependencies = new RouterDependencies(policy, agents, composition.CreateMerge, mergeAgent, composition.Featurize);
+        var dependencies = new RouterDependencies(policy, agents, composition.CreateMerge, mergeAgent, composition.Featurize, composition.Time);
         return system.ActorOf(RouterActor.Props(definition.Settings, dependencies), "router-" + Uri.EscapeDataString(definition.Settings.Name));
     }
 

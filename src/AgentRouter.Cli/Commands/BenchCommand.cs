@@ -11,5 +11,6 @@ internal static class BenchCommand
         BenchHttpCommand.Build(),
         BenchKvCommand.Build(),
         BenchMoeCommand.Build(),
+        BenchLlamaCppCommand.Build(),
     };
 }

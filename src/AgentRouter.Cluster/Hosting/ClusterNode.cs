@@ -110,7 +110,7 @@ public sealed class ClusterNode : IAsyncDisposable
             var nodeId = options.NodeId ?? $"{cluster.SelfAddress.Host}-{cluster.SelfAddress.Port}";
             if (isModels)
             {
-                var agents = await AgentSystemAssembly.StartAgentsAsync(system, runtime, manifests, backends, cancellationToken).ConfigureAwait(false);
+                var agents = await AgentSystemAssembly.StartAgentsAsync(system, runtime, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
                 var adverts = agents.Select(a => new DiscoveryProtocol.AgentAdvertisement(a.Profile, a.Vitals.Capacity, a.Actor)).ToList();
                 system.ActorOf(AgentRegistryActor.Props(adverts), AgentRegistryActor.Name);
             }

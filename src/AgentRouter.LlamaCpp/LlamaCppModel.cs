@@ -143,6 +143,31 @@ public sealed class LlamaCppModel : IDisposable
 
     public void Reset() => _context.NativeHandle.MemoryClear(true);
 
+    /// <summary>Text to ids with llama.cpp's own tokenizer (the one exported into the file); special tokens written
+    /// in the text (e.g. <c>&lt;|im_start|&gt;</c> from a chat template) become their ids.</summary>
+    public int[] Tokenize(string text, bool addBeginOfSequence) =>
+        _context.Tokenize(text, addBeginOfSequence, special: true).Select(token => (int)token).ToArray();
+
+    /// <summary>Whether the model ends its turn with this id (eos, eot and the like, as the file declares them).</summary>
+    public bool IsEndOfGeneration(int id) => ((LLamaToken)id).IsEndOfGeneration(_weights.NativeHandle.Vocab);
+
+    /// <summary>Whether the vocabulary asks for a bos id in front of a prompt.</summary>
+    public bool AddsBeginOfSequence => _weights.NativeHandle.Vocab.ShouldAddBOS;
+
+    /// <summary>A decoder that turns ids into text incrementally, holding back incomplete UTF-8 sequences.</summary>
+    public StreamingTokenDecoder CreateDecoder() => new(_context) { DecodeSpecialTokens = false };
+
+    /// <summary>The text of a special token by its metadata key (e.g. <c>tokenizer.ggml.eos_token_id</c>), or null.</summary>
+    public string? SpecialTokenText(string metadataKey)
+    {
+        if (!Header.Metadata.TryGetValue(metadataKey, out var value) || value is not uint id
+            || !Header.Metadata.TryGetValue("tokenizer.ggml.tokens", out var tokens) || tokens is not object[] list || id >= list.Length)
+        {
+            return null;
+        }
+        return list[id] as string;
+    }
+
     public void Dispose()
     {
         _context.Dispose();

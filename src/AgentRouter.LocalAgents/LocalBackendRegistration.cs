@@ -50,6 +50,14 @@ public static class LocalBackendRegistration
             return null;
         }
 
+        if (host.Config.VocabSize < Inference.Tokenization.ByteLevelTokenizer.VocabularySize)
+        {
+            // Refused here rather than failing every request later: this backend encodes prompts byte by byte.
+            errors.Add(new ManifestError(file, "settings.modelPath",
+                $"the model at '{settings.ModelDirectory}' has a vocabulary of {host.Config.VocabSize}, smaller than the {Inference.Tokenization.ByteLevelTokenizer.VocabularySize} byte-level ids this agent's tokenizer produces: no tokenizer fits it"));
+            return null;
+        }
+
         LoraAdapter? adapter = null;
         if (settings.AdapterDirectory is { } adapterDirectory)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AgentRouter.Core.Agents;
 
 namespace AgentRouter.LocalAgents;
@@ -17,82 +16,33 @@ namespace AgentRouter.LocalAgents;
 public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null, bool SharedKvCache = true,
     bool LowRankKvCache = false)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens", "kvCache" };
-
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
     public static LocalBackendSettings? FromManifest(AgentManifest manifest, List<ManifestError> errors)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(errors);
-        var file = manifest.SourceFile ?? manifest.Name;
-        var before = errors.Count;
-        foreach (var (key, _) in manifest.Settings)
-        {
-            if (!Known.Contains(key))
-            {
-                errors.Add(new ManifestError(file, $"settings.{key}", $"unknown local-backend setting (known: {string.Join(", ", Known.Order())})"));
-            }
-        }
-
+        var settings = AgentManifestLoader.Settings(manifest, errors);
+        var before = settings.ProblemCount;
         var manifestDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
-        string? modelDirectory = null;
-        if (manifest.Settings["modelPath"] is JsonValue pathValue && pathValue.TryGetValue<string>(out var path) && path.Length > 0)
+        var modelPath = settings.String("modelPath", required: true);
+        var adapterPath = settings.String("adapterPath");
+        var workingTokens = settings.Int("workingTokens", 8, 0, 256);
+        var kvCache = settings.Choice("kvCache", "shared", "shared", "private", "low-rank");
+        if (kvCache == "low-rank" && adapterPath is null)
         {
-            modelDirectory = Path.GetFullPath(Path.Combine(manifestDirectory, path));
-        }
-        else
-        {
-            errors.Add(new ManifestError(file, "settings.modelPath", "required: the model's checkpoint folder, relative to the manifest"));
-        }
-
-        string? adapterDirectory = null;
-        if (manifest.Settings["adapterPath"] is { } adapterNode)
-        {
-            if (adapterNode is JsonValue adapterValue && adapterValue.TryGetValue<string>(out var adapterPath) && adapterPath.Length > 0)
-            {
-                adapterDirectory = Path.GetFullPath(Path.Combine(manifestDirectory, adapterPath));
-            }
-            else
-            {
-                errors.Add(new ManifestError(file, "settings.adapterPath", "must be a non-empty path: a LoRA adapter folder, relative to the manifest"));
-            }
+            settings.Fail("kvCache", "\"low-rank\" shares a base's K/V among LoRA agents: it needs settings.adapterPath");
         }
 
-        var workingTokens = 8;
-        if (manifest.Settings["workingTokens"] is { } tokensNode)
-        {
-            if (tokensNode is JsonValue tokensValue && tokensValue.TryGetValue<int>(out var tokens) && tokens is >= 0 and <= 256)
-            {
-                workingTokens = tokens;
-            }
-            else
-            {
-                errors.Add(new ManifestError(file, "settings.workingTokens", "must be an integer in [0, 256]"));
-            }
-        }
-
-        var sharedKvCache = true;
-        var lowRankKvCache = false;
-        if (manifest.Settings["kvCache"] is { } kvNode)
-        {
-            if (kvNode is JsonValue kvValue && kvValue.TryGetValue<string>(out var mode) && mode is "shared" or "private" or "low-rank")
-            {
-                sharedKvCache = mode == "shared";
-                lowRankKvCache = mode == "low-rank";
-                if (lowRankKvCache && manifest.Settings["adapterPath"] is null)
-                {
-                    errors.Add(new ManifestError(file, "settings.kvCache", "\"low-rank\" shares a base's K/V among LoRA agents: it needs settings.adapterPath"));
-                }
-            }
-            else
-            {
-                errors.Add(new ManifestError(file, "settings.kvCache", "must be \"shared\", \"private\" or \"low-rank\""));
-            }
-        }
-
-        return errors.Count == before && modelDirectory is not null
-            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache, lowRankKvCache)
+        settings.RejectUnknownFields("local-backend setting");
+        return settings.ProblemCount == before && modelPath is not null
+            ? new LocalBackendSettings(
+                Path.GetFullPath(Path.Combine(manifestDirectory, modelPath)),
+                workingTokens,
+                manifest.Capacity,
+                adapterPath is null ? null : Path.GetFullPath(Path.Combine(manifestDirectory, adapterPath)),
+                SharedKvCache: kvCache == "shared",
+                LowRankKvCache: kvCache == "low-rank")
             : null;
     }
 }

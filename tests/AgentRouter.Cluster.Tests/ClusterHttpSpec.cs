@@ -21,7 +21,7 @@ public sealed class ClusterHttpSpec(RedisFixture redis) : TestKit, IClassFixture
         await using var models = await ClusterNodes.Models(["b1", "b2"], [ClusterNodes.Address(router)]);
         var serverOptions = new ServerOptions
         {
-            Backend = ServerBackend.ForRouterNode(router.Client!, router.Routers, router.DefaultRouter!, router.Options.Runtime.Routers),
+            Backend = ServerBackend.ForRouterNode(router.Client!, router.Options.Runtime.Routers, router.DefaultRouter!),
         };
         serverOptions.Urls.Clear();
         serverOptions.Urls.Add("http://127.0.0.1:0");

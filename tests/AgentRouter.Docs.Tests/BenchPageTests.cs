@@ -1,4 +1,4 @@
-using AgentRouter.Cli.Commands;
+using AgentRouter.Cli;
 
 namespace AgentRouter.Docs.Tests;
 
@@ -9,7 +9,7 @@ public sealed class BenchPageTests
     [Fact]
     public void The_bench_page_has_a_section_and_an_options_table_for_every_bench_command()
     {
-        var root = AgentRouterCli.CreateRootCommand();
+        var root = AgentRouterCli.Build();
         var page = File.ReadAllText(Path.Combine(MarkdownDocs.Root, "docs", "BENCH.md"));
         var commands = OptionsTableTests.Find(root, "bench")!.Subcommands.Select(command => $"bench {command.Name}").Append("cluster-bench").ToList();
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.Text.RegularExpressions;
-using AgentRouter.Cli.Commands;
+using AgentRouter.Cli;
 
 namespace AgentRouter.Docs.Tests;
 
@@ -13,7 +13,7 @@ public sealed partial class OptionsTableTests
     [Fact]
     public void Every_options_table_lists_exactly_the_options_of_its_command()
     {
-        var root = AgentRouterCli.CreateRootCommand();
+        var root = AgentRouterCli.Build();
         var failures = new List<string>();
         var tables = MarkdownDocs.Files().SelectMany(MarkdownDocs.Tables)
             .Where(table => table.Header.Count > 0 && Regex.IsMatch(table.Header[0], "^(option|flag)s?$", RegexOptions.IgnoreCase))

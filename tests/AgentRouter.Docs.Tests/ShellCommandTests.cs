@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AgentRouter.Cli.Commands;
+using AgentRouter.Cli;
 
 namespace AgentRouter.Docs.Tests;
 
@@ -10,7 +10,7 @@ public sealed class ShellCommandTests
     [Fact]
     public void Every_documented_agentrouter_command_parses_with_the_cli_parser()
     {
-        var root = AgentRouterCli.CreateRootCommand();
+        var root = AgentRouterCli.Build();
         var commands = ShellCommands.All().ToList();
         var failures = new List<string>();
         foreach (var command in commands)
@@ -36,7 +36,7 @@ public sealed class ShellCommandTests
         var block = new CodeBlock("X.md", 10, "bash", "ls\ndotnet run --project src/AgentRouter.Cli -c Release -- replay --panel 3 \\\n  --no-such-flag 2>&1 | tee out.txt  # comment --bad\n", null);
 
         var command = Assert.Single(ShellCommands.InBlock(block));
-        var errors = AgentRouterCli.CreateRootCommand().Parse(command.Arguments.ToArray()).Errors;
+        var errors = AgentRouterCli.Build().Parse(command.Arguments.ToArray()).Errors;
 
         Assert.Equal(11, command.Line);
         Assert.Equal(["replay", "--panel", "3", "--no-such-flag"], command.Arguments);

@@ -34,7 +34,7 @@ public sealed class NodeRemoteAgentTests : IDisposable
         var runtime = new AgentRouterOptions { AgentsDirectory = _agents, PoliciesDirectory = Repository.Path("policies") };
         runtime.AddRouter(new RouterSettings("default", PanelSize: 1), "ema");
         await using var node = await AgentRouterHost.StartNodeAsync(new ClusterNodeOptions([NodeRoles.Router, NodeRoles.Models], runtime, Tuning: ClusterTuning.Fast));
-        var serverOptions = Http.Loopback(o => o.Backend = ServerBackend.ForRouterNode(node.Client!, node.Routers, node.DefaultRouter!, node.Options.Runtime.Routers));
+        var serverOptions = Http.Loopback(o => o.Backend = ServerBackend.ForRouterNode(node.Client!, node.Options.Runtime.Routers, node.DefaultRouter!));
         await using var server = await AgentRouterHost.StartServerAsync(serverOptions);
 
         // Discovery through cluster membership is asynchronous: wait until the router sees the agent.

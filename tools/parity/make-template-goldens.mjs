@@ -2,7 +2,7 @@
 // 0.5.13, what transformers.js uses) and writes tests/AgentRouter.Inference.Tests/Templates/Parity/:
 //   conversations.json (the committed inputs), templates.json (ChatML / Mistral-style templates written for the
 //   tests), golden.json (renderings or the reference's error, per template x conversation x add_generation_prompt).
-// Qwen3, Llama-3 and DeepSeek-V3 templates come from the npm tokenizer packages (fetched into the cache).
+// Qwen3, Llama-3, Llama-3.1 and DeepSeek-V3 templates come from the npm tokenizer packages (fetched into the cache).
 //   (cd tools/parity && npm ci) && node tools/parity/make-template-goldens.mjs
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -92,7 +92,7 @@ const written = {
 };
 
 const templates = {};
-for (const name of ["qwen3", "llama3", "deepseek_v3"]) {
+for (const name of ["qwen3", "llama3", "llama3_1", "deepseek_v3"]) {
   const folder = ensurePackage(tokenizerPackages[name], tokenizerPackageVersion);
   const config = JSON.parse(readFileSync(join(folder, "models/tokenizer_config.json"), "utf8"));
   const token = (value) => (value && typeof value === "object" ? value.content : value ?? "");

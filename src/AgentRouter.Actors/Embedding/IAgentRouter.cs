@@ -16,7 +16,17 @@ public interface IAgentRouter
     /// finally exactly one <see cref="RouterEvent.Finished"/> with the outcome (answered or failed).</summary>
     IAsyncEnumerable<RouterEvent> StreamAsync(Query query, AskOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Delivers delayed feedback for an answered query to the router(s) that served it.
+    /// <summary>The routing decision alone: the panel and scores the router's policy would choose now over the live
+    /// agents (honouring <see cref="AskOptions.Router"/>, <see cref="AskOptions.PanelSize"/> and
+    /// <see cref="AskOptions.Agents"/>); no agent is called and nothing awaits feedback.</summary>
+    /// <exception cref="ArgumentException">Unknown router.</exception>
+    /// <exception cref="QueryFailedException">The router could not decide (no agents, policy failure).</exception>
+    Task<RoutingDecision> DecideAsync(Query query, AskOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every router's counters (in flight, pending feedback, answered, failed, retries, timeouts).</summary>
+    Task<IReadOnlyList<RouterProtocol.RouterStats>> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Delivers delayed feedback for an answered query to the router that served it.
     /// Rejections (unknown, expired, duplicate, invalid) are results, not exceptions.</summary>
     Task<FeedbackResult> SubmitFeedbackAsync(string queryId, FeedbackSignal signal, CancellationToken cancellationToken = default);
 }

@@ -4,8 +4,8 @@ using static AgentRouter.Actors.Protocol.FeedbackProtocol;
 
 namespace AgentRouter.Actors.Feedback;
 
-/// <summary>Entry point for delayed feedback. The caller knows a query id, not which router served it, so the
-/// feedback goes to every router; the one holding the query delivers rewards to its policy. The most informative
+/// <summary>Entry point for delayed feedback on a query id the client did not route itself (clients address feedback
+/// on their own queries to the serving router directly): the feedback goes to every router; the one holding the query delivers rewards to its policy. The most informative
 /// answer wins: accepted, then invalid, duplicate, expired, unknown. Feedback is rare next to queries, so a
 /// scatter-gather of Asks is fine here.</summary>
 public sealed class FeedbackCoordinatorActor : ReceiveActor
@@ -51,7 +51,7 @@ public sealed class FeedbackCoordinatorActor : ReceiveActor
             }
         }
 
-        return rejections.FirstOrDefault(r => r.Message.Contains("still in flight", StringComparison.Ordinal))
+        return rejections.FirstOrDefault(r => r.InFlight)
             ?? new FeedbackRejected(feedback.QueryId, FeedbackRejection.UnknownQuery, $"no router has answered a query with id '{feedback.QueryId}'");
     }
 }

@@ -12,15 +12,15 @@ public static class FeedbackCredit
     public static (Dictionary<string, double>? Rewards, string? Error) Compute(
         IReadOnlyList<PanelOutcome> analyses, string? mergedChoice, FeedbackSignal signal)
     {
+        if (SignalError(signal) is { } invalid)
+        {
+            return (null, invalid);
+        }
+
         var rewards = new Dictionary<string, double>(analyses.Count, StringComparer.Ordinal);
         switch (signal)
         {
             case FeedbackSignal.CorrectChoice correct:
-                if (string.IsNullOrWhiteSpace(correct.Choice))
-                {
-                    return (null, "the correct choice is empty");
-                }
-
                 foreach (var analysis in Answered(analyses))
                 {
                     rewards[analysis.Agent] = string.Equals(analysis.Choice, correct.Choice, StringComparison.OrdinalIgnoreCase) ? 1 : 0;
@@ -32,11 +32,6 @@ public static class FeedbackCredit
                 return Compute(analyses, mergedChoice, new FeedbackSignal.AnswerReward(correctness.Correct ? 1 : 0));
 
             case FeedbackSignal.AnswerReward reward:
-                if (!double.IsFinite(reward.Reward) || reward.Reward is < 0 or > 1)
-                {
-                    return (null, $"reward {reward.Reward} is outside [0, 1]");
-                }
-
                 foreach (var analysis in Answered(analyses))
                 {
                     if (analysis.Choice is null || mergedChoice is null)
@@ -59,11 +54,6 @@ public static class FeedbackCredit
             case FeedbackSignal.PerAgentRewards perAgent:
                 foreach (var (agent, value) in perAgent.Rewards)
                 {
-                    if (!double.IsFinite(value) || value is < 0 or > 1)
-                    {
-                        return (null, $"reward {value} for agent '{agent}' is outside [0, 1]");
-                    }
-
                     if (!analyses.Any(a => a.Agent == agent))
                     {
                         return (null, $"agent '{agent}' was not on this query's panel");
@@ -78,6 +68,18 @@ public static class FeedbackCredit
                 return (null, $"unsupported feedback signal {signal.GetType().Name}");
         }
     }
+
+    /// <summary>What is wrong with the signal itself, whatever the query (a reward outside [0, 1], an empty choice),
+    /// or null. Checked before any panel is looked at, also where feedback is queued rather than applied at once.</summary>
+    public static string? SignalError(FeedbackSignal signal) => signal switch
+    {
+        FeedbackSignal.CorrectChoice { Choice: var choice } when string.IsNullOrWhiteSpace(choice) => "the correct choice is empty",
+        FeedbackSignal.AnswerReward { Reward: var reward } when !double.IsFinite(reward) || reward is < 0 or > 1 => $"reward {reward} is outside [0, 1]",
+        FeedbackSignal.PerAgentRewards { Rewards: var rewards } when rewards.FirstOrDefault(r => !double.IsFinite(r.Value) || r.Value is < 0 or > 1) is { Key: not null } bad =>
+            $"reward {bad.Value} for agent '{bad.Key}' is outside [0, 1]",
+        FeedbackSignal.CorrectChoice or FeedbackSignal.AnswerReward or FeedbackSignal.AnswerCorrectness or FeedbackSignal.PerAgentRewards => null,
+        _ => $"unsupported feedback signal {signal.GetType().Name}",
+    };
 
     private static IEnumerable<PanelOutcome> Answered(IReadOnlyList<PanelOutcome> analyses) =>
         analyses.Where(a => a.Status == OutcomeStatus.Succeeded);

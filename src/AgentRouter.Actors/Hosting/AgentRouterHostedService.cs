@@ -32,6 +32,12 @@ internal sealed class AgentRouterHostedService(AgentRouterOptions options, Agent
     public IAsyncEnumerable<RouterEvent> StreamAsync(Query query, AskOptions? askOptions = null, CancellationToken cancellationToken = default) =>
         Runtime.Client.StreamAsync(query, askOptions, cancellationToken);
 
+    public Task<RoutingDecision> DecideAsync(Query query, AskOptions? askOptions = null, CancellationToken cancellationToken = default) =>
+        Runtime.Client.DecideAsync(query, askOptions, cancellationToken);
+
+    public Task<IReadOnlyList<RouterProtocol.RouterStats>> GetStatsAsync(CancellationToken cancellationToken = default) =>
+        Runtime.Client.GetStatsAsync(cancellationToken);
+
     public Task<FeedbackResult> SubmitFeedbackAsync(string queryId, FeedbackSignal signal, CancellationToken cancellationToken = default) =>
         Runtime.Client.SubmitFeedbackAsync(queryId, signal, cancellationToken);
 }

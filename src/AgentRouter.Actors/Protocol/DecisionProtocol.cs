@@ -6,7 +6,8 @@ namespace AgentRouter.Actors.Protocol;
 /// called, nothing merged and nothing awaiting feedback (the HTTP server's <c>/v1/route</c>).</summary>
 public static class DecisionProtocol
 {
-    public sealed record DecideOnly(Query Query, int? PanelSize = null);
+    /// <param name="Agents">Restricts the candidates to these agents, as <see cref="RouteOptions.Agents"/> does.</param>
+    public sealed record DecideOnly(Query Query, int? PanelSize = null, IReadOnlyList<string>? Agents = null);
 
     public sealed record DecisionMade(RoutingDecision Decision);
 

@@ -8,7 +8,8 @@ public static class FeedbackProtocol
     /// <param name="Rewards">The per-agent reward each router delivered to its policy.</param>
     public sealed record FeedbackAccepted(string QueryId, string Router, IReadOnlyDictionary<string, double> Rewards);
 
-    public sealed record FeedbackRejected(string QueryId, FeedbackRejection Reason, string Message);
+    /// <param name="InFlight">The router holds the query but has not answered it yet (feedback is accepted once it is).</param>
+    public sealed record FeedbackRejected(string QueryId, FeedbackRejection Reason, string Message, bool InFlight = false);
 }
 
 /// <summary>The forms feedback may take. Each is turned into one reward per panel member.</summary>

@@ -32,23 +32,9 @@ public sealed partial class RouterActor
             return;
         }
 
-        if (_featurize is not null && query.Features is null)
+        if (GatherCandidates(ref query, decide.Agents) is { } noAgents)
         {
-            query = query with { Features = _featurize(query) };
-        }
-
-        _candidates.Clear();
-        foreach (var agent in _agents)
-        {
-            if (agent.Vitals.Available)
-            {
-                _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
-            }
-        }
-
-        if (_candidates.Count == 0)
-        {
-            Sender.Tell(new DecisionRefused(query.Id, QueryFailureReason.NoAgents, "no agent is available (all are backing off after crashes)"));
+            Sender.Tell(new DecisionRefused(query.Id, QueryFailureReason.NoAgents, noAgents));
             return;
         }
 
@@ -61,5 +47,29 @@ public sealed partial class RouterActor
             _log.Error(e, "policy {0} failed to decide for query {1}", _policy.Name, query.Id);
             Sender.Tell(new DecisionRefused(query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' failed: {e.Message}"));
         }
+    }
+
+    /// <summary>The one candidate rule of routed and decision-only queries: features the query once (when the caller
+    /// did not), then fills the candidate list with the available agents, restricted to <paramref name="allowed"/>
+    /// when given. Returns why there is no candidate, or null.</summary>
+    private string? GatherCandidates(ref Query query, IReadOnlyList<string>? allowed)
+    {
+        if (_featurize is not null && query.Features is null)
+        {
+            query = query with { Features = _featurize(query) };
+        }
+
+        _candidates.Clear();
+        foreach (var agent in _agents)
+        {
+            if (agent.Vitals.Available && (allowed is null || allowed.Contains(agent.Name)))
+            {
+                _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
+            }
+        }
+
+        return _candidates.Count > 0 ? null
+            : allowed is null ? "no agent is available (all are backing off after crashes)"
+            : $"none of the allowed agents ({string.Join(", ", allowed)}) is known and available";
     }
 }

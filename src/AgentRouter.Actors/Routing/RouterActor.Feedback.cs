@@ -47,10 +47,11 @@ public sealed partial class RouterActor
                 return;
 
             default:
-                var why = _inFlight.ContainsKey(id)
+                var inFlight = _inFlight.ContainsKey(id);
+                var why = inFlight
                     ? $"query '{id}' is still in flight on router '{_settings.Name}'; feedback is accepted once it is answered"
                     : $"router '{_settings.Name}' has not answered a query with id '{id}'";
-                Sender.Tell(new FeedbackRejected(id, FeedbackRejection.UnknownQuery, why));
+                Sender.Tell(new FeedbackRejected(id, FeedbackRejection.UnknownQuery, why, inFlight));
                 return;
         }
     }

@@ -142,26 +142,9 @@ public sealed partial class RouterActor : ReceiveActor
             return;
         }
 
-        if (_featurize is not null && query.Features is null)
+        if (GatherCandidates(ref query, options?.Agents) is { } noAgents)
         {
-            query = query with { Features = _featurize(query) };
-        }
-
-        _candidates.Clear();
-        var allowed = options?.Agents;
-        foreach (var agent in _agents)
-        {
-            if (agent.Vitals.Available && (allowed is null || allowed.Contains(agent.Name)))
-            {
-                _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
-            }
-        }
-
-        if (_candidates.Count == 0)
-        {
-            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, allowed is null
-                ? "no agent is available (all are backing off after crashes)"
-                : $"none of the allowed agents ({string.Join(", ", allowed)}) is known and available");
+            Reject(replyTo, query.Id, QueryFailureReason.NoAgents, noAgents);
             return;
         }
 

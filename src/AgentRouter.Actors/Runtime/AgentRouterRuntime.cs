@@ -37,7 +37,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         DefaultRouter = defaultRouter;
         FeedbackCoordinator = feedback;
         MergeAgent = mergeAgent;
-        Client = new ActorAgentRouter(this);
+        Client = new ActorAgentRouter(new RouterLocator(system, routers, defaultRouter), feedback, AgentSystemAssembly.ServedQueryCapacity(routers.Count));
     }
 
     public ActorSystem System { get; }

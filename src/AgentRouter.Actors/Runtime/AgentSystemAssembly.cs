@@ -17,6 +17,10 @@ internal static class AgentSystemAssembly
     /// <summary>The router every entry point runs when none is configured.</summary>
     public static readonly RouterDefinition DefaultRouter = new(new RouterSettings("default"), "ema");
 
+    /// <summary>How many query ids a client remembers the serving router of (for addressed feedback): the default
+    /// feedback window of every router, capped so a server with many routers stays within tens of megabytes.</summary>
+    public static int ServedQueryCapacity(int routers) => (int)Math.Min(200_000L, 100_000L * Math.Max(1, routers));
+
     public static IReadOnlyList<RouterDefinition> RouterDefinitions(AgentRouterOptions options) =>
         options.Routers.Count > 0 ? options.Routers : [DefaultRouter];
 

@@ -13,6 +13,8 @@ internal static class CommandCatalog
         yield return EvalCommand.Build();
         yield return RunCommand.Build();
         yield return ReplayCommand.Build();
+        yield return TrainRouterCommand.Build();
+        yield return HarnessCommand.Build();
         yield return ServeCommand.Build();
         yield return BenchCommand.Build();
         yield return NodeCommand.Build();

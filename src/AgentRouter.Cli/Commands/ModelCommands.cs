@@ -8,7 +8,7 @@ using AgentRouter.Inference.Tokenization;
 
 namespace AgentRouter.Cli.Commands;
 
-/// <summary><c>agentrouter model info|logits|generate|assemble-fixture</c>: the inference engine on a checkpoint folder.</summary>
+/// <summary><c>agentrouter model info|logits|generate|assemble-fixture|export-gguf|tokenize|render-chat</c>: the inference engine on a checkpoint folder.</summary>
 internal static class ModelCommands
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -22,6 +22,8 @@ internal static class ModelCommands
         command.Subcommands.Add(BuildGenerate());
         command.Subcommands.Add(BuildAssembleFixture());
         command.Subcommands.Add(ModelExportGgufCommand.Build());
+        command.Subcommands.Add(ModelTokenizerCommands.BuildTokenize());
+        command.Subcommands.Add(ModelTokenizerCommands.BuildRenderChat());
         return command;
     }
 

@@ -136,7 +136,7 @@ internal static class NodeCommand
         {
             try
             {
-                serverOptions.Backend = ServerBackend.ForRouterNode(node.Client!, node.Routers, node.DefaultRouter!, options.Runtime.Routers);
+                serverOptions.Backend = ServerBackend.ForRouterNode(node.Client!, options.Runtime.Routers, node.DefaultRouter!);
                 server = await AgentRouterHost.StartServerAsync(serverOptions, cancellationToken: cancellationToken);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)

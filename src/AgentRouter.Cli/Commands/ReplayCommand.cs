@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using AgentRouter.Core.Evaluation;
 using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Merging;
+using AgentRouter.Core.Predictive;
 using AgentRouter.Core.Presets;
+using AgentRouter.Embeddings;
 using AgentRouter.Core.Replay;
 using Spectre.Console;
 
@@ -33,10 +36,19 @@ internal static class ReplayCommand
         var warmupData = new Option<string?>("--warmup") { Description = "Earlier data in the same format (e.g. the train split) each online policy learns from before the scored replay." };
         var queries = new Option<int>("--queries") { Description = "Queries in the simulated workload.", DefaultValueFactory = _ => SimulatedWorkload.DefaultQueries };
         var viaActors = new Option<bool>("--via-actors") { Description = "Drive the online policies through the actor runtime and compare with the direct replay." };
+        var aiqNormalisation = new Option<string>("--aiq-normalisation") { Description = "routerbench (area to the report's largest cost ÷ that cost, as RouterBench's AIQ.py) or range (area over the router's own [c_min, c_max] ÷ its width).", DefaultValueFactory = _ => "routerbench" };
+        var train = new Option<string?>("--train") { Description = "Train split (same format): trains the predictive routers (KNN k=5/10/40, MLP (100) and (100,100), MF) on its sentence embeddings and adds them, the contextual policies warm-started from them and the cold contextual policy as rows." };
+        var routerKinds = new Option<string>("--routers") { Description = "With --train: which router kinds to train (knn, mlp, mf).", DefaultValueFactory = _ => "knn,mlp,mf" };
+        var routerFiles = new Option<string?>("--router-file") { Description = "Comma-separated router files from 'agentrouter train-router' to add as rows." };
+        var contextual = new Option<bool>("--contextual") { Description = "Add the cold-start contextual policy (embeddings, no training data); implied by --train and --router-file." };
+        var embeddingCache = new Option<string?>("--embedding-cache") { Description = "Folder for cached query embeddings (default $AGENTROUTER_EMBEDDING_CACHE or ~/.cache/agentrouter/embeddings)." };
+        var lambdaGrid = new Option<string?>("--lambda-grid") { Description = "Willingness-to-pay values λ swept for the embedding routers (score λ·P̂ − cost); default RouterBench's 32 values from 1e-10 to 1e9." };
+        var strongModel = new Option<string>("--strong") { Description = "RouteLLM pair: the strong model.", DefaultValueFactory = _ => StrongWeakEvaluation.DefaultStrong };
+        var weakModel = new Option<string>("--weak") { Description = "RouteLLM pair: the weak model.", DefaultValueFactory = _ => StrongWeakEvaluation.DefaultWeak };
         var actorConcurrency = new Option<int>("--actor-concurrency") { Description = "With --via-actors: queries in flight at once (1 reproduces the direct replay; more shows the drift).", DefaultValueFactory = _ => 1 };
 
         var command = new Command("replay", "Replay recorded or simulated outcomes through routing policies and compare them.");
-        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries, viaActors, actorConcurrency })
+        foreach (var option in new Option[] { data, format, policies, panel, merge, seed, output, skipBadRows, feedbackDelay, aiqGrid, assumedCost, latencyBase, latencyPerToken, latencyJitter, warmupData, queries, viaActors, actorConcurrency, aiqNormalisation, train, routerKinds, routerFiles, contextual, embeddingCache, lambdaGrid, strongModel, weakModel })
         {
             command.Options.Add(option);
         }
@@ -50,6 +62,7 @@ internal static class ReplayCommand
                 var chosen = SplitList(parse.GetValue(policies)) is { Count: > 0 } named ? named : ReplayComparison.DefaultPolicies();
                 ReplayComparison.Validate(chosen);
                 var grid = ParseGrid(parse.GetValue(aiqGrid));
+                var normalisation = ParseNormalisation(parse.GetValue(aiqNormalisation)!);
                 var latency = new LatencyModel(parse.GetValue(latencyBase), parse.GetValue(latencyPerToken), parse.GetValue(latencyJitter));
                 var readOptions = new ReplayReadOptions(settings.Seed, parse.GetValue(skipBadRows), latency, ParseAssumedCost(parse.GetValue(assumedCost)!));
                 var workload = LoadWorkload(parse.GetValue(data), parse.GetValue(format)!, readOptions, parse.GetValue(queries), settings.Seed);
@@ -67,15 +80,46 @@ internal static class ReplayCommand
                     return ReplayViaActors.Run(workload, settings, chosen, parse.GetValue(actorConcurrency));
                 }
 
-                var report = ReplayComparison.Run(workload, settings, chosen, grid,
-                    message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), warmup);
+                Action<string> progress = message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+                var trainPath = parse.GetValue(train);
+                var files = SplitList(parse.GetValue(routerFiles));
+                ReplayRouters? routers = null;
+                if (trainPath is not null || files.Count > 0 || parse.GetValue(contextual))
+                {
+                    var trainSet = trainPath is null ? null : LoadWorkload(trainPath, parse.GetValue(format)!, readOptions, 0, settings.Seed);
+                    var kinds = SplitList(parse.GetValue(routerKinds));
+                    if (kinds.FirstOrDefault(kind => !PredictorSpec.Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+                    {
+                        throw new ArgumentException($"--routers: unknown kind '{unknown}'. Known: {string.Join(", ", PredictorSpec.Kinds)}.");
+                    }
+
+                    routers = ReplayRouters.Build(workload, trainSet, kinds, files, ParseLambdaGrid(parse.GetValue(lambdaGrid)), settings.Seed,
+                        parse.GetValue(embeddingCache) ?? EmbeddingCache.DefaultDirectory, progress);
+                    workload.Load.Assumptions.Add(ReplayRouters.LatencyNote(routers.EmbedMsPerQuery));
+                }
+
+                var report = ReplayComparison.Run(workload, settings, chosen, grid, progress, warmup, normalisation, routers?.Routers);
+                if (routers is not null)
+                {
+                    report = report with { StrongWeak = routers.StrongWeak(workload, parse.GetValue(strongModel)!, parse.GetValue(weakModel)!) };
+                }
                 var directory = parse.GetValue(output) ?? Path.Combine("reports", $"replay-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-                var written = ReplayReportWriter.Write(report, directory);
+                var written = ReplayReportWriter.Write(report, directory).Concat(RouterReport.Write(report, directory)).ToArray();
                 Render(report);
                 AnsiConsole.MarkupLine($"Reports: {Markup.Escape(string.Join(", ", written))}");
                 return 0;
             }
             catch (ReplayDataException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return BadInputExitCode;
+            }
+            catch (RouterFileException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return BadInputExitCode;
+            }
+            catch (EmbeddingModelException error)
             {
                 Console.Error.WriteLine($"error: {error.Message}");
                 return BadInputExitCode;
@@ -156,6 +200,35 @@ internal static class ReplayCommand
 
         return grid.Count > 0 ? grid : throw new ArgumentException("--aiq-grid needs at least one cost weight.");
     }
+
+    /// <summary>λ values for the embedding routers: finite and non-negative, at least one.</summary>
+    internal static IReadOnlyList<double> ParseLambdaGrid(string? text)
+    {
+        if (text is null)
+        {
+            return RouterBenchAiq.WillingnessToPay;
+        }
+
+        var grid = new List<double>();
+        foreach (var part in SplitList(text))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var lambda) || !double.IsFinite(lambda) || lambda < 0)
+            {
+                throw new ArgumentException($"--lambda-grid: '{part}' is not a finite, non-negative number.");
+            }
+
+            grid.Add(lambda);
+        }
+
+        return grid.Count > 0 ? grid : throw new ArgumentException("--lambda-grid is empty: give at least one λ.");
+    }
+
+    private static AiqNormalisation ParseNormalisation(string text) => text.ToLowerInvariant() switch
+    {
+        "routerbench" => AiqNormalisation.RouterBench,
+        "range" => AiqNormalisation.CostRange,
+        _ => throw new ArgumentException($"--aiq-normalisation: unknown value '{text}'. Known: routerbench, range."),
+    };
 
     private static AssumedCost ParseAssumedCost(string text) => text.ToLowerInvariant() switch
     {

@@ -7,6 +7,7 @@ using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using AgentRouter.Hosting;
 using AgentRouter.LocalAgents;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentRouter.Cli.MainJob;
 
@@ -38,7 +39,7 @@ internal static class ModelledLatency
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .AddBackend(LocalBackendRegistration.Kind, Wrap(LocalBackendRegistration.Factory(AgentRouterHost.LocalModels), measured))
-            .AddBackend(SimulatedBackendSettings.Kind, Wrap(SimulatedBackendSettings.Factory, measured));
+            .AddBackend(SimulatedBackendSettings.Kind, provider => Wrap(SimulatedBackendSettings.Factory(provider.GetRequiredService<TimeProvider>()), measured));
     }
 
     private static BackendFactory Wrap(BackendFactory inner, MeasuredLatencies measured) =>

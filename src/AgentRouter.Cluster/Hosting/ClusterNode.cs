@@ -46,8 +46,13 @@ public sealed class ClusterNode : IAsyncDisposable
         Directory = directory;
         FeedbackCoordinator = feedbackCoordinator;
         StateMonitor = monitor;
-        DefaultRouter = routers.Count > 0 ? options.Runtime.Routers.FirstOrDefault()?.Settings.Name ?? "default" : null;
-        Client = routers.Count > 0 ? new ClusterAgentRouter(this, writer) : null;
+        DefaultRouter = routers.Count > 0 ? AgentSystemAssembly.RouterDefinitions(options.Runtime)[0].Settings.Name : null;
+        if (DefaultRouter is not null)
+        {
+            // The same client as in process; shared state only changes where answers are recorded and feedback goes.
+            var shared = writer is null ? null : new SharedStateClient(writer);
+            Client = new ActorAgentRouter(new RouterLocator(system, routers, DefaultRouter), feedbackCoordinator!, AgentSystemAssembly.ServedQueryCapacity(routers.Count), shared, shared);
+        }
     }
 
     public ClusterNodeOptions Options { get; }

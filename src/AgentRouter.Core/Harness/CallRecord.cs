@@ -57,6 +57,7 @@ public sealed record CallRecord(
     };
 
     /// <summary>The resumption key: an item is done for an agent once a record with this key exists.</summary>
+    [JsonIgnore]
     public (string Id, string Agent) Key => (Id, Agent);
 
     public string ToJsonLine() => JsonSerializer.Serialize(this, Json);

@@ -1,7 +1,7 @@
-namespace AgentRouter.Core.Merging;
-
 using AgentRouter.Core.Backends;
 using AgentRouter.Core.Domain;
+
+namespace AgentRouter.Core.Merging;
 
 /// <summary>One panel member's answer to a query.</summary>
 /// <param name="Choice">The option letter extracted from the answer, or null when it abstained / was unparseable.</param>

@@ -25,7 +25,11 @@ internal sealed class EmaEstimates
         ColdCost = parameters.Double("coldCost", 0, 0);
         ColdStability = parameters.Double("coldStability", 0.9, 0, 1);
         QualityPriorWeight = parameters.Double("qualityPriorWeight", 0, 0);
+        MaxTaskTypes = parameters.Int("maxTaskTypes", TaskTypeLimit.DefaultMaxTaskTypes, 1, 1_000_000);
     }
+
+    /// <summary>Task types tracked on their own (see <see cref="TaskTypeLimit"/>).</summary>
+    public int MaxTaskTypes { get; }
 
     public double Alpha { get; }
     public bool PerTaskType { get; }
@@ -89,6 +93,11 @@ internal sealed class EmaEstimates
         {
             if (!_byTaskType.TryGetValue(taskType, out var table))
             {
+                if (!TaskTypeLimit.Admit(_byTaskType, taskType, MaxTaskTypes, _policy))
+                {
+                    return;
+                }
+
                 table = new EmaTable();
                 _byTaskType.Add(taskType, table);
             }

@@ -77,7 +77,8 @@ public sealed class PheromonePolicy : IRoutingPolicy
         _clusters = new OnlineClusterer(clusters,
             p.Double("clusterTemperature", 0.1, 0, minExclusive: true), p.Double("clusterSpawnDistance", 0.5, 0));
         SynchronousUpdates = p.Bool("synchronousUpdates", true);
-        _taskTypeAbility = p.Bool("abilityPerTaskType", false) ? new TaskTypeAbility() : null;
+        var maxTaskTypes = p.Int("maxTaskTypes", TaskTypeLimit.DefaultMaxTaskTypes, 1, 1_000_000);
+        _taskTypeAbility = p.Bool("abilityPerTaskType", false) ? new TaskTypeAbility(maxTaskTypes, Name) : null;
         p.RejectUnknown();
         _pheromone = new PheromoneTable(clusters, tau0);
         _random = new DeterministicRandom(settings.Seed);

@@ -18,6 +18,8 @@ public static class PolicyCatalog
             ["fixed"] = settings => new FixedPolicy(settings),
             ["all"] = settings => new AllPolicy(settings),
             ["least-loaded"] = settings => new LeastLoadedPolicy(settings),
+            // Optionally warm-started from a router file written by 'agentrouter train-router'.
+            ["contextual"] = settings => new Predictive.ContextualBanditPolicy(settings),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -5,7 +5,7 @@ namespace AgentRouter.Core.Policies;
 /// <summary>Per task type, each agent slot's summed quality and observation count: the Laplace-smoothed
 /// ability (sum + 1)/(n + 2) of an agent on one task type. Agent-wide ability favours whichever agent is
 /// good on some task type everywhere; this keeps a specialist's record to its own task type.</summary>
-internal sealed class TaskTypeAbility
+internal sealed class TaskTypeAbility(int maxTaskTypes, string policy)
 {
     private readonly Dictionary<string, (double[] Sum, double[] Count)> _byTaskType = new(StringComparer.Ordinal);
 
@@ -25,6 +25,11 @@ internal sealed class TaskTypeAbility
     {
         if (!_byTaskType.TryGetValue(taskType, out var row))
         {
+            if (!TaskTypeLimit.Admit(_byTaskType, taskType, maxTaskTypes, policy))
+            {
+                return;
+            }
+
             row = ([], []);
         }
 

@@ -1,5 +1,7 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Json;
 using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Presets;
@@ -9,11 +11,6 @@ namespace AgentRouter.Core.Presets;
 /// field.</summary>
 public static class PolicyPresetLoader
 {
-    private static readonly HashSet<string> TopLevelFields = new(StringComparer.Ordinal)
-    {
-        "policy", "seed", "costWeight", "parameters", "description",
-    };
-
     /// <summary>The repository's <c>policies/</c> directory: AGENTROUTER_POLICIES when set, else the
     /// <c>policies</c> folder beside the first <c>AgentRouter.sln</c> found walking up from
     /// <paramref name="start"/> (default: the current directory), else <c>./policies</c>.</summary>
@@ -65,7 +62,7 @@ public static class PolicyPresetLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFiles.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -78,53 +75,24 @@ public static class PolicyPresetLoader
     /// <summary>Parses preset JSON; <paramref name="source"/> names it in errors.</summary>
     public static PolicyPreset Parse(string json, string source)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e)
-        {
-            throw new PolicyPresetException(source, null,
-                $"is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}): {e.Message}", e);
-        }
-
-        if (root is not JsonObject obj)
-        {
-            throw new PolicyPresetException(source, null, "must be a JSON object like { \"policy\": \"ucb1\", \"parameters\": { } }");
-        }
-
-        foreach (var (field, _) in obj)
-        {
-            if (!TopLevelFields.Contains(field))
-            {
-                throw new PolicyPresetException(source, field,
-                    $"unknown field (allowed: {string.Join(", ", TopLevelFields.Order(StringComparer.Ordinal))})");
-            }
-        }
-
-        var policy = obj["policy"] is JsonValue policyValue && policyValue.GetValueKind() == JsonValueKind.String
-            ? policyValue.GetValue<string>()
-            : throw new PolicyPresetException(source, "policy", "is required and must be a string");
+        var problems = JsonProblems.Throwing((file, field, problem) => new PolicyPresetException(file, field == "(document)" ? null : field, problem));
+        var preset = StrictJsonObject.Parse(json, source, problems)!;
+        var policy = preset.String("policy", required: true)!;
         if (!PolicyCatalog.IsKnown(policy))
         {
-            throw new PolicyPresetException(source, "policy",
-                $"unknown policy '{policy}' (known: {string.Join(", ", PolicyCatalog.Names.Order(StringComparer.Ordinal))})");
+            preset.Fail("policy", $"unknown policy '{policy}' (known: {string.Join(", ", PolicyCatalog.Names.Order(StringComparer.Ordinal))})");
         }
 
-        var seed = ReadSeed(obj, source);
-        var costWeight = ReadCostWeight(obj, source);
-        var parameters = obj["parameters"] switch
-        {
-            null when !obj.ContainsKey("parameters") => null,
-            JsonObject p => p,
-            _ => throw new PolicyPresetException(source, "parameters", "must be an object of parameter names to values"),
-        };
+        var seed = preset.Int("seed", 1);
+        var costWeight = preset.Has("costWeight") ? preset.Double("costWeight", 0, min: 0) : (double?)null;
+        var parameters = preset.Element("parameters", JsonValueKind.Object) is { } element ? JsonNode.Parse(element.GetRawText())!.AsObject() : null;
+        preset.String("description");
+        preset.RejectUnknownFields();
 
-        var preset = new PolicyPreset(policy, seed, costWeight, parameters?.DeepClone().AsObject(), source);
+        var result = new PolicyPreset(policy, seed, costWeight, parameters, source);
         try
         {
-            preset.CreatePolicy();
+            result.CreatePolicy();
         }
         catch (ArgumentException e)
         {
@@ -132,38 +100,6 @@ public static class PolicyPresetLoader
             throw new PolicyPresetException(source, field, e.Message, e);
         }
 
-        return preset;
-    }
-
-    private static int ReadSeed(JsonObject obj, string source)
-    {
-        if (!obj.ContainsKey("seed"))
-        {
-            return 1;
-        }
-
-        if (obj["seed"] is { } value && ParameterReader.TryReadNumber(value, out var number) && number == Math.Floor(number)
-            && number is >= int.MinValue and <= int.MaxValue)
-        {
-            return (int)number;
-        }
-
-        throw new PolicyPresetException(source, "seed", "must be a 32-bit integer");
-    }
-
-    private static double? ReadCostWeight(JsonObject obj, string source)
-    {
-        if (!obj.ContainsKey("costWeight") || obj["costWeight"] is null)
-        {
-            return null;
-        }
-
-        if (obj["costWeight"] is { } value && ParameterReader.TryReadNumber(value, out var number)
-            && double.IsFinite(number) && number >= 0)
-        {
-            return number;
-        }
-
-        throw new PolicyPresetException(source, "costWeight", "must be a number >= 0");
+        return result;
     }
 }

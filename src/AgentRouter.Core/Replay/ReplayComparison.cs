@@ -1,3 +1,4 @@
+using AgentRouter.Core.Evaluation;
 using AgentRouter.Core.Featurization;
 using AgentRouter.Core.Policies;
 using AgentRouter.Core.Presets;
@@ -39,7 +40,8 @@ public static class ReplayComparison
 
     public static ReplayReport Run(
         ReplayWorkload workload, ReplaySettings settings, IReadOnlyList<string> policies,
-        IReadOnlyList<double>? aiqGrid = null, Action<string>? progress = null, ReplayWorkload? warmup = null)
+        IReadOnlyList<double>? aiqGrid = null, Action<string>? progress = null, ReplayWorkload? warmup = null,
+        AiqNormalisation normalisation = AiqNormalisation.RouterBench, IReadOnlyList<ExtraRouter>? extraRouters = null)
     {
         Validate(policies);
         if (workload.FeatureDimension == 0)
@@ -75,15 +77,38 @@ public static class ReplayComparison
                     points.Add(new CostQualityPoint(weight, swept.MeanCost, swept.Accuracy));
                 }
 
-                aiq = AreaUnderCurve.Aiq(points);
+                aiq = normalisation == AiqNormalisation.CostRange ? AreaUnderCurve.Aiq(points) : null;
             }
 
             summaries.Add(Summarise(run, workload, bestSingle, aiq, points));
         }
 
+        foreach (var extra in extraRouters ?? [])
+        {
+            progress?.Invoke($"{extra.Name}: replaying {workload.Items.Count} queries, then AIQ over {extra.Grid.Count} values of λ");
+            var run = engine.Run(extra.Create(null), null, extra.Name);
+            var points = extra.Grid.Select(weight => engine.Run(extra.Create(weight), weight, extra.Name))
+                .Select((swept, i) => new CostQualityPoint(extra.Grid[i], swept.MeanCost, swept.Accuracy)).ToArray();
+            summaries.Add(Summarise(run, workload, bestSingle, normalisation == AiqNormalisation.CostRange ? AreaUnderCurve.Aiq(points) : null, points) with { Kind = extra.Kind });
+        }
+
+        var zeroPoints = ZeroRouter.SingleModelPoints(workload);
+        summaries.Add(Summarise(bestSingle, workload, bestSingle, normalisation == AiqNormalisation.CostRange ? AreaUnderCurve.Aiq(zeroPoints) : null, zeroPoints)
+            with { Policy = ZeroRouter.Name, Kind = "zero" });
+        if (normalisation == AiqNormalisation.RouterBench)
+        {
+            // RouterBench extends every router's hull to the same c_max: the dearest hull point of any router in the report.
+            var swept = Enumerable.Range(0, summaries.Count).Where(i => summaries[i].AiqPoints.Count > 0).ToArray();
+            var aiqs = RouterBenchAiq.Aiq(swept.Select(i => summaries[i].AiqPoints).ToArray());
+            for (var s = 0; s < swept.Length; s++)
+            {
+                summaries[swept[s]] = summaries[swept[s]] with { Aiq = aiqs[s] };
+            }
+        }
+
         return new ReplayReport(DateTimeOffset.UtcNow, workload.Source, workload.Format, workload.Items.Count,
             workload.Agents.Select(agent => agent.Name).ToArray(), workload.Load, settings, grid, bestAgent, summaries,
-            warmup is null ? null : $"{warmup.Source} ({warmup.Items.Count} queries)");
+            warmup is null ? null : $"{warmup.Source} ({warmup.Items.Count} queries)", normalisation);
     }
 
     /// <summary>How to replay one entry at a given cost weight (null: the policy's or preset's own).</summary>

@@ -35,4 +35,9 @@ public sealed record ReplayReport(
     IReadOnlyList<double> AiqGrid,
     string BestSingleAgent,
     IReadOnlyList<PolicySummary> Policies,
-    string? Warmup = null);
+    string? Warmup = null,
+    Evaluation.AiqNormalisation AiqNormalisation = Evaluation.AiqNormalisation.RouterBench)
+{
+    /// <summary>RouteLLM's strong/weak metrics per router, when the report has the pair (else empty).</summary>
+    public IReadOnlyList<Evaluation.StrongWeakSummary> StrongWeak { get; init; } = [];
+}

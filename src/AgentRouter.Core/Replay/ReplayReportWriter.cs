@@ -64,6 +64,10 @@ public static class ReplayReportWriter
         text.AppendLine(CultureInfo.InvariantCulture, $"- format: {report.Format}; queries replayed: {report.Queries}; rows read: {load.RowsRead}; rows skipped as bad: {load.RowsSkipped}; rows with no candidate: {load.RowsWithoutCandidates}; duplicate ids renamed: {load.DuplicateIds}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- seed {s.Seed}; panel {s.PanelSize} (baselines: 1); merge {s.Merge}; feedback delay {s.FeedbackDelay} queries; AIQ λ grid {string.Join(", ", report.AiqGrid.Select(Number))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- online policies warmed up on: {report.Warmup ?? "nothing (empty start)"}");
+        var aiqRule = report.AiqNormalisation == Evaluation.AiqNormalisation.RouterBench
+            ? "RouterBench's (non-decreasing convex hull extended flat to the largest cost in this report, area ÷ that cost)"
+            : "area over each router's own [c_min, c_max] ÷ (c_max − c_min)";
+        text.AppendLine(CultureInfo.InvariantCulture, $"- AIQ: {aiqRule}; the zero row is the hull of the single models' points");
         text.AppendLine(CultureInfo.InvariantCulture, $"- best single agent in hindsight: {report.BestSingleAgent}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- multiple-choice queries: {load.MultipleChoiceQueries}, of which gold letter not inferable: {load.GoldUnknown} ({load.GoldUnknownNoneCorrect} because no agent was correct, {load.GoldUnknown - load.GoldUnknownNoneCorrect} because the correct answers did not parse to one letter)");
         text.AppendLine();

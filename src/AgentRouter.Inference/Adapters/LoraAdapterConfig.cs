@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -35,11 +36,16 @@ public sealed record LoraAdapterConfig(
 
     public static LoraAdapterConfig Load(string path)
     {
-        if (!File.Exists(path))
+        string json;
+        try
         {
-            throw new LoraAdapterException(path, "(file)", $"{FileName} not found");
+            json = InputFiles.ReadAllText(path);
         }
-        return Parse(File.ReadAllText(path), path);
+        catch (InputFileException error)
+        {
+            throw new LoraAdapterException(path, "(file)", error.Problem == "not found" ? $"{FileName} not found" : error.Problem);
+        }
+        return Parse(json, path);
     }
 
     public static LoraAdapterConfig Parse(string json, string filePath)

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using AgentRouter.Inference.Safetensors;
 using TorchSharp;
@@ -68,7 +69,7 @@ public sealed class CheckpointTensors : IDisposable
         Dictionary<string, string> weightMap;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(indexPath));
+            using var document = JsonDocument.Parse(InputFiles.ReadAllText(indexPath));
             if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
                 throw new CheckpointException(indexPath, null, "no 'weight_map' object");
@@ -87,6 +88,10 @@ public sealed class CheckpointTensors : IDisposable
         catch (JsonException exception)
         {
             throw new CheckpointException(indexPath, null, $"not valid JSON: {exception.Message}");
+        }
+        catch (InputFileException exception)
+        {
+            throw new CheckpointException(indexPath, null, exception.Problem);
         }
 
         var files = new List<SafetensorsFile>();

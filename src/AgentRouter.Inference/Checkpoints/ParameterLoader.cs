@@ -29,6 +29,10 @@ public static class ParameterLoader
                 throw new CheckpointException(tensors.FileOf(name), name,
                     $"shape [{string.Join(", ", source.shape)}] in the checkpoint, but config.json implies [{string.Join(", ", parameter.shape)}]");
             }
+            if (!source.isfinite().all().item<bool>())
+            {
+                throw new CheckpointException(tensors.FileOf(name), name, "holds NaN or infinite values; refusing to load weights that cannot produce an answer");
+            }
             parameter.copy_(source.to(parameter.dtype));
         }
         return consumed;

@@ -28,19 +28,21 @@ internal sealed class ConfigJsonReader
         return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Error(field, $"expected a string, found {value.ValueKind}");
     }
 
-    public int RequiredPositiveInt(string field) =>
-        Has(field) ? PositiveInt(field) : throw Error(field, "missing");
+    public int RequiredPositiveInt(string field, int max = int.MaxValue) =>
+        Has(field) ? PositiveInt(field, max) : throw Error(field, "missing");
 
-    public int OptionalPositiveInt(string field, int fallback) => Has(field) ? PositiveInt(field) : fallback;
+    public int OptionalPositiveInt(string field, int fallback, int max = int.MaxValue) => Has(field) ? PositiveInt(field, max) : fallback;
 
-    public int OptionalNonNegativeInt(string field, int fallback)
+    public int OptionalNonNegativeInt(string field, int fallback, int max = int.MaxValue)
     {
         if (!Has(field))
         {
             return fallback;
         }
         var value = Int(field);
-        return value >= 0 ? value : throw Error(field, $"must not be negative, found {value}");
+        return value < 0 ? throw Error(field, $"must not be negative, found {value}")
+            : value > max ? throw Error(field, $"{value} exceeds the supported maximum of {max}")
+            : value;
     }
 
     public double OptionalPositiveDouble(string field, double fallback)
@@ -83,7 +85,8 @@ internal sealed class ConfigJsonReader
         var element = _root.GetProperty(field);
         if (element.ValueKind == JsonValueKind.Number)
         {
-            return new[] { Int(field) };
+            var single = Int(field);
+            return single >= 0 ? new[] { single } : throw Error(field, $"must be a non-negative token id, found {single}");
         }
         if (element.ValueKind != JsonValueKind.Array)
         {
@@ -101,10 +104,12 @@ internal sealed class ConfigJsonReader
         return values;
     }
 
-    private int PositiveInt(string field)
+    private int PositiveInt(string field, int max)
     {
         var value = Int(field);
-        return value > 0 ? value : throw Error(field, $"must be positive, found {value}");
+        return value <= 0 ? throw Error(field, $"must be positive, found {value}")
+            : value > max ? throw Error(field, $"{value} exceeds the supported maximum of {max}")
+            : value;
     }
 
     private int Int(string field)

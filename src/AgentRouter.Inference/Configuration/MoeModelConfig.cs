@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -45,11 +46,16 @@ public sealed record MoeModelConfig
 
     public static MoeModelConfig Load(string configPath)
     {
-        if (!File.Exists(configPath))
+        string json;
+        try
         {
-            throw new ModelConfigException(configPath, "(file)", "config.json not found");
+            json = InputFiles.ReadAllText(configPath);
         }
-        return Parse(File.ReadAllText(configPath), configPath);
+        catch (InputFileException error)
+        {
+            throw new ModelConfigException(configPath, "(file)", error.Problem == "not found" ? "config.json not found" : error.Problem);
+        }
+        return Parse(json, configPath);
     }
 
     public static MoeModelConfig Parse(string json, string filePath)

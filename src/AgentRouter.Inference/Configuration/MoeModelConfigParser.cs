@@ -1,8 +1,19 @@
 namespace AgentRouter.Inference.Configuration;
 
-/// <summary>Maps each architecture's config.json spelling onto <see cref="MoeModelConfig"/> and validates it.</summary>
+/// <summary>Maps each architecture's config.json spelling onto <see cref="MoeModelConfig"/> and validates it:
+/// every size has a ceiling well above any published model of these families, low enough that the whole model's
+/// parameter count (at most ~3·2^58 at all ceilings) fits a long, so that nothing later overflows on a hostile file.</summary>
 internal static class MoeModelConfigParser
 {
+    public const int MaxLayers = 1024;
+    public const int MaxHiddenSize = 65_536;
+    public const int MaxVocabSize = 4_194_304;
+    public const int MaxHeads = 1024;
+    public const int MaxHeadDim = 4096;
+    public const int MaxExperts = 4096;
+    public const int MaxIntermediateSize = 1_048_576;
+    public const int MaxPositions = 16_777_216;
+
     public static MoeModelConfig FromReader(ConfigJsonReader reader)
     {
         var modelType = reader.RequiredString("model_type");
@@ -12,9 +23,9 @@ internal static class MoeModelConfigParser
         }
         RejectUnsupported(reader);
 
-        var hiddenSize = reader.RequiredPositiveInt("hidden_size");
-        var numHeads = reader.RequiredPositiveInt("num_attention_heads");
-        var numKeyValueHeads = reader.OptionalPositiveInt("num_key_value_heads", numHeads);
+        var hiddenSize = reader.RequiredPositiveInt("hidden_size", MaxHiddenSize);
+        var numHeads = reader.RequiredPositiveInt("num_attention_heads", MaxHeads);
+        var numKeyValueHeads = reader.OptionalPositiveInt("num_key_value_heads", numHeads, MaxHeads);
         if (numHeads % numKeyValueHeads != 0)
         {
             throw reader.Error("num_key_value_heads", $"{numKeyValueHeads} does not divide num_attention_heads {numHeads}");
@@ -23,7 +34,7 @@ internal static class MoeModelConfigParser
         {
             throw reader.Error("num_attention_heads", $"{numHeads} does not divide hidden_size {hiddenSize} and no head_dim is given");
         }
-        var headDim = reader.OptionalPositiveInt("head_dim", hiddenSize / numHeads);
+        var headDim = reader.OptionalPositiveInt("head_dim", hiddenSize / numHeads, MaxHeadDim);
         if (headDim % 2 != 0)
         {
             throw reader.Error("head_dim", $"{headDim} is odd; rotary embeddings need an even head dimension");
@@ -32,13 +43,13 @@ internal static class MoeModelConfigParser
         var config = new MoeModelConfig
         {
             Architecture = architecture,
-            VocabSize = reader.RequiredPositiveInt("vocab_size"),
+            VocabSize = reader.RequiredPositiveInt("vocab_size", MaxVocabSize),
             HiddenSize = hiddenSize,
-            NumLayers = reader.RequiredPositiveInt("num_hidden_layers"),
+            NumLayers = reader.RequiredPositiveInt("num_hidden_layers", MaxLayers),
             NumHeads = numHeads,
             NumKeyValueHeads = numKeyValueHeads,
             HeadDim = headDim,
-            MaxPositionEmbeddings = reader.OptionalPositiveInt("max_position_embeddings", DefaultMaxPositions(architecture)),
+            MaxPositionEmbeddings = reader.OptionalPositiveInt("max_position_embeddings", DefaultMaxPositions(architecture), MaxPositions),
             RopeTheta = reader.OptionalPositiveDouble("rope_theta", architecture == ModelArchitecture.Mixtral ? 1e6 : 10000.0),
             RmsNormEps = reader.OptionalPositiveDouble("rms_norm_eps", 1e-6),
             TieWordEmbeddings = reader.OptionalBool("tie_word_embeddings", false),
@@ -58,17 +69,17 @@ internal static class MoeModelConfigParser
             case ModelArchitecture.Mixtral:
                 return config with
                 {
-                    NumExperts = reader.RequiredPositiveInt("num_local_experts"),
-                    ExpertsPerToken = reader.RequiredPositiveInt("num_experts_per_tok"),
-                    ExpertIntermediateSize = reader.RequiredPositiveInt("intermediate_size"),
+                    NumExperts = reader.RequiredPositiveInt("num_local_experts", MaxExperts),
+                    ExpertsPerToken = reader.RequiredPositiveInt("num_experts_per_tok", MaxExperts),
+                    ExpertIntermediateSize = reader.RequiredPositiveInt("intermediate_size", MaxIntermediateSize),
                     NormTopKProbabilities = true,
                 };
             case ModelArchitecture.Olmoe:
                 return config with
                 {
-                    NumExperts = reader.RequiredPositiveInt("num_experts"),
-                    ExpertsPerToken = reader.RequiredPositiveInt("num_experts_per_tok"),
-                    ExpertIntermediateSize = reader.RequiredPositiveInt("intermediate_size"),
+                    NumExperts = reader.RequiredPositiveInt("num_experts", MaxExperts),
+                    ExpertsPerToken = reader.RequiredPositiveInt("num_experts_per_tok", MaxExperts),
+                    ExpertIntermediateSize = reader.RequiredPositiveInt("intermediate_size", MaxIntermediateSize),
                     NormTopKProbabilities = reader.OptionalBool("norm_topk_prob", false),
                     QkvBias = reader.OptionalBool("attention_bias", false),
                     OutputProjectionBias = reader.OptionalBool("attention_bias", false),
@@ -79,13 +90,13 @@ internal static class MoeModelConfigParser
                 var attentionBias = !qwen2 && reader.OptionalBool("attention_bias", false);
                 return config with
                 {
-                    NumExperts = reader.RequiredPositiveInt("num_experts"),
-                    ExpertsPerToken = reader.RequiredPositiveInt("num_experts_per_tok"),
-                    ExpertIntermediateSize = reader.RequiredPositiveInt("moe_intermediate_size"),
-                    DenseIntermediateSize = reader.RequiredPositiveInt("intermediate_size"),
-                    SharedExpertIntermediateSize = qwen2 ? reader.OptionalNonNegativeInt("shared_expert_intermediate_size", 0) : 0,
+                    NumExperts = reader.RequiredPositiveInt("num_experts", MaxExperts),
+                    ExpertsPerToken = reader.RequiredPositiveInt("num_experts_per_tok", MaxExperts),
+                    ExpertIntermediateSize = reader.RequiredPositiveInt("moe_intermediate_size", MaxIntermediateSize),
+                    DenseIntermediateSize = reader.RequiredPositiveInt("intermediate_size", MaxIntermediateSize),
+                    SharedExpertIntermediateSize = qwen2 ? reader.OptionalNonNegativeInt("shared_expert_intermediate_size", 0, MaxIntermediateSize) : 0,
                     NormTopKProbabilities = reader.OptionalBool("norm_topk_prob", false),
-                    DecoderSparseStep = reader.OptionalPositiveInt("decoder_sparse_step", 1),
+                    DecoderSparseStep = reader.OptionalPositiveInt("decoder_sparse_step", 1, MaxLayers),
                     MlpOnlyLayers = reader.OptionalIntList("mlp_only_layers"),
                     QkvBias = qwen2 || attentionBias,
                     OutputProjectionBias = attentionBias,
@@ -94,7 +105,7 @@ internal static class MoeModelConfigParser
                 var bias = reader.OptionalBool("attention_bias", false);
                 return config with
                 {
-                    DenseIntermediateSize = reader.RequiredPositiveInt("intermediate_size"),
+                    DenseIntermediateSize = reader.RequiredPositiveInt("intermediate_size", MaxIntermediateSize),
                     QkvBias = bias,
                     OutputProjectionBias = bias,
                 };

@@ -166,6 +166,11 @@ internal static unsafe class SmallBatchExpertMixer
                     best = expert;
                 }
             }
+            if (best < 0)
+            {
+                // Every probability is NaN: a non-finite logit (softmax of NaN or of +∞ − +∞).
+                throw new Generation.NonFiniteValuesException("the expert router's logits");
+            }
             selected[slot] = best;
             weights[slot] = probabilities[best];
             chosenTotal += probabilities[best];

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using TorchSharp;
@@ -42,11 +43,15 @@ public sealed class SafetensorsFile : IDisposable
 
     public static SafetensorsFile Open(string path)
     {
-        if (!File.Exists(path))
+        long fileLength;
+        try
         {
-            throw new SafetensorsFormatException(path, null, "file not found");
+            fileLength = InputFiles.Regular(path, long.MaxValue).Length;
         }
-        var fileLength = new FileInfo(path).Length;
+        catch (InputFileException error)
+        {
+            throw new SafetensorsFormatException(path, null, error.Problem == "not found" ? "file not found" : error.Problem);
+        }
         if (fileLength < 8)
         {
             throw new SafetensorsFormatException(path, null, $"file is {fileLength} bytes, shorter than the 8-byte header length field");

@@ -231,7 +231,7 @@ internal static class JinjaLexer
             if (character is '\'' or '"')
             {
                 var start = cursor++;
-                tokens.Add(new JinjaToken(ConsumeString(src, ref cursor, character, at => Error("unexpected end of input in a string literal", at),
+                tokens.Add(new JinjaToken(ConsumeString(src, ref cursor, character, _ => Error("string literal is never closed", start),
                     problem => Error(problem, cursor)), JinjaTokenType.StringLiteral, map[start]));
                 cursor++;
                 continue;

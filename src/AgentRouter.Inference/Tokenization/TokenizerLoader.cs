@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Tokenization.HuggingFace;
 using Microsoft.ML.Tokenizers;
@@ -33,8 +34,12 @@ public static class TokenizerLoader
         {
             try
             {
-                using var stream = File.OpenRead(sentencePiece);
+                using var stream = InputFiles.OpenRead(sentencePiece, InputFiles.DefaultMaxTextBytes);
                 return new MlTokenizerAdapter(LlamaTokenizer.Create(stream, addBeginOfSentence: config.BosTokenId is not null));
+            }
+            catch (InputFileException exception)
+            {
+                throw new TokenizerLoadException(sentencePiece, exception.Problem);
             }
             catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException
                 or Google.Protobuf.InvalidProtocolBufferException)

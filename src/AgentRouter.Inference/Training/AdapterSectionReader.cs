@@ -1,4 +1,6 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
+using AgentRouter.Core.Json;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
 
@@ -9,21 +11,25 @@ internal static class AdapterSectionReader
 {
     public static AdapterTrainingConfig Read(StrictJsonObject section, string configFolder)
     {
-        var baseDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(section.RequiredString("base"), configFolder));
+        var baseDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(section.String("base", required: true)!, configFolder));
         var baseConfigPath = Path.Combine(baseDirectory, ModelCheckpoint.ConfigFileName);
         if (!File.Exists(baseConfigPath))
         {
-            throw section.Fail("base", $"no base checkpoint at '{baseDirectory}' ({ModelCheckpoint.ConfigFileName} not found)");
+            throw section.Invalid("base", $"no base checkpoint at '{baseDirectory}' ({ModelCheckpoint.ConfigFileName} not found)");
         }
 
         Configuration.MoeModelConfig baseConfig;
         try
         {
-            baseConfig = TrainingModelValidator.Validate(File.ReadAllText(baseConfigPath), baseConfigPath);
+            baseConfig = TrainingModelValidator.Validate(InputFiles.ReadAllText(baseConfigPath), baseConfigPath);
+        }
+        catch (InputFileException error)
+        {
+            throw section.Invalid("base", $"the base's config.json cannot be read: {error.Problem}");
         }
         catch (TrainingConfigException error)
         {
-            throw section.Fail("base", $"the base's config.json is not trainable here: {error.Message}");
+            throw section.Invalid("base", $"the base's config.json is not trainable here: {error.Message}");
         }
 
         var rank = section.Int("r", 8, 1, 1024);
@@ -35,7 +41,7 @@ internal static class AdapterSectionReader
             {
                 if (entry.ValueKind != JsonValueKind.String || !LoraTargetModules.TryParse(entry.GetString()!, out var module))
                 {
-                    throw section.Fail("target_modules", $"unsupported target module {entry.GetRawText()} (supported: {string.Join(", ", LoraTargetModules.SupportedNames)})");
+                    throw section.Invalid("target_modules", $"unsupported target module {entry.GetRawText()} (supported: {string.Join(", ", LoraTargetModules.SupportedNames)})");
                 }
                 if (!targets.Contains(module))
                 {
@@ -44,7 +50,7 @@ internal static class AdapterSectionReader
             }
             if (targets.Count == 0)
             {
-                throw section.Fail("target_modules", "must name at least one module");
+                throw section.Invalid("target_modules", "must name at least one module");
             }
         }
         else
@@ -58,11 +64,11 @@ internal static class AdapterSectionReader
             layers = layersElement.EnumerateArray()
                 .Select(entry => entry.ValueKind == JsonValueKind.Number && entry.TryGetInt32(out var layer) && layer >= 0 && layer < baseConfig.NumLayers
                     ? layer
-                    : throw section.Fail("layers_to_transform", $"expected layer indices 0..{baseConfig.NumLayers - 1} of the base, got {entry.GetRawText()}"))
+                    : throw section.Invalid("layers_to_transform", $"expected layer indices 0..{baseConfig.NumLayers - 1} of the base, got {entry.GetRawText()}"))
                 .Distinct().Order().ToArray();
             if (layers.Count == 0)
             {
-                throw section.Fail("layers_to_transform", "must not be empty");
+                throw section.Invalid("layers_to_transform", "must not be empty");
             }
         }
         section.RejectUnknownFields();

@@ -1,4 +1,6 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
+using AgentRouter.Core.Json;
 using AgentRouter.Core.Suite;
 
 namespace AgentRouter.Inference.Training;
@@ -10,12 +12,17 @@ public static class TrainingConfigReader
     public static TrainingConfig Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        string json;
+        try
         {
-            throw new TrainingConfigException(path, "(document)", "file not found");
+            json = InputFiles.ReadAllText(path);
+        }
+        catch (InputFileException error)
+        {
+            throw new TrainingConfigException(path, "(document)", error.Problem == "not found" ? "file not found" : error.Problem);
         }
 
-        return Parse(File.ReadAllText(path), path);
+        return Parse(json, path);
     }
 
     /// <param name="filePath">Names the config in errors; relative output paths resolve against its folder.</param>
@@ -23,32 +30,19 @@ public static class TrainingConfigReader
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(filePath);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException error)
-        {
-            throw new TrainingConfigException(filePath, "(document)", $"not valid JSON: {error.Message}");
-        }
-
-        using (document)
-        {
-            return Read(new StrictJsonObject(document.RootElement, filePath, string.Empty), filePath, json);
-        }
+        return Read(StrictJsonObject.Parse(json, filePath, TrainingConfigJson.Problems)!, filePath, json);
     }
 
     private static TrainingConfig Read(StrictJsonObject root, string filePath, string sourceJson)
     {
-        var name = root.RequiredString("name");
+        var name = root.String("name", required: true)!;
         var seed = root.UInt64("seed", 1);
         var folder = Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? Directory.GetCurrentDirectory();
         var adapter = root.Child("adapter", required: false) is { } adapterSection ? AdapterSectionReader.Read(adapterSection, folder) : null;
         var modelElement = root.Element("model", JsonValueKind.Object, required: adapter is null);
         if (adapter is not null && modelElement is not null)
         {
-            throw root.Fail("model", "not allowed with \"adapter\": the model is the base checkpoint's config.json");
+            throw root.Invalid("model", "not allowed with \"adapter\": the model is the base checkpoint's config.json");
         }
         var model = adapter?.BaseConfig ?? TrainingModelValidator.Validate(modelElement!.Value.GetRawText(), filePath);
 
@@ -57,21 +51,16 @@ public static class TrainingConfigReader
         var steps = root.Int("steps", null, 1);
         var warmup = root.Int("warmup_steps", 0, 0, steps);
         var batchSize = root.Int("batch_size", null, 1, 65_536);
-        var loss = root.OptionalString("loss", "answer") switch
-        {
-            "answer" => TrainingLossTarget.Answer,
-            "sequence" => TrainingLossTarget.Sequence,
-            var other => throw root.Fail("loss", $"expected \"answer\" or \"sequence\", got \"{other}\""),
-        };
+        var loss = root.Choice("loss", "answer", "answer", "sequence") == "sequence" ? TrainingLossTarget.Sequence : TrainingLossTarget.Answer;
         var sequenceWeight = root.Double("sequence_loss_weight", 0, 0, 10);
         if (sequenceWeight > 0 && loss == TrainingLossTarget.Sequence)
         {
-            throw root.Fail("sequence_loss_weight", "only applies to \"loss\": \"answer\" (the sequence loss already covers every byte)");
+            throw root.Invalid("sequence_loss_weight", "only applies to \"loss\": \"answer\" (the sequence loss already covers every byte)");
         }
 
         var aux = root.Double("aux_loss_coefficient", 0.01, 0, 10);
         var evalEvery = root.Int("eval_every", steps, 1);
-        var output = root.RequiredString("output");
+        var output = root.String("output", required: true)!;
         root.RejectUnknownFields();
 
         return new TrainingConfig(
@@ -87,12 +76,12 @@ public static class TrainingConfigReader
             {
                 if (!SuiteDomains.IsKnown(property.Name))
                 {
-                    throw data.Fail($"domain_weights.{property.Name}", $"unknown suite domain (known: {string.Join(", ", SuiteDomains.All)})");
+                    throw data.Invalid($"domain_weights.{property.Name}", $"unknown suite domain (known: {string.Join(", ", SuiteDomains.All)})");
                 }
 
                 if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var weight) || !(weight >= 0) || !double.IsFinite(weight))
                 {
-                    throw data.Fail($"domain_weights.{property.Name}", $"expected a non-negative number, got {property.Value.GetRawText()}");
+                    throw data.Invalid($"domain_weights.{property.Name}", $"expected a non-negative number, got {property.Value.GetRawText()}");
                 }
 
                 if (weight > 0)
@@ -103,7 +92,7 @@ public static class TrainingConfigReader
 
             if (weights.Count == 0)
             {
-                throw data.Fail("domain_weights", "at least one domain needs a positive weight");
+                throw data.Invalid("domain_weights", "at least one domain needs a positive weight");
             }
         }
         else
@@ -121,7 +110,7 @@ public static class TrainingConfigReader
             {
                 if (entry.ValueKind != JsonValueKind.Number || !entry.TryGetInt32(out var level) || !SuiteDomains.IsValidDifficulty(level) || difficulties.Contains(level))
                 {
-                    throw data.Fail("difficulties", $"expected distinct integers {SuiteDomains.MinDifficulty}..{SuiteDomains.MaxDifficulty}, got {entry.GetRawText()}");
+                    throw data.Invalid("difficulties", $"expected distinct integers {SuiteDomains.MinDifficulty}..{SuiteDomains.MaxDifficulty}, got {entry.GetRawText()}");
                 }
 
                 difficulties.Add(level);
@@ -129,7 +118,7 @@ public static class TrainingConfigReader
 
             if (difficulties.Count == 0)
             {
-                throw data.Fail("difficulties", "must not be empty");
+                throw data.Invalid("difficulties", "must not be empty");
             }
         }
         else

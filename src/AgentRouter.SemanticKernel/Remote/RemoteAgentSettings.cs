@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Domain;
 
@@ -23,11 +21,6 @@ public sealed record RemoteAgentSettings(
     CostModel Cost,
     int Capacity)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
-    {
-        "endpoint", "model", "apiKeyEnv", "deadlineMs", "maxRetries", "retryBaseDelayMs", "maxOutputTokens",
-    };
-
     /// <summary>Reads and checks the settings; errors name the manifest file and field. A named key variable
     /// that is unset is an error at start-up, not a 401 at the first query.</summary>
     public static RemoteAgentSettings? FromManifest(AgentManifest manifest, List<ManifestError> errors, Func<string, string?>? environment = null)
@@ -35,58 +28,9 @@ public sealed record RemoteAgentSettings(
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(errors);
         environment ??= Environment.GetEnvironmentVariable;
-        var file = manifest.SourceFile ?? manifest.Name;
-        var s = manifest.Settings;
-        var before = errors.Count;
-        foreach (var (key, _) in s)
-        {
-            if (!Known.Contains(key))
-            {
-                errors.Add(new ManifestError(file, $"settings.{key}", $"unknown remote-backend setting (known: {string.Join(", ", Known.Order())})"));
-            }
-        }
-
-        string? Text(string field, bool required)
-        {
-            var node = s[field];
-            if (node is null)
-            {
-                if (required)
-                {
-                    errors.Add(new ManifestError(file, $"settings.{field}", "is required for a remote agent"));
-                }
-
-                return null;
-            }
-
-            if (node is JsonValue v && v.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text))
-            {
-                return text;
-            }
-
-            errors.Add(new ManifestError(file, $"settings.{field}", "must be a non-empty string"));
-            return null;
-        }
-
-        double Number(string field, double fallback, double min, double max)
-        {
-            if (s[field] is not { } node)
-            {
-                return fallback;
-            }
-
-            if (node is JsonValue v && v.TryGetValue<double>(out var x) && x >= min && x <= max && x == Math.Floor(x))
-            {
-                return x;
-            }
-
-            errors.Add(new ManifestError(file, $"settings.{field}",
-                $"must be a whole number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]"));
-            return fallback;
-        }
-
+        var settings = AgentManifestLoader.Settings(manifest, errors);
         Uri? endpoint = null;
-        if (Text("endpoint", required: true) is { } endpointText)
+        if (settings.String("endpoint", required: true) is { } endpointText)
         {
             if (Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps))
             {
@@ -94,22 +38,23 @@ public sealed record RemoteAgentSettings(
             }
             else
             {
-                errors.Add(new ManifestError(file, "settings.endpoint", $"'{endpointText}' is not an absolute http(s) URL"));
+                settings.Fail("endpoint", $"'{endpointText}' is not an absolute http(s) URL");
             }
         }
 
-        var model = Text("model", required: true);
-        var keyVariable = Text("apiKeyEnv", required: false);
+        var model = settings.String("model", required: true);
+        var keyVariable = settings.String("apiKeyEnv");
         if (keyVariable is not null && string.IsNullOrEmpty(environment(keyVariable)))
         {
-            errors.Add(new ManifestError(file, "settings.apiKeyEnv", $"environment variable '{keyVariable}' (the API key of agent '{manifest.Name}') is not set"));
+            settings.Fail("apiKeyEnv", $"environment variable '{keyVariable}' (the API key of agent '{manifest.Name}') is not set");
         }
 
-        var deadlineMs = Number("deadlineMs", Math.Min(manifest.ExpectedLatencyMs * 10, 3_600_000), 1, 3_600_000);
-        var maxRetries = (int)Number("maxRetries", 2, 0, 10);
-        var retryDelayMs = Number("retryBaseDelayMs", 200, 0, 60_000);
-        var maxOutput = s["maxOutputTokens"] is null ? (int?)null : (int)Number("maxOutputTokens", 0, 1, 1_000_000);
-        if (errors.Count > before || endpoint is null || model is null)
+        var deadlineMs = settings.Int("deadlineMs", (int)Math.Min(manifest.ExpectedLatencyMs * 10, 3_600_000), 1, 3_600_000);
+        var maxRetries = settings.Int("maxRetries", 2, 0, 10);
+        var retryDelayMs = settings.Int("retryBaseDelayMs", 200, 0, 60_000);
+        int? maxOutput = settings.Has("maxOutputTokens") ? settings.Int("maxOutputTokens", 0, 1, 1_000_000) : null;
+        settings.RejectUnknownFields("remote-backend setting");
+        if (settings.ProblemCount > 0 || endpoint is null || model is null)
         {
             return null;
         }

@@ -1,14 +1,21 @@
 using System.Text.Json.Nodes;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Core.Domain;
+using AgentRouter.Server.Hosting;
 
 namespace AgentRouter.Server.Dashboard;
 
 /// <summary>What the dashboard and the policy gauges show, gathered from the queries and feedback that pass
 /// through the server: traffic per agent, each router's latest decision scores (EMA values, pheromone,
-/// bandit estimates — the policies' own numbers) overall and per task type, and accuracy and cost over time.</summary>
-public sealed class DashboardState(TimeProvider? time = null)
+/// bandit estimates — the policies' own numbers) overall and per task type, and accuracy and cost over time.
+/// Every table is bounded: task types per router by <see cref="ServerOptions.MaxDashboardTaskTypes"/> (the
+/// least recently seen one is evicted and counted in <see cref="EvictedTaskTypes"/>), agents and routers by
+/// <see cref="MaxNames"/> (beyond it new names are counted, not shown), history and remembered choices by count.</summary>
+public sealed class DashboardState(ServerOptions options, TimeProvider? time = null)
 {
+    /// <summary>Agents and routers shown; both come from configuration, so this only guards a mistake.</summary>
+    public const int MaxNames = 1024;
+
     private const int HistoryPoints = 120;
     private const int RecentChoices = 100_000;
 
@@ -26,8 +33,16 @@ public sealed class DashboardState(TimeProvider? time = null)
     private double _rewardSum;
     private double _costSum;
     private long _version;
+    private long _evictedTaskTypes;
+    private long _droppedNames;
 
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Task-type rows evicted from the per-router tables since start.</summary>
+    public long EvictedTaskTypes => Interlocked.Read(ref _evictedTaskTypes);
+
+    /// <summary>Agents or routers not shown because <see cref="MaxNames"/> were already.</summary>
+    public long DroppedNames => Interlocked.Read(ref _droppedNames);
 
     public void RecordAnswered(Query query, QueryAnswered answered)
     {
@@ -40,7 +55,12 @@ public sealed class DashboardState(TimeProvider? time = null)
             var cost = 0.0;
             foreach (var analysis in answered.Analyses)
             {
-                var traffic = Agent(analysis.Agent);
+                cost += analysis.Cost;
+                if (Agent(analysis.Agent) is not { } traffic)
+                {
+                    continue;
+                }
+
                 traffic.Requests++;
                 if (analysis.Status == OutcomeStatus.Succeeded)
                 {
@@ -50,27 +70,35 @@ public sealed class DashboardState(TimeProvider? time = null)
                 {
                     traffic.Failures++;
                 }
-
-                cost += analysis.Cost;
             }
 
             _costSum += cost;
             if (!_routers.TryGetValue(answered.Router, out var router))
             {
-                router = _routers[answered.Router] = new RouterView(answered.Decision.Policy);
+                if (_routers.Count >= MaxNames)
+                {
+                    _droppedNames++;
+                    router = null;
+                }
+                else
+                {
+                    router = _routers[answered.Router] = new RouterView(answered.Decision.Policy);
+                }
             }
 
-            router.Queries++;
-            router.Latest.Clear();
-            if (!router.ByTaskType.TryGetValue(taskType, out var row))
+            if (router is not null)
             {
-                row = router.ByTaskType[taskType] = new Dictionary<string, double>(StringComparer.Ordinal);
-            }
-
-            foreach (var score in answered.Decision.Scores)
-            {
-                router.Latest[score.Agent] = score;
-                row[score.Agent] = score.Exploit;
+                router.Queries++;
+                router.Latest.Clear();
+                var row = TaskTypeRow(router, taskType);
+                foreach (var score in answered.Decision.Scores)
+                {
+                    router.Latest[score.Agent] = score;
+                    if (row.Count < MaxNames || row.ContainsKey(score.Agent))
+                    {
+                        row[score.Agent] = score.Exploit;
+                    }
+                }
             }
 
             Remember(answered.QueryId, answered.Answer.Choice);
@@ -204,6 +232,7 @@ public sealed class DashboardState(TimeProvider? time = null)
                 ["feedback"] = _feedbackAccepted,
                 ["accuracy"] = _feedbackAccepted > 0 ? _rewardSum / _feedbackAccepted : null,
                 ["cost"] = _costSum,
+                ["evicted_task_types"] = _evictedTaskTypes,
                 ["agents"] = agents,
                 ["routers"] = routers,
                 ["history"] = history,
@@ -211,14 +240,40 @@ public sealed class DashboardState(TimeProvider? time = null)
         }
     }
 
-    private AgentTraffic Agent(string name)
+    private AgentTraffic? Agent(string name)
     {
         if (!_agents.TryGetValue(name, out var traffic))
         {
+            if (_agents.Count >= MaxNames)
+            {
+                _droppedNames++;
+                return null;
+            }
+
             traffic = _agents[name] = new AgentTraffic();
         }
 
         return traffic;
+    }
+
+    /// <summary>The router's row for a task type, marked as just seen; a new one beyond the cap evicts the
+    /// least recently seen (a linear scan over at most the cap, only when a new task type arrives).</summary>
+    private Dictionary<string, double> TaskTypeRow(RouterView router, string taskType)
+    {
+        if (!router.ByTaskType.TryGetValue(taskType, out var row))
+        {
+            if (router.ByTaskType.Count >= options.MaxDashboardTaskTypes)
+            {
+                var oldest = router.ByTaskType.MinBy(t => t.Value.LastSeen).Key;
+                router.ByTaskType.Remove(oldest);
+                _evictedTaskTypes++;
+            }
+
+            row = router.ByTaskType[taskType] = new TaskTypeScores();
+        }
+
+        row.LastSeen = _version;
+        return row;
     }
 
     private void Remember(string queryId, string? choice)
@@ -267,7 +322,13 @@ public sealed class DashboardState(TimeProvider? time = null)
 
         public Dictionary<string, CandidateScore> Latest { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, Dictionary<string, double>> ByTaskType { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, TaskTypeScores> ByTaskType { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Agent → exploit value for one task type, with when it was last updated (for eviction).</summary>
+    private sealed class TaskTypeScores() : Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        public long LastSeen { get; set; }
     }
 
     private sealed class TimePoint(long second)

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using AgentRouter.Actors.Protocol;
 using AgentRouter.Server.Hosting;
 
 namespace AgentRouter.Server.Dashboard;
@@ -20,8 +19,7 @@ public sealed class RouterStatsPoller(ServerRuntime runtime, DashboardState dash
 
             try
             {
-                var asks = runtime.Backend.Routers.Values.Select(r => r.Ask<RouterProtocol.RouterStats>(RouterProtocol.GetRouterStats.Instance, TimeSpan.FromSeconds(5), stoppingToken));
-                dashboard.UpdateRouterStats(await Task.WhenAll(asks).ConfigureAwait(false));
+                dashboard.UpdateRouterStats(await runtime.Router.GetStatsAsync(stoppingToken).ConfigureAwait(false));
             }
             catch (Exception e) when (e is AskTimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {

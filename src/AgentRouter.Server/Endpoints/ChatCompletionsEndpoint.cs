@@ -7,6 +7,7 @@ using AgentRouter.SemanticKernel;
 using AgentRouter.Server.Dashboard;
 using AgentRouter.Server.Hosting;
 using AgentRouter.Server.OpenAi;
+using AgentRouter.Server.Security;
 using AgentRouter.Server.Telemetry;
 
 namespace AgentRouter.Server.Endpoints;
@@ -14,7 +15,7 @@ namespace AgentRouter.Server.Endpoints;
 /// <summary><c>POST /v1/chat/completions</c>: OpenAI's chat schema, JSON or SSE streaming. The response
 /// carries <c>usage</c> (estimated at four characters per token when agents report none) and the
 /// <c>agentrouter</c> extension object.</summary>
-internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptions options, DashboardState dashboard, ServerMetrics metrics)
+internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptions options, DashboardState dashboard, ServerMetrics metrics, StreamGate streams)
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
@@ -67,6 +68,7 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
     /// anything was sent gets a plain error response with its status; later failures are an error event.</summary>
     private async Task StreamAsync(HttpContext context, ChatRequest request, Query query, AskOptions ask)
     {
+        using var lease = streams.Enter(context.Connection.RemoteIpAddress);
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var started = false;
         var single = false;
@@ -153,7 +155,7 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
         ["model"] = model,
     };
 
-    private static Task WriteChunkAsync(HttpContext context, Query query, string model, long created, JsonObject delta, string? finishReason, JsonObject? extension)
+    private Task WriteChunkAsync(HttpContext context, Query query, string model, long created, JsonObject delta, string? finishReason, JsonObject? extension)
     {
         var chunk = Chunk(query, model, created);
         chunk["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason });
@@ -165,11 +167,13 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
         return WriteEventAsync(context, chunk);
     }
 
-    private static async Task WriteEventAsync(HttpContext context, JsonObject payload)
+    private async Task WriteEventAsync(HttpContext context, JsonObject payload)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(payload);
-        await context.Response.Body.WriteAsync(SseEvent(bytes), context.RequestAborted).ConfigureAwait(false);
-        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!await StreamWrites.WriteAsync(context, SseEvent(JsonSerializer.SerializeToUtf8Bytes(payload)), options.StreamWriteTimeout).ConfigureAwait(false))
+        {
+            // The reader stalled and was dropped; the router's query ends with the request.
+            throw new OperationCanceledException(context.RequestAborted);
+        }
     }
 
     private static byte[] SseEvent(byte[] json)

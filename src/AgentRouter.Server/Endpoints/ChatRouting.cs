@@ -19,14 +19,14 @@ internal static class ChatRouting
             throw ApiError.NotFound($"The model '{request.Model}' does not exist. Models: {catalog.Known()}.", "model", "model_not_found");
         }
 
-        if (model.Kind == "agent" && request.Extension.PanelSize is > 1)
+        if (model.Kind == ModelKind.Agent && request.Extension.PanelSize is > 1)
         {
             throw ApiError.BadRequest($"'{request.Model}' is a single agent; 'agentrouter.panel_size' must be 1 for it", "agentrouter.panel_size", "invalid_value");
         }
 
-        if (request.Extension.Merge is { } merge && !string.Equals(merge, "llm", StringComparison.OrdinalIgnoreCase) && !MergeCatalog.IsKnown(merge))
+        if (request.Extension.Merge is { } merge && !string.Equals(merge, MergeProtocol.LlmStrategy, StringComparison.OrdinalIgnoreCase) && !MergeCatalog.IsKnown(merge))
         {
-            throw ApiError.BadRequest($"unknown merge strategy '{merge}' (known: {string.Join(", ", MergeCatalog.Names.Order())}, llm)", "agentrouter.merge", "invalid_value");
+            throw ApiError.BadRequest($"unknown merge strategy '{merge}' (known: {string.Join(", ", MergeCatalog.Names.Order())}, {MergeProtocol.LlmStrategy})", "agentrouter.merge", "invalid_value");
         }
 
         var queryId = "chatcmpl-" + Guid.NewGuid().ToString("N");
@@ -39,14 +39,18 @@ internal static class ChatRouting
         return (query, ask, model);
     }
 
-    public static ApiError ToError(QueryFailed failed) => failed.Reason switch
+    /// <summary>Client-caused failures keep their message; server-side ones say what happened in the router's
+    /// terms (reasons, agent statuses) and keep the router's own message, which can hold exception text from an
+    /// agent, a policy or a merge strategy, for the log only.</summary>
+    public static ApiError ToError(QueryFailed failed) => (failed.Reason switch
     {
         QueryFailureReason.Rejected => ApiError.BadRequest($"the router rejected the query: {failed.Message}", null, "query_rejected"),
         QueryFailureReason.NoAgents => ApiError.Unavailable($"no agent can serve the query: {failed.Message}"),
-        QueryFailureReason.AllAgentsFailed => new ApiError(StatusCodes.Status502BadGateway, "server_error", $"every agent failed: {failed.Message}", null, "agents_failed"),
+        QueryFailureReason.AllAgentsFailed => new ApiError(StatusCodes.Status502BadGateway, "server_error",
+            "every panel member failed or timed out: " + string.Join(", ", failed.Analyses.Select(a => $"{a.Agent} {a.Status}")), null, "agents_failed"),
         QueryFailureReason.DeadlineExceeded => new ApiError(StatusCodes.Status504GatewayTimeout, "server_error", $"the query deadline passed: {failed.Message}", null, "deadline_exceeded"),
         QueryFailureReason.Overloaded => new ApiError(StatusCodes.Status503ServiceUnavailable, "server_error", $"the router is overloaded: {failed.Message}", null, "overloaded"),
         QueryFailureReason.Cancelled => new ApiError(499, "invalid_request_error", "the request was cancelled", null, "cancelled"),
-        _ => new ApiError(StatusCodes.Status500InternalServerError, "server_error", $"{failed.Reason}: {failed.Message}", null, failed.Reason.ToString()),
-    };
+        _ => new ApiError(StatusCodes.Status500InternalServerError, "server_error", $"the query failed on router '{failed.Router}' ({failed.Reason})", null, failed.Reason.ToString()),
+    }).WithLogDetail(failed.Message);
 }

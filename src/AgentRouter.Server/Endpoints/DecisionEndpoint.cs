@@ -18,7 +18,7 @@ internal sealed class DecisionEndpoint(ServerRuntime runtime, ServerOptions opti
         RoutingDecision made;
         try
         {
-            made = await runtime.Backend.Routers.DecideAsync(query, model.RouterName, ask.PanelSize, context.RequestAborted).ConfigureAwait(false);
+            made = await runtime.Router.DecideAsync(query, ask, context.RequestAborted).ConfigureAwait(false);
         }
         catch (QueryFailedException e)
         {

@@ -17,7 +17,7 @@ internal sealed class FeedbackEndpoint(ServerRuntime runtime, ServerOptions opti
     {
         using var body = await RequestBody.ReadJsonAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         var root = JsonFields.RequireObject(body.RootElement);
-        var queryId = JsonFields.String(root, "query_id", "query_id");
+        var queryId = JsonFields.Short(root, "query_id", "query_id", options.MaxFieldChars);
         if (string.IsNullOrWhiteSpace(queryId))
         {
             throw ApiError.BadRequest("'query_id' is required (the 'id' of a chat completion)", "query_id", "missing_required_parameter");
@@ -25,8 +25,8 @@ internal sealed class FeedbackEndpoint(ServerRuntime runtime, ServerOptions opti
 
         var reward = JsonFields.Number(root, "reward", "reward");
         var correct = JsonFields.Bool(root, "correct", "correct");
-        var choice = JsonFields.String(root, "choice", "choice");
-        var rewards = ReadRewards(root);
+        var choice = JsonFields.Short(root, "choice", "choice", options.MaxFieldChars);
+        var rewards = ReadRewards(root, options.MaxFieldChars);
         var given = (reward is null ? 0 : 1) + (correct is null ? 0 : 1) + (choice is null ? 0 : 1) + (rewards is null ? 0 : 1);
         if (given != 1)
         {
@@ -68,7 +68,10 @@ internal sealed class FeedbackEndpoint(ServerRuntime runtime, ServerOptions opti
         await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static Dictionary<string, double>? ReadRewards(JsonElement root)
+    /// <summary>At most this many agents in one 'rewards' object (a panel is at most 64).</summary>
+    private const int MaxRewards = 64;
+
+    private static Dictionary<string, double>? ReadRewards(JsonElement root, int maxNameChars)
     {
         if (!root.TryGetProperty("rewards", out var node) || node.ValueKind == JsonValueKind.Null)
         {
@@ -83,12 +86,18 @@ internal sealed class FeedbackEndpoint(ServerRuntime runtime, ServerOptions opti
         var rewards = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var property in node.EnumerateObject())
         {
-            if (property.Value.ValueKind != JsonValueKind.Number || property.Value.GetDouble() is < 0 or > 1)
+            JsonFields.CheckLength(property.Name, "rewards.<agent>", maxNameChars);
+            if (rewards.Count == MaxRewards)
+            {
+                throw ApiError.BadRequest($"'rewards' names more than {MaxRewards} agents", "rewards", "too_many_rewards");
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var reward) || reward is < 0 or > 1)
             {
                 throw ApiError.BadRequest($"'rewards.{property.Name}' must be a number in [0, 1]", "rewards." + property.Name, "invalid_value");
             }
 
-            rewards[property.Name] = property.Value.GetDouble();
+            rewards[property.Name] = reward;
         }
 
         return rewards;

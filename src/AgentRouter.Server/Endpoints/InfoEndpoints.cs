@@ -34,6 +34,6 @@ internal static class InfoEndpoints
         ["object"] = "model",
         ["created"] = Created,
         ["owned_by"] = "agentrouter",
-        ["agentrouter"] = new JsonObject { ["kind"] = entry.Kind, ["policy"] = entry.Policy, ["description"] = entry.Description },
+        ["agentrouter"] = new JsonObject { ["kind"] = entry.KindName, ["policy"] = entry.Policy, ["description"] = entry.Description },
     };
 }

@@ -62,6 +62,7 @@ public sealed class AgentRouterServer : IAsyncDisposable
             // The handler enforces the exact cap with an OpenAI-shaped 413; Kestrel's limit is the backstop.
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1;
             kestrel.AddServerHeader = false;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
         });
         builder.Services.AddSingleton(options);
         var agentRouter = ServerRuntime.AddServerDefaults(builder.Services.AddAgentRouter());
@@ -69,26 +70,22 @@ public sealed class AgentRouterServer : IAsyncDisposable
         builder.Services.AddSingleton<ServerRuntime>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ServerRuntime>());
         builder.Services.AddSingleton<DashboardState>();
+        builder.Services.AddSingleton<StreamGate>();
+
+        // A query string that does not bind (e.g. ?limit=abc) throws, so the error middleware answers 400 with a body.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddHostedService<RouterStatsPoller>();
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
         builder.Services.AddSingleton<FeedbackEndpoint>();
         builder.Services.AddSingleton<DecisionEndpoint>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName, ServerMetrics.KvCacheMeterName).AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName, ServerMetrics.KvCacheMeterName, AgentRouter.Core.Policies.TaskTypeLimit.MeterName).AddPrometheusExporter());
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsProbe(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("probes")
-                    : RateLimitPartition.GetTokenBucketLimiter(context.Items[ApiKeyMiddleware.CallerItem] as string ?? "anonymous", _ => new TokenBucketRateLimiterOptions
-                    {
-                        // A minute's worth of burst, refilled every second; limits under 60 a minute refill one token at a time.
-                        TokenLimit = options.RequestsPerMinute,
-                        TokensPerPeriod = Math.Max(1, options.RequestsPerMinute / 60),
-                        ReplenishmentPeriod = options.RequestsPerMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1) / options.RequestsPerMinute,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+                    : RateLimitPartition.GetTokenBucketLimiter(context.Items[ApiKeyMiddleware.CallerItem] as string ?? "anonymous", _ => ApiKeyMiddleware.PerMinute(options.RequestsPerMinute)));
             limiter.OnRejected = (rejected, _) => new ValueTask(
                 ApiError.RateLimited($"rate limit of {options.RequestsPerMinute} requests per minute exceeded for this API key").WriteAsync(rejected.HttpContext));
         });
@@ -106,7 +103,7 @@ public sealed class AgentRouterServer : IAsyncDisposable
             app.UseCors();
         }
 
-        app.UseMiddleware<ApiKeyMiddleware>((IReadOnlyList<string>)options.ApiKeys);
+        app.UseMiddleware<ApiKeyMiddleware>(options);
         app.UseRateLimiter();
         app.Use(async (context, next) =>
         {
@@ -130,7 +127,7 @@ public sealed class AgentRouterServer : IAsyncDisposable
     }
 
     internal static bool IsProbe(PathString path) =>
-        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
 
     public async ValueTask DisposeAsync()
     {

@@ -26,6 +26,30 @@ public sealed class ServerOptions
 
     public int MaxTokensCap { get; set; } = 32_768;
 
+    /// <summary>Characters of every other client-supplied string: model, task type, merge strategy, option
+    /// names, query ids, feedback choices and agent names.</summary>
+    public int MaxFieldChars { get; set; } = 256;
+
+    /// <summary>Requests per minute per client address that carry no valid API key (401s, then 429s), so
+    /// that key guessing and floods of unauthenticated traffic are throttled before any work is done.</summary>
+    public int UnauthenticatedRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>Open server-sent-event streams (dashboard viewers and streamed chats) over all clients.</summary>
+    public int MaxStreams { get; set; } = 256;
+
+    /// <summary>Open server-sent-event streams per client address.</summary>
+    public int MaxStreamsPerClient { get; set; } = 16;
+
+    /// <summary>HTTP/2 streams one connection may have open at once (Kestrel's limit).</summary>
+    public int MaxStreamsPerConnection { get; set; } = 32;
+
+    /// <summary>How long one event may wait to be taken by a stream's reader before the stream is dropped:
+    /// a viewer that does not read holds at most one event plus the transport's buffer for this long.</summary>
+    public TimeSpan StreamWriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Task types the dashboard keeps per router (least recently seen evicted beyond it).</summary>
+    public int MaxDashboardTaskTypes { get; set; } = 256;
+
     /// <summary>The longest deadline a request may ask for (and the default one).</summary>
     public TimeSpan MaxDeadline { get; set; } = TimeSpan.FromSeconds(120);
 
@@ -70,6 +94,13 @@ public sealed class ServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageChars, 1, nameof(MaxMessageChars));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokensCap, 1, nameof(MaxTokensCap));
         ArgumentOutOfRangeException.ThrowIfLessThan(PanelSize, 1, nameof(PanelSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFieldChars, 1, nameof(MaxFieldChars));
+        ArgumentOutOfRangeException.ThrowIfLessThan(UnauthenticatedRequestsPerMinute, 1, nameof(UnauthenticatedRequestsPerMinute));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxStreams, 1, nameof(MaxStreams));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxStreamsPerClient, 1, nameof(MaxStreamsPerClient));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxStreamsPerConnection, 1, nameof(MaxStreamsPerConnection));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDashboardTaskTypes, 1, nameof(MaxDashboardTaskTypes));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StreamWriteTimeout, TimeSpan.Zero, nameof(StreamWriteTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxDeadline, TimeSpan.Zero, nameof(MaxDeadline));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentDeadline, TimeSpan.Zero, nameof(AgentDeadline));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DashboardInterval, TimeSpan.Zero, nameof(DashboardInterval));
@@ -78,6 +109,10 @@ public sealed class ServerOptions
             throw new ArgumentException("at least one listen URL is required", nameof(Urls));
         }
     }
+
+    /// <summary>True when every listen URL is loopback: then <c>/metrics</c> stays open for local scrapers;
+    /// otherwise it needs an API key like the API.</summary>
+    public bool LoopbackOnly => Urls.All(Security.BindingGuard.IsLoopback);
 
     /// <summary>Reads keys from <c>AGENTROUTER_API_KEYS</c> (comma-separated) when none are set in code.</summary>
     public ServerOptions WithEnvironmentKeys()

@@ -82,19 +82,19 @@ public sealed class ServerRuntime(ServerOptions options, AgentRouterComposition 
         if (defaultPreset is null)
         {
             runtime.AddRouter(routerSettings, "ema");
-            entries.Add(new ModelEntry(ModelCatalog.DefaultRouter, "router", ModelCatalog.DefaultRouter, "ema", "the default router (EMA policy, default parameters)"));
+            entries.Add(new ModelEntry(ModelCatalog.DefaultRouter, ModelKind.Router, ModelCatalog.DefaultRouter, "ema", "the default router (EMA policy, default parameters)"));
         }
         else
         {
             runtime.AddRouter(routerSettings, defaultPreset.Policy, defaultPreset.ToSettings());
-            entries.Add(new ModelEntry(ModelCatalog.DefaultRouter, "router", ModelCatalog.DefaultRouter, defaultPreset.Policy, $"the default router (preset '{options.DefaultPreset}')"));
+            entries.Add(new ModelEntry(ModelCatalog.DefaultRouter, ModelKind.Router, ModelCatalog.DefaultRouter, defaultPreset.Policy, $"the default router (preset '{options.DefaultPreset}')"));
         }
 
         foreach (var preset in presets)
         {
             var id = "router:" + Path.GetFileNameWithoutExtension(preset.Source);
             runtime.AddRouter(routerSettings with { Name = id }, preset.Policy, preset.ToSettings());
-            entries.Add(new ModelEntry(id, "router", id, preset.Policy, $"policy preset {Path.GetFileName(preset.Source)}"));
+            entries.Add(new ModelEntry(id, ModelKind.Router, id, preset.Policy, $"policy preset {Path.GetFileName(preset.Source)}"));
         }
 
         foreach (var agent in agentNames.Distinct(StringComparer.Ordinal))
@@ -102,7 +102,7 @@ public sealed class ServerRuntime(ServerOptions options, AgentRouterComposition 
             var routerName = ModelCatalog.AgentRouterPrefix + agent;
             runtime.AddRouter(routerSettings with { Name = routerName, PanelSize = 1, MaxRetries = 0 }, "fixed",
                 new AgentRouter.Core.Policies.PolicySettings(Parameters: new System.Text.Json.Nodes.JsonObject { ["agent"] = agent }));
-            entries.Add(new ModelEntry(agent, "agent", routerName, "fixed", $"direct call to agent '{agent}'"));
+            entries.Add(new ModelEntry(agent, ModelKind.Agent, routerName, "fixed", $"direct call to agent '{agent}'"));
         }
 
         return (runtime, new ModelCatalog(entries));

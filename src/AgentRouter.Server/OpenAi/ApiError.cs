@@ -13,6 +13,15 @@ public sealed class ApiError(int status, string type, string message, string? pa
 
     public string? Code { get; } = code;
 
+    /// <summary>What the server log records about a 5xx beyond the message (never sent to the client).</summary>
+    public string? LogDetail { get; private set; }
+
+    public ApiError WithLogDetail(string? detail)
+    {
+        LogDetail = detail;
+        return this;
+    }
+
     public static ApiError BadRequest(string message, string? param = null, string? code = null) =>
         new(StatusCodes.Status400BadRequest, "invalid_request_error", message, param, code);
 

@@ -14,7 +14,7 @@ public static class ChatRequestParser
     {
         ArgumentNullException.ThrowIfNull(limits);
         JsonFields.RequireObject(root);
-        var model = JsonFields.String(root, "model", "model");
+        var model = JsonFields.Short(root, "model", "model", limits.MaxFieldChars);
         if (string.IsNullOrWhiteSpace(model))
         {
             throw ApiError.BadRequest("'model' is required: an agent name, 'router' or 'router:<preset>' (see GET /v1/models)", "model", "missing_required_parameter");
@@ -185,7 +185,7 @@ public static class ChatRequestParser
                 throw ApiError.BadRequest("'agentrouter.options' must be an array of non-empty strings", "agentrouter.options", "invalid_type");
             }
 
-            options = [.. optionsNode.EnumerateArray().Select(o => o.GetString()!)];
+            options = [.. optionsNode.EnumerateArray().Select((o, i) => JsonFields.CheckLength(o.GetString()!, $"agentrouter.options[{i}]", limits.MaxFieldChars))];
             if (options.Count is < 2 or > 26 || options.Distinct().Count() != options.Count)
             {
                 throw ApiError.BadRequest("'agentrouter.options' must hold 2 to 26 distinct options", "agentrouter.options", "invalid_value");
@@ -193,10 +193,10 @@ public static class ChatRequestParser
         }
 
         return new RoutingExtension(
-            JsonFields.String(ext, "task_type", "agentrouter.task_type"),
+            JsonFields.Short(ext, "task_type", "agentrouter.task_type", limits.MaxFieldChars),
             options,
             (int?)panel,
-            JsonFields.String(ext, "merge", "agentrouter.merge"),
+            JsonFields.Short(ext, "merge", "agentrouter.merge", limits.MaxFieldChars),
             deadlineMs is { } d ? TimeSpan.FromMilliseconds(d) : limits.MaxDeadline);
     }
 }

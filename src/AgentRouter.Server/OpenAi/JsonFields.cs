@@ -17,6 +17,18 @@ internal static class JsonFields
             : throw ApiError.BadRequest($"'{path}' must be a string, got {Describe(value)}", path, "invalid_type");
     }
 
+    /// <summary>A short string (a name, id or label) under a length cap: long ones are refused before they
+    /// reach a table keyed by them.</summary>
+    public static string? Short(JsonElement obj, string name, string path, int maxChars)
+    {
+        var value = String(obj, name, path);
+        return value is null ? null : CheckLength(value, path, maxChars);
+    }
+
+    public static string CheckLength(string value, string path, int maxChars) => value.Length <= maxChars
+        ? value
+        : throw ApiError.BadRequest($"'{path}' has {value.Length} characters; the limit is {maxChars}", path, "string_too_long");
+
     public static bool? Bool(JsonElement obj, string name, string path)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

@@ -43,6 +43,11 @@ public sealed class ServerMetrics : IDisposable
             : [], description: "Agent load: requests held over capacity");
         _meter.CreateObservableGauge("agentrouter.router.pending_feedback", () => dashboard.RouterStats()
             .Select(s => new Measurement<long>(s.PendingFeedback, new KeyValuePair<string, object?>("router", s.Router))), description: "Answered queries cached for delayed feedback");
+        _meter.CreateObservableCounter("agentrouter.dashboard.evicted", () => new[]
+        {
+            new Measurement<long>(dashboard.EvictedTaskTypes, new KeyValuePair<string, object?>("table", "task_types")),
+            new Measurement<long>(dashboard.DroppedNames, new KeyValuePair<string, object?>("table", "names")),
+        }, "{row}", "Dashboard rows evicted or never added because their table was full");
         _meter.CreateObservableGauge("agentrouter.router.in_flight", () => dashboard.RouterStats()
             .Select(s => new Measurement<long>(s.InFlight, new KeyValuePair<string, object?>("router", s.Router))), description: "Queries in flight per router");
     }

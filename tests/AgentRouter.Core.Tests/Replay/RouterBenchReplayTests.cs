@@ -101,13 +101,18 @@ public sealed class RouterBenchReplayTests : IDisposable
         Assert.Null(oracle.Aiq);
         var random = report.Policies.Single(p => p.Policy == "random");
         Assert.Equal(2, random.AiqPoints.Count);
-        Assert.Equal(random.Accuracy, random.Aiq!.Value, 12); // random ignores the cost weight: one point
+        // random ignores the cost weight: one point, extended flat to the report's c_max (the dearest model, from the
+        // zero router's points) and divided by it, as RouterBench's AIQ.py does.
+        var zero = report.Policies.Single(p => p.Policy == "zero");
+        var cMax = zero.AiqPoints.Max(p => p.Cost);
+        Assert.Equal(random.Accuracy * (cMax - random.MeanCost) / cMax, random.Aiq!.Value, 12);
+        Assert.NotNull(zero.Aiq);
         Assert.True(oracle.Accuracy >= random.Accuracy);
 
         var written = ReplayReportWriter.Write(report, Path.Combine(_directory, "out"));
         Assert.Equal(3, written.Count);
         var csv = File.ReadAllLines(written[1]);
-        Assert.Equal(4, csv.Length);
+        Assert.Equal(5, csv.Length);
         Assert.Contains("traffic:m1", csv[0], StringComparison.Ordinal);
         Assert.Contains("| m1 | 1 |", File.ReadAllText(written[2]), StringComparison.Ordinal);
     }

@@ -14,7 +14,7 @@ public sealed class TemplateParityTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Templates", "Parity");
 
-    public static TheoryData<string> TemplateNames => new() { "qwen3", "llama3", "deepseek_v3", "chatml", "mistral", "mistral-tools" };
+    public static TheoryData<string> TemplateNames => new() { "qwen3", "llama3", "llama3_1", "deepseek_v3", "chatml", "mistral", "mistral-tools" };
 
     [Theory]
     [MemberData(nameof(TemplateNames))]
@@ -89,7 +89,7 @@ public sealed class TemplateParityTests
 
     internal static (string Source, string Bos, string Eos) LoadTemplate(string name)
     {
-        if (name is "qwen3" or "llama3" or "deepseek_v3")
+        if (name is "qwen3" or "llama3" or "llama3_1" or "deepseek_v3")
         {
             var config = TokenizerConfigFile.Load(Path.Combine(NpmPackageCache.TokenizerFolder(name), "tokenizer_config.json"));
             return (config.ChatTemplate!, config.BosToken ?? "", config.EosToken ?? "");

@@ -20,7 +20,7 @@ internal static class ParityCorpus
             entry.TryGetProperty("decodedSkippingSpecialTokens", out var skipped) ? skipped.GetString() : null)).ToArray();
     }
 
-    private static readonly Dictionary<string, Lazy<HuggingFaceTokenizer>> Tokenizers = new[] { "qwen3", "llama3", "deepseek_v3", "gptoss" }
+    private static readonly Dictionary<string, Lazy<HuggingFaceTokenizer>> Tokenizers = new[] { "qwen3", "llama3", "llama3_1", "deepseek_v3", "gptoss" }
         .ToDictionary(name => name, name => new Lazy<HuggingFaceTokenizer>(() => HuggingFaceTokenizer.FromDirectory(NpmPackageCache.TokenizerFolder(name))));
 
     /// <summary>One loaded tokenizer per name for the whole test run (loading parses 7–27 MB of JSON).</summary>

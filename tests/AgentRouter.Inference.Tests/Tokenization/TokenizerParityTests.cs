@@ -8,7 +8,7 @@ namespace AgentRouter.Inference.Tests.Tokenization;
 /// </summary>
 public sealed class TokenizerParityTests
 {
-    public static TheoryData<string> Names => new() { "qwen3", "llama3", "deepseek_v3", "gptoss" };
+    public static TheoryData<string> Names => new() { "qwen3", "llama3", "llama3_1", "deepseek_v3", "gptoss" };
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -68,7 +68,7 @@ public sealed class TrainingConfigReaderTests
     [Theory]
     [InlineData("\"stepz\": 3,", "stepz", "unknown field")]
     [InlineData("\"loss\": \"tokens\",", "loss", "\"answer\" or \"sequence\"")]
-    [InlineData("\"eval_every\": 0,", "eval_every", "1..")]
+    [InlineData("\"eval_every\": 0,", "eval_every", "≥ 1")]
     [InlineData("\"aux_loss_coefficient\": -1,", "aux_loss_coefficient", "[0, 10]")]
     [InlineData("\"seed\": -3,", "seed", "non-negative")]
     [InlineData("\"sequence_loss_weight\": 11,", "sequence_loss_weight", "[0, 10]")]

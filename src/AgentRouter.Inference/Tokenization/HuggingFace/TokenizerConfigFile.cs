@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 
 namespace AgentRouter.Inference.Tokenization.HuggingFace;
@@ -28,8 +29,12 @@ public sealed record TokenizerConfigFile
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            using var document = JsonDocument.Parse(InputFiles.ReadAllText(path));
             return Parse(document.RootElement, path);
+        }
+        catch (InputFileException exception)
+        {
+            throw new TokenizerLoadException(path, exception.Problem);
         }
         catch (JsonException exception)
         {

@@ -1,3 +1,4 @@
+using AgentRouter.Core.IO;
 using System.Text.Json;
 
 namespace AgentRouter.Inference.Tokenization.HuggingFace;
@@ -27,7 +28,11 @@ internal static class TokenizerJsonReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(InputFiles.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (InputFileException exception)
+        {
+            throw new TokenizerLoadException(path, exception.Problem);
         }
         catch (JsonException exception)
         {

@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Globalization;
+using AgentRouter.Core.Domain;
+using AgentRouter.Core.Harness;
+using AgentRouter.Core.Replay;
+using AgentRouter.Harness;
+using Spectre.Console;
+
+namespace AgentRouter.Cli.Commands;
+
+/// <summary><c>agentrouter harness run|report</c>: a live benchmark run through real agents (see docs/HARNESS.md);
+/// this file only parses options and renders progress, the work is in AgentRouter.Harness.</summary>
+internal static class HarnessCommand
+{
+    private const string ApiKeyVariable = "AGENTROUTER_HARNESS_API_KEY";
+
+    public static Command Build()
+    {
+        var command = new Command("harness", "Live benchmark runs: send a dataset to real agents (or through a router), score, record for replay.");
+        command.Subcommands.Add(BuildRun());
+        command.Subcommands.Add(BuildReport());
+        return command;
+    }
+
+    private static Command BuildRun()
+    {
+        var data = new Option<string>("--data") { Description = "Dataset: RouterBench CSV, open7b JSON or harness JSONL (docs/HARNESS.md).", Required = true };
+        var format = new Option<string>("--format") { Description = "auto (by extension), routerbench, open7b or jsonl.", DefaultValueFactory = _ => "auto" };
+        var output = new Option<string?>("--out") { Description = "Output folder for calls.jsonl, outcomes.csv and the report (default reports/harness-<UTC timestamp>)." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1." };
+        var apiKey = new Option<string?>("--api-key") { Description = $"Bearer key of the endpoint (prefer {ApiKeyVariable} or OPENAI_API_KEY: command lines are visible to other users)." };
+        var models = new Option<string[]>("--model") { Description = "A model of the endpoint to call (repeatable; default every agent GET /models lists).", AllowMultipleArgumentsPerToken = true };
+        var allAgents = new Option<bool>("--all-agents") { Description = "Collection mode: every item to every agent (RouterBench style)." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Calls in flight at once per agent.", DefaultValueFactory = _ => 4 };
+        var maxCost = new Option<double?>("--max-cost") { Description = "Stop starting calls once this many US dollars are spent (resumed calls included)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue a run: skip the calls already in LOG (default DIR/calls.jsonl).", Arity = ArgumentArity.ZeroOrOne };
+        var maxRetries = new Option<int>("--max-retries") { Description = "Retries per call on 408/429/5xx/timeouts/connection errors.", DefaultValueFactory = _ => 4 };
+        var retryBase = new Option<int>("--retry-base-ms") { Description = "First backoff (doubled per retry, jittered) when the server sends no Retry-After.", DefaultValueFactory = _ => 500 };
+        var timeout = new Option<int>("--timeout-s") { Description = "Deadline of one attempt.", DefaultValueFactory = _ => 120 };
+        var noStream = new Option<bool>("--no-stream") { Description = "Ask for whole responses (no time-to-first-token then)." };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "max_tokens of each request." };
+        var prices = new Option<string[]>("--price") { Description = "MODEL=IN,OUT: US dollars per million input and output tokens, for endpoints that report no cost (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var limit = new Option<int?>("--limit") { Description = "Only the first N items." };
+        var command = new Command("run", "Run a dataset against agents and record every call.")
+        {
+            data, format, output, endpoint, apiKey, models, allAgents, concurrency, maxCost, resume,
+            maxRetries, retryBase, timeout, noStream, maxTokens, prices, limit,
+        };
+        command.SetAction((parse, cancellationToken) => Guard(async () =>
+        {
+            if (!parse.GetValue(allAgents))
+            {
+                throw new ArgumentException("pass --all-agents (every item to every model of the endpoint); routed runs through a policy are not on this build yet");
+            }
+
+            if (parse.GetValue(endpoint) is null)
+            {
+                throw new ArgumentException("--endpoint URL is required");
+            }
+
+            var directory = parse.GetValue(output) ?? Path.Combine("reports", $"harness-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            var resumeResult = parse.GetResult(resume);
+            var options = new HarnessRunOptions(
+                parse.GetValue(data)!, directory, parse.GetValue(format)!, ParseEndpoint(parse.GetValue(endpoint)),
+                parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+                parse.GetValue(models) is { Length: > 0 } named ? named : null, ParsePrices(parse.GetValue(prices) ?? []),
+                Positive(parse.GetValue(concurrency), "--concurrency"), parse.GetValue(maxCost),
+                resumeResult is not null, parse.GetValue(resume),
+                new RetryPolicy(parse.GetValue(maxRetries), TimeSpan.FromMilliseconds(parse.GetValue(retryBase)), null, TimeSpan.FromSeconds(Positive(parse.GetValue(timeout), "--timeout-s"))),
+                !parse.GetValue(noStream), parse.GetValue(maxTokens), parse.GetValue(limit));
+            if (options.MaxCost is < 0 || options.Retry!.MaxRetries < 0 || options.Limit is < 1)
+            {
+                throw new ArgumentException("--max-cost, --max-retries must not be negative and --limit must be at least 1");
+            }
+
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var targets = await HarnessSession.EndpointTargetsAsync(options, http, null, cancellationToken);
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(string.Join(", ", targets.Select(t => t.Name)))} → {Markup.Escape(directory)}[/]");
+            var result = await RunWithProgressAsync(options, targets, cancellationToken);
+            Render(result);
+            return result.Run.Stop == HarnessStop.Cancelled ? 130 : 0;
+        }));
+        return command;
+    }
+
+    private static Command BuildReport()
+    {
+        var log = new Option<string>("--log") { Description = "A run's calls.jsonl.", Required = true };
+        var data = new Option<string>("--data") { Description = "The dataset the run used (for the row order and prompts).", Required = true };
+        var format = new Option<string>("--format") { Description = "auto, routerbench, open7b or jsonl.", DefaultValueFactory = _ => "auto" };
+        var output = new Option<string?>("--out") { Description = "Output folder (default: the log's folder)." };
+        var command = new Command("report", "Write outcomes.csv, report.md/json and the charts from a run's calls.jsonl (also while it runs).") { log, data, format, output };
+        command.SetAction((parse, _) => Guard(() =>
+        {
+            var logPath = parse.GetValue(log)!;
+            var records = CallLog.Read(logPath);
+            var dataset = HarnessDataset.Load(parse.GetValue(data)!, parse.GetValue(format)!);
+            var directory = parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(logPath))!;
+            var (report, _, written) = HarnessSession.WriteOutputs(directory, dataset.Source, dataset.Items, records.Select(r => r.Agent).Distinct().ToList(), records);
+            AnsiConsole.Write(new Markup(Markup.Escape(report.ToMarkdown())));
+            AnsiConsole.MarkupLine($"Written: {Markup.Escape(string.Join(", ", written))}");
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static async Task<HarnessSessionResult> RunWithProgressAsync(HarnessRunOptions options, IReadOnlyList<IHarnessTarget> targets, CancellationToken cancellationToken)
+    {
+        static string Describe(HarnessProgress p) => string.Create(CultureInfo.InvariantCulture,
+            $"acc {(p.Accuracy is { } a ? a.ToString("0.000", CultureInfo.InvariantCulture) : "—")}  spent ${p.Spent:0.####}  failed {p.Failed}");
+        if (Console.IsOutputRedirected)
+        {
+            // No live bar without a terminal: a line per tenth of the run.
+            var lastTenth = -1;
+            return await HarnessSession.RunAsync(options, targets, p =>
+            {
+                var tenth = p.Done * 10 / Math.Max(1, p.Total);
+                if (Interlocked.Exchange(ref lastTenth, tenth) != tenth)
+                {
+                    Console.WriteLine($"{p.Done}/{p.Total} calls  {Describe(p)}");
+                }
+            }, null, cancellationToken);
+        }
+
+        HarnessSessionResult? result = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("starting", maxValue: 1);
+                result = await HarnessSession.RunAsync(options, targets, p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(Describe(p));
+                }, null, cancellationToken);
+                task.StopTask();
+            });
+        return result!;
+    }
+
+    private static void Render(HarnessSessionResult result)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 160; // no terminal width: Spectre would wrap every cell at 80 columns
+        }
+
+        var run = result.Run;
+        var table = new Table().Title($"{run.Stop}: {run.CallsMade} calls made, {run.CallsSkipped} resumed, {run.CallsLeft} left, ${run.Spent:0.######} spent");
+        table.AddColumns("agent", "calls", "failed", "accuracy", "cost $", "p50 ms", "p99 ms", "TTFT p50");
+        foreach (var a in result.Report.Agents)
+        {
+            table.AddRow(Markup.Escape(a.Agent), a.Calls.ToString(CultureInfo.InvariantCulture), a.Failed.ToString(CultureInfo.InvariantCulture),
+                a.Accuracy?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "—", a.TotalCost.ToString("0.######", CultureInfo.InvariantCulture),
+                a.LatencyP50Ms.ToString("0", CultureInfo.InvariantCulture), a.LatencyP99Ms.ToString("0", CultureInfo.InvariantCulture),
+                a.TtftP50Ms?.ToString("0", CultureInfo.InvariantCulture) ?? "—");
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Calls: {Markup.Escape(result.CallsPath)}; written: {Markup.Escape(string.Join(", ", result.Written))}");
+    }
+
+    private static Dictionary<string, CostModel> ParsePrices(string[] specs)
+    {
+        var prices = new Dictionary<string, CostModel>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            var equals = spec.LastIndexOf('=');
+            var parts = equals > 0 ? spec[(equals + 1)..].Split(',') : [];
+            if (parts.Length != 2
+                || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var input) || input < 0
+                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var outputPrice) || outputPrice < 0)
+            {
+                throw new ArgumentException($"--price '{spec}': expected MODEL=IN,OUT in US dollars per million tokens, e.g. gpt-4o-mini=0.15,0.6");
+            }
+
+            prices[spec[..equals]] = new CostModel(PerInputToken: input / 1e6, PerOutputToken: outputPrice / 1e6);
+        }
+
+        return prices;
+    }
+
+    private static Uri? ParseEndpoint(string? text) => text is null
+        ? null
+        : Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new ArgumentException($"--endpoint '{text}' is not an absolute http(s) URL such as http://127.0.0.1:8000/v1");
+
+    private static int Positive(int value, string option) => value >= 1 ? value : throw new ArgumentException($"{option} must be at least 1");
+
+    /// <summary>Bad input (options, data, manifests, endpoint refusals) is one line on stderr and exit code 2.</summary>
+    private static async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception error) when (error is ArgumentException or ReplayDataException 
+            or EndpointCallException or IOException or HttpRequestException)
+        {
+            await Console.Error.WriteLineAsync($"error: {error.Message}");
+            return CliErrors.BadInputExitCode;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Text;
+using AgentRouter.Core.Agents;
+using AgentRouter.Core.Backends;
+using AgentRouter.Core.Domain;
+using AgentRouter.Core.Merging;
+using AgentRouter.Inference.Gguf;
+using AgentRouter.Inference.Templates;
+
+namespace AgentRouter.LlamaCpp;
+
+/// <summary>
+/// A model agent answered by llama.cpp from a GGUF file: the query is rendered with the file's own chat template
+/// (<c>tokenizer.chat_template</c>, by this project's Jinja renderer), tokenised by llama.cpp, generated greedily or by
+/// temperature / top-p sampling up to the file's end-of-generation ids or <c>maxTokens</c>, and streamed piece by piece.
+/// One context serves one request at a time (capacity 1); the work runs off the caller's thread and stops between
+/// tokens when cancelled.
+/// </summary>
+public sealed class LlamaCppBackend : IModelBackend, IDisposable
+{
+    public const string Kind = "llamacpp";
+
+    private readonly LlamaCppModel _model;
+    private readonly LlamaCppBackendSettings _settings;
+    private readonly CostModel _cost;
+    private readonly ChatTemplate? _template;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Random _random = new();
+
+    private LlamaCppBackend(LlamaCppModel model, LlamaCppBackendSettings settings, CostModel cost, ChatTemplate? template)
+    {
+        _model = model;
+        _settings = settings;
+        _cost = cost;
+        _template = template;
+    }
+
+    public int Capacity => 1;
+
+    /// <summary>The backend factory of kind <see cref="Kind"/>: settings checked, the GGUF header read and the model
+    /// loaded while the manifest is resolved, so a missing, truncated or unloadable file is a manifest error naming
+    /// <c>settings.modelPath</c> before any query is served.</summary>
+    public static LlamaCppBackend? Create(AgentManifest manifest, List<ManifestError> errors)
+    {
+        if (LlamaCppBackendSettings.FromManifest(manifest, errors) is not { } settings)
+        {
+            return null;
+        }
+        var file = manifest.SourceFile ?? manifest.Name;
+        LlamaCppModel model;
+        try
+        {
+            model = LlamaCppModel.Load(settings.ModelPath, new LlamaCppModelOptions(settings.ContextSize, Math.Min(512, settings.ContextSize), settings.Threads));
+        }
+        catch (Exception exception) when (exception is GgufFormatException or IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new ManifestError(file, "settings.modelPath", $"cannot load the GGUF model at '{settings.ModelPath}': {exception.Message}"));
+            return null;
+        }
+        ChatTemplate? template = null;
+        if (model.Header.ChatTemplate is { } source)
+        {
+            try
+            {
+                template = ChatTemplate.Parse(source);
+            }
+            catch (ChatTemplateException exception)
+            {
+                model.Dispose();
+                errors.Add(new ManifestError(file, "settings.modelPath", $"the chat template in '{settings.ModelPath}' cannot be rendered: {exception.Message}"));
+                return null;
+            }
+        }
+        return new LlamaCppBackend(model, settings, manifest.Cost, template);
+    }
+
+    public async ValueTask<AgentAnalysis> AnalyzeAsync(string agent, Query query, Action<string>? onToken, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => Answer(agent, query, onToken, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The prompt as the model sees it: the chat template applied to [system], user, with the generation prompt;
+    /// the bare query text when the file has no template.</summary>
+    public string RenderPrompt(Query query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (_template is null)
+        {
+            return query.Text;
+        }
+        var messages = new List<ChatTemplateMessage>();
+        if (_settings.SystemPrompt is { } system)
+        {
+            messages.Add(new ChatTemplateMessage("system", system));
+        }
+        messages.Add(new ChatTemplateMessage("user", query.Text));
+        return _template.Render(messages, new ChatTemplateOptions
+        {
+            AddGenerationPrompt = true,
+            BosToken = _model.SpecialTokenText("tokenizer.ggml.bos_token_id"),
+            EosToken = _model.SpecialTokenText("tokenizer.ggml.eos_token_id"),
+        });
+    }
+
+    private AgentAnalysis Answer(string agent, Query query, Action<string>? onToken, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var prompt = RenderPrompt(query);
+        var bos = _model.SpecialTokenText("tokenizer.ggml.bos_token_id");
+        var ids = _model.Tokenize(prompt, _model.AddsBeginOfSequence && (bos is null || !prompt.StartsWith(bos, StringComparison.Ordinal)));
+        if (ids.Length == 0)
+        {
+            throw new ArgumentException("the query renders to an empty prompt", nameof(query));
+        }
+        if (ids.Length >= _model.ContextSize)
+        {
+            throw new ArgumentException($"the prompt has {ids.Length} tokens; the agent's context holds {_model.ContextSize}", nameof(query));
+        }
+        var budget = Math.Min(_settings.MaxTokens, _model.ContextSize - ids.Length);
+        var decoder = _model.CreateDecoder();
+        var text = new StringBuilder();
+        var generated = 0;
+        _model.Reset(); // each request starts from an empty context
+        var logits = _model.Feed(ids, 0, logitsForAll: false)[^1];
+        while (generated < budget)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var next = Sample(logits);
+            if (_model.IsEndOfGeneration(next))
+            {
+                break;
+            }
+            generated++;
+            decoder.Add(next);
+            var piece = decoder.Read();
+            if (piece.Length > 0)
+            {
+                text.Append(piece);
+                onToken?.Invoke(piece);
+            }
+            if (generated < budget)
+            {
+                logits = _model.Feed([next], ids.Length + generated - 1, logitsForAll: false)[^1];
+            }
+        }
+        var answer = text.ToString();
+        var choice = query.Options is { Count: > 0 } options ? ChoiceExtractor.Extract(answer, options) : null;
+        return new AgentAnalysis(agent, answer, choice,
+            LatencyMs: Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            Cost: _cost.Estimate(ids.Length, generated));
+    }
+
+    /// <summary>Greedy (lowest id on ties) at temperature 0; otherwise softmax at the temperature, cut to the smallest
+    /// set of ids whose probability reaches top-p, and one draw.</summary>
+    private int Sample(float[] logits)
+    {
+        var best = 0;
+        for (var i = 1; i < logits.Length; i++)
+        {
+            if (logits[i] > logits[best])
+            {
+                best = i;
+            }
+        }
+        if (_settings.Temperature <= 0)
+        {
+            return best;
+        }
+        var probabilities = new double[logits.Length];
+        var total = 0.0;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            probabilities[i] = Math.Exp((logits[i] - logits[best]) / _settings.Temperature);
+            total += probabilities[i];
+        }
+        var order = Enumerable.Range(0, logits.Length).OrderByDescending(i => probabilities[i]).ToArray();
+        var kept = 0;
+        var mass = 0.0;
+        while (kept < order.Length && mass < _settings.TopP * total)
+        {
+            mass += probabilities[order[kept++]];
+        }
+        double draw;
+        lock (_random)
+        {
+            draw = _random.NextDouble() * mass;
+        }
+        for (var i = 0; i < kept; i++)
+        {
+            draw -= probabilities[order[i]];
+            if (draw <= 0)
+            {
+                return order[i];
+            }
+        }
+        return order[kept - 1];
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _gate.Dispose();
+    }
+}

@@ -14,7 +14,10 @@ public static class ModelCheckpoint
     public static MoeModelConfig LoadConfig(string directory) => MoeModelConfig.Load(Path.Combine(directory, ConfigFileName));
 
     /// <summary>Reads config.json and the weights, validating every tensor against the config.</summary>
-    public static MoeForCausalLm Load(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    /// <param name="dtype">The parameters' dtype: each stored tensor is converted on its own (bf16 stays bf16 when asked).</param>
+    /// <param name="mapWeights">On the CPU, bind tensors stored in <paramref name="dtype"/> to the memory-mapped files
+    /// instead of copying them (read-only inference: the pages are the files'; writes would be private copies).</param>
+    public static MoeForCausalLm Load(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32, bool mapWeights = false)
     {
         if (!Directory.Exists(directory))
         {
@@ -22,21 +25,17 @@ public static class ModelCheckpoint
         }
         var config = LoadConfig(directory);
         using var tensors = CheckpointTensors.Open(directory);
-        var model = new MoeForCausalLm(config);
+        // Built on the meta device: shapes only, so the model's memory is only what the checkpoint binds.
+        var model = new MoeForCausalLm(config, ParameterPlacement.Meta(dtype));
         try
         {
-            var consumed = ParameterLoader.Load(model, "", tensors);
+            var consumed = ParameterLoader.Bind(model, tensors, dtype, device ?? CPU, mapWeights);
             foreach (var name in tensors.Names.Order(StringComparer.Ordinal))
             {
                 if (!consumed.Contains(name) && !IsIgnorable(name, config))
                 {
                     throw new CheckpointException(tensors.FileOf(name), name, "not used by a model of this config.json (does the config match the weights?)");
                 }
-            }
-            model.to(dtype);
-            if (device is not null)
-            {
-                model.to(device);
             }
             model.eval();
             return model;

@@ -45,11 +45,12 @@ public sealed record MoeModelConfig
 
     public static MoeModelConfig Load(string configPath)
     {
-        if (!File.Exists(configPath))
+        var resolved = Checkpoints.LinkedFile.Resolve(configPath, out var problem);
+        if (resolved is null)
         {
-            throw new ModelConfigException(configPath, "(file)", "config.json not found");
+            throw new ModelConfigException(configPath, "(file)", problem == "file not found" ? "config.json not found" : problem);
         }
-        return Parse(File.ReadAllText(configPath), configPath);
+        return Parse(File.ReadAllText(resolved), configPath);
     }
 
     public static MoeModelConfig Parse(string json, string filePath)

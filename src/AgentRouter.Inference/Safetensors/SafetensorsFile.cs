@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
+using AgentRouter.Inference.Checkpoints;
 using TorchSharp;
 
 namespace AgentRouter.Inference.Safetensors;
@@ -18,10 +19,12 @@ public sealed class SafetensorsFile : IDisposable
     private readonly long _dataStart;
     private readonly Dictionary<string, SafetensorsTensorInfo> _tensors;
 
-    private SafetensorsFile(string path, MemoryMappedFile mapping, MemoryMappedViewAccessor view, long dataStart,
+    private SafetensorsFile(string path, string resolvedPath, long fileLength, MemoryMappedFile mapping, MemoryMappedViewAccessor view, long dataStart,
         Dictionary<string, SafetensorsTensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         FilePath = path;
+        ResolvedPath = resolvedPath;
+        FileLength = fileLength;
         _mapping = mapping;
         _view = view;
         _dataStart = dataStart;
@@ -30,6 +33,15 @@ public sealed class SafetensorsFile : IDisposable
     }
 
     public string FilePath { get; }
+
+    /// <summary>The regular file behind <see cref="FilePath"/> once symbolic links are followed (a hub-cache blob).</summary>
+    public string ResolvedPath { get; }
+
+    /// <summary>The resolved file's length in bytes.</summary>
+    public long FileLength { get; }
+
+    /// <summary>Where the data area starts: tensor offsets count from here.</summary>
+    public long DataStart => _dataStart;
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
@@ -42,18 +54,17 @@ public sealed class SafetensorsFile : IDisposable
 
     public static SafetensorsFile Open(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new SafetensorsFormatException(path, null, "file not found");
-        }
-        var fileLength = new FileInfo(path).Length;
+        // Lengths and the mapping come from the link's final target: a symlink's own size is the length of its target's name.
+        var resolved = LinkedFile.Resolve(path, out var problem)
+            ?? throw new SafetensorsFormatException(path, null, problem);
+        var fileLength = new FileInfo(resolved).Length;
         if (fileLength < 8)
         {
             throw new SafetensorsFormatException(path, null, $"file is {fileLength} bytes, shorter than the 8-byte header length field");
         }
         byte[] header;
         long headerLength;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        using (var stream = new FileStream(resolved, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
             Span<byte> lengthBytes = stackalloc byte[8];
             stream.ReadExactly(lengthBytes);
@@ -67,9 +78,9 @@ public sealed class SafetensorsFile : IDisposable
         }
         var dataStart = 8 + headerLength;
         var (tensors, metadata) = ParseHeader(path, header, fileLength - dataStart);
-        var mapping = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        var mapping = MemoryMappedFile.CreateFromFile(resolved, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         var view = mapping.CreateViewAccessor(0, fileLength, MemoryMappedFileAccess.Read);
-        return new SafetensorsFile(path, mapping, view, dataStart, tensors, metadata);
+        return new SafetensorsFile(path, resolved, fileLength, mapping, view, dataStart, tensors, metadata);
     }
 
     /// <summary>Copies a tensor out of the mapping into a new CPU tensor of its stored dtype.</summary>

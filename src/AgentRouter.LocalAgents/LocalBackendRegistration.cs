@@ -2,6 +2,7 @@ using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
+using AgentRouter.Inference.Hosting;
 using AgentRouter.Inference.KvSharing;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Safetensors;
@@ -31,10 +32,23 @@ public static class LocalBackendRegistration
         }
 
         var file = manifest.SourceFile ?? manifest.Name;
+        TorchSharp.torch.Device? device = null;
+        if (settings.Device is { } deviceName)
+        {
+            try
+            {
+                device = InferenceDevice.Parse(deviceName);
+            }
+            catch (ArgumentException exception)
+            {
+                errors.Add(new ManifestError(file, "settings.device", LocalBackendSettings.FirstSentence(exception)));
+                return null;
+            }
+        }
         Inference.Hosting.ModelHost host;
         try
         {
-            host = hosts.Get(settings.ModelDirectory);
+            host = hosts.Get(settings.ModelDirectory, device, settings.DType);
         }
         catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException or IOException)
         {
@@ -56,13 +70,13 @@ public static class LocalBackendRegistration
                 return null;
             }
         }
-        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, settings.AdapterDirectory, adapter) : null;
+        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, settings.AdapterDirectory, adapter, device, settings.DType) : null;
         LowRankKvGroup? lowRank = null;
         if (settings.LowRankKvCache && adapter is not null)
         {
             try
             {
-                lowRank = hosts.LowRankGroup(settings.ModelDirectory);
+                lowRank = hosts.LowRankGroup(settings.ModelDirectory, device, settings.DType);
                 lowRank.Register(adapter);
             }
             catch (LowRankSharingException exception)

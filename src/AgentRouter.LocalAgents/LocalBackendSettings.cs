@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using AgentRouter.Core.Agents;
+using AgentRouter.Inference.Hosting;
+using static TorchSharp.torch;
 
 namespace AgentRouter.LocalAgents;
 
@@ -14,10 +16,13 @@ namespace AgentRouter.LocalAgents;
 /// <param name="LowRankKvCache"><c>"kvCache": "low-rank"</c> (adapter agents only, opt-in): LRAgent-style sharing with the other
 /// low-rank agents on the same base — the base K/V of a prompt is prefilled once, each agent keeps only its rank-r part.
 /// Approximate: the agent's answers may differ from its exact ones.</param>
+/// <param name="DType">The parameters' dtype (<c>"dtype"</c>: fp32, the default, bf16 or fp16); on the CPU a checkpoint stored in
+/// it is memory-mapped rather than copied.</param>
+/// <param name="Device">The device (<c>"device"</c>: cpu, cuda, cuda:N); null picks CUDA when libtorch sees it, else the CPU.</param>
 public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null, bool SharedKvCache = true,
-    bool LowRankKvCache = false)
+    bool LowRankKvCache = false, ScalarType DType = ScalarType.Float32, string? Device = null)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens", "kvCache" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens", "kvCache", "dtype", "device" };
 
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -91,8 +96,38 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
+        var dtype = ScalarType.Float32;
+        if (manifest.Settings["dtype"] is { } dtypeNode)
+        {
+            try
+            {
+                dtype = InferenceDType.Parse(dtypeNode is JsonValue dtypeValue && dtypeValue.TryGetValue<string>(out var dtypeText) ? dtypeText : dtypeNode.ToJsonString());
+            }
+            catch (ArgumentException exception)
+            {
+                errors.Add(new ManifestError(file, "settings.dtype", FirstSentence(exception)));
+            }
+        }
+
+        string? device = null;
+        if (manifest.Settings["device"] is { } deviceNode)
+        {
+            if (deviceNode is JsonValue deviceValue && deviceValue.TryGetValue<string>(out var deviceText) && deviceText.Length > 0)
+            {
+                device = deviceText;
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.device", "must be a device name: \"cpu\", \"cuda\" or \"cuda:N\""));
+            }
+        }
+
         return errors.Count == before && modelDirectory is not null
-            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache, lowRankKvCache)
+            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache, lowRankKvCache, dtype, device)
             : null;
     }
+
+    /// <summary>An ArgumentException's message without the " (Parameter 'x')" suffix .NET appends.</summary>
+    internal static string FirstSentence(ArgumentException exception) =>
+        exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : exception.Message;
 }

@@ -44,7 +44,7 @@ internal static class CliErrors
     }
 
     private static bool IsInputError(Exception exception) => exception is CliUsageException or ModelConfigException or CheckpointException
-        or SafetensorsFormatException or GenerationRequestException or TokenizerLoadException;
+        or SafetensorsFormatException or GenerationRequestException or TokenizerLoadException or Inference.Gguf.GgufFormatException;
 
     private static int Report(Exception exception)
     {

@@ -17,5 +17,6 @@ internal static class CommandCatalog
         yield return BenchCommand.Build();
         yield return NodeCommand.Build();
         yield return ClusterBenchCommand.Build();
+        yield return DataCommands.Build();
     }
 }

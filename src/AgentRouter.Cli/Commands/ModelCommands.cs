@@ -21,6 +21,7 @@ internal static class ModelCommands
         command.Subcommands.Add(BuildLogits());
         command.Subcommands.Add(BuildGenerate());
         command.Subcommands.Add(BuildAssembleFixture());
+        command.Subcommands.Add(ModelExportGgufCommand.Build());
         return command;
     }
 

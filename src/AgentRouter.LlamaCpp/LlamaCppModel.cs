@@ -1,0 +1,164 @@
+using AgentRouter.Inference.Gguf;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+
+namespace AgentRouter.LlamaCpp;
+
+/// <summary>How a GGUF model is run by llama.cpp: context length, batch size and CPU threads. The KV cache is kept
+/// in float32 and flash attention is off so that results are comparable with this engine's float32 path.</summary>
+public sealed record LlamaCppModelOptions(int ContextSize = 512, int BatchSize = 512, int Threads = 1);
+
+/// <summary>
+/// A GGUF model loaded in-process by llama.cpp (through LLamaSharp): logits for a sequence of token ids and greedy
+/// continuation. The file's header is read and checked by <see cref="GgufFile"/> first, so a bad or truncated file is a
+/// <see cref="GgufFormatException"/> before native code sees it. Not thread-safe: one caller at a time.
+/// </summary>
+public sealed class LlamaCppModel : IDisposable
+{
+    private readonly LLamaWeights _weights;
+    private readonly LLamaContext _context;
+
+    private LlamaCppModel(GgufFile header, LLamaWeights weights, LLamaContext context)
+    {
+        Header = header;
+        _weights = weights;
+        _context = context;
+        VocabularySize = weights.Vocab.Count;
+    }
+
+    public GgufFile Header { get; }
+
+    public int VocabularySize { get; }
+
+    public int ContextSize => (int)_context.ContextSize;
+
+    public static LlamaCppModel Load(string ggufPath, LlamaCppModelOptions? options = null)
+    {
+        options ??= new LlamaCppModelOptions();
+        var header = GgufFile.Read(ggufPath);
+        LlamaCppNative.EnsureConfigured();
+        var parameters = new ModelParams(ggufPath)
+        {
+            ContextSize = (uint)options.ContextSize,
+            BatchSize = (uint)options.BatchSize,
+            UBatchSize = (uint)options.BatchSize,
+            Threads = options.Threads,
+            BatchThreads = options.Threads,
+            GpuLayerCount = 0,
+            TypeK = GGMLType.GGML_TYPE_F32,
+            TypeV = GGMLType.GGML_TYPE_F32,
+            FlashAttention = false,
+        };
+        LLamaWeights weights;
+        try
+        {
+            weights = LLamaWeights.LoadFromFile(parameters);
+        }
+        catch (Exception exception) when (exception is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
+        {
+            throw new GgufFormatException(ggufPath, $"llama.cpp could not load it: {exception.Message} (its log says why: {LlamaCppNative.LastError ?? "nothing logged"})");
+        }
+        try
+        {
+            return new LlamaCppModel(header, weights, weights.CreateContext(parameters));
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="ids"/> from an empty cache and returns the logits at every position.</summary>
+    public float[][] Logits(IReadOnlyList<int> ids)
+    {
+        Reset();
+        return Feed(ids, startPosition: 0, logitsForAll: true);
+    }
+
+    /// <summary>Greedy continuation of <paramref name="prompt"/>: up to <paramref name="maxNewTokens"/> ids, stopping
+    /// after (and including) the first id in <paramref name="stopIds"/>. Ties go to the lowest id, as torch's argmax.</summary>
+    public IReadOnlyList<int> GenerateGreedy(IReadOnlyList<int> prompt, int maxNewTokens, IReadOnlySet<int> stopIds, Action<int, float[]>? onStep = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prompt.Count, nameof(prompt));
+        Reset();
+        var logits = Feed(prompt, 0, logitsForAll: false)[^1];
+        var generated = new List<int>();
+        var position = prompt.Count;
+        for (var step = 0; step < maxNewTokens; step++)
+        {
+            var next = ArgMax(logits);
+            onStep?.Invoke(next, logits);
+            generated.Add(next);
+            if (stopIds.Contains(next) || position >= ContextSize)
+            {
+                break;
+            }
+            logits = Feed([next], position++, logitsForAll: false)[^1];
+        }
+        return generated;
+    }
+
+    /// <summary>Feeds ids at consecutive positions from <paramref name="startPosition"/>, in batches.</summary>
+    public float[][] Feed(IReadOnlyList<int> ids, int startPosition, bool logitsForAll)
+    {
+        if (startPosition + ids.Count > ContextSize)
+        {
+            throw new ArgumentException($"{startPosition + ids.Count} positions do not fit the context of {ContextSize}", nameof(ids));
+        }
+        foreach (var id in ids)
+        {
+            if (id < 0 || id >= VocabularySize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id outside the vocabulary of {VocabularySize}");
+            }
+        }
+        var results = new List<float[]>();
+        var batch = new LLamaBatch();
+        var batchSize = (int)_context.BatchSize;
+        for (var start = 0; start < ids.Count; start += batchSize)
+        {
+            batch.Clear();
+            var end = Math.Min(ids.Count, start + batchSize);
+            for (var i = start; i < end; i++)
+            {
+                batch.Add((LLamaToken)ids[i], startPosition + i, LLamaSeqId.Zero, logitsForAll || i == ids.Count - 1);
+            }
+            var status = _context.NativeHandle.Decode(batch);
+            if (status != DecodeResult.Ok)
+            {
+                throw new InvalidOperationException($"llama.cpp decode failed: {status}");
+            }
+            for (var i = start; i < end; i++)
+            {
+                if (logitsForAll || i == ids.Count - 1)
+                {
+                    results.Add(_context.NativeHandle.GetLogitsIth(i - start).ToArray());
+                }
+            }
+        }
+        return results.ToArray();
+    }
+
+    public void Reset() => _context.NativeHandle.MemoryClear(true);
+
+    public void Dispose()
+    {
+        _context.Dispose();
+        _weights.Dispose();
+    }
+
+    private static int ArgMax(float[] values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

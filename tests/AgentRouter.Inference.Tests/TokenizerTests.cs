@@ -1,5 +1,6 @@
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Tokenization;
+using AgentRouter.Inference.Tokenization.HuggingFace;
 
 namespace AgentRouter.Inference.Tests;
 
@@ -7,7 +8,10 @@ public sealed class TokenizerTests
 {
     private const string TinyByteLevelBpe = """
         {"version":"1.0","model":{"type":"BPE","vocab":{"h":0,"e":1,"l":2,"o":3,"Ġ":4,"w":5,"r":6,"d":7,"he":8,"ll":9,"hell":10,"hello":11,"Ġw":12,"<|endoftext|>":13},
-         "merges":["h e","l l","he ll",["hell","o"],"Ġ w"]}}
+         "merges":["h e","l l","he ll",["hell","o"],"Ġ w"]},
+         "added_tokens":[{"id":13,"content":"<|endoftext|>","special":true}],
+         "pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false,"use_regex":true},
+         "decoder":{"type":"ByteLevel"}}
         """;
 
     [Fact]
@@ -24,17 +28,18 @@ public sealed class TokenizerTests
     }
 
     [Fact]
-    public void TokenizerJsonByteLevelBpeLoadsThroughMicrosoftMlTokenizers()
+    public void TokenizerJsonByteLevelBpeLoadsAsAHuggingFaceTokenizer()
     {
         using var temporary = new TemporaryDirectory();
         File.WriteAllText(temporary.Combine("tokenizer.json"), TinyByteLevelBpe);
 
         var tokenizer = TokenizerLoader.TryLoad(temporary.Path, TinyConfigs.For(ModelArchitecture.Qwen2Moe));
 
-        Assert.IsType<MlTokenizerAdapter>(tokenizer);
-        var ids = tokenizer!.Encode("hello world");
-        Assert.Equal(new[] { 11, 12, 3, 6, 2, 7 }, ids);
-        Assert.Equal("hello world", tokenizer.Decode(ids));
+        Assert.IsType<HuggingFaceTokenizer>(tokenizer);
+        var ids = tokenizer!.Encode("hello world<|endoftext|>");
+        Assert.Equal(new[] { 11, 12, 3, 6, 2, 7, 13 }, ids);
+        Assert.Equal("hello world<|endoftext|>", tokenizer.Decode(ids));
+        Assert.Equal("hello world", tokenizer.Decode(ids, skipSpecialTokens: true));
     }
 
     [Fact]

@@ -60,6 +60,39 @@ public static class PythonStringList
         }
     }
 
+    /// <summary>Writes a one-string list literal that <see cref="Parse"/> reads back to exactly <paramref name="value"/>
+    /// (the form RouterBench stores cells in): single quotes, with backslash, quote and control characters escaped.</summary>
+    public static string Format(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = new StringBuilder(value.Length + 6).Append("['");
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\\': text.Append("\\\\"); break;
+                case '\'': text.Append("\\'"); break;
+                case '\n': text.Append("\\n"); break;
+                case '\r': text.Append("\\r"); break;
+                case '\t': text.Append("\\t"); break;
+                default:
+                    if (char.IsControl(c) || char.IsSurrogate(c))
+                    {
+                        // Lone or paired surrogates are kept as UTF-16 units; the parser restores them unit by unit.
+                        text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                    }
+                    else
+                    {
+                        text.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return text.Append("']").ToString();
+    }
+
     private static void ReadString(string text, ref int i, StringBuilder value)
     {
         if (i >= text.Length || (text[i] != '\'' && text[i] != '"'))

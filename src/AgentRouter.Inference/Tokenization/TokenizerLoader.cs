@@ -1,20 +1,34 @@
-using System.Text;
-using System.Text.Json;
 using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Tokenization.HuggingFace;
 using Microsoft.ML.Tokenizers;
 
 namespace AgentRouter.Inference.Tokenization;
 
 /// <summary>
-/// Picks a checkpoint's tokenizer: <c>tokenizer.model</c> (SentencePiece, Llama/Mixtral) or a byte-level BPE
-/// <c>tokenizer.json</c> (GPT-2 style: Qwen, OLMoE) through Microsoft.ML.Tokenizers; otherwise the
-/// project's <see cref="ByteLevelTokenizer"/> when the vocabulary is large enough for it.
+/// Picks a checkpoint's tokenizer: a Hugging Face <c>tokenizer.json</c> (byte-level BPE: Qwen, Llama 3, DeepSeek,
+/// gpt-oss, OLMoE) through <see cref="HuggingFaceTokenizer"/>; else <c>tokenizer.model</c> (SentencePiece,
+/// Llama 2/Mixtral) through Microsoft.ML.Tokenizers; otherwise the project's <see cref="ByteLevelTokenizer"/> when
+/// the vocabulary is large enough for it. A tokenizer with more ids than the config's <c>vocab_size</c> is refused.
 /// </summary>
 public static class TokenizerLoader
 {
     public static ITextTokenizer? TryLoad(string directory, MoeModelConfig config)
     {
         var sentencePiece = Path.Combine(directory, "tokenizer.model");
+        var huggingFace = Path.Combine(directory, HuggingFaceTokenizer.TokenizerFileName);
+        if (File.Exists(huggingFace))
+        {
+            try
+            {
+                var tokenizer = HuggingFaceTokenizer.FromDirectory(directory);
+                tokenizer.EnsureFitsModel(config.VocabSize, Path.Combine(directory, "config.json"));
+                return tokenizer;
+            }
+            catch (TokenizerLoadException) when (File.Exists(sentencePiece))
+            {
+                // A tokenizer.json this loader does not support (e.g. SentencePiece-style BPE) beside tokenizer.model.
+            }
+        }
         if (File.Exists(sentencePiece))
         {
             try
@@ -28,39 +42,6 @@ public static class TokenizerLoader
                 throw new TokenizerLoadException(sentencePiece, $"not a SentencePiece model: {exception.Message}");
             }
         }
-        var huggingFace = Path.Combine(directory, "tokenizer.json");
-        if (File.Exists(huggingFace))
-        {
-            return LoadByteLevelBpe(huggingFace);
-        }
         return config.VocabSize >= ByteLevelTokenizer.VocabularySize ? new ByteLevelTokenizer() : null;
-    }
-
-    private static MlTokenizerAdapter LoadByteLevelBpe(string path)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var model = document.RootElement.GetProperty("model");
-            var type = model.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
-            if (type != "BPE")
-            {
-                throw new TokenizerLoadException(path, $"model type '{type}' is not supported (only byte-level BPE)");
-            }
-            var merges = new StringBuilder("#version: 0.2\n");
-            foreach (var merge in model.GetProperty("merges").EnumerateArray())
-            {
-                merges.Append(merge.ValueKind == JsonValueKind.Array
-                    ? string.Join(' ', merge.EnumerateArray().Select(part => part.GetString()))
-                    : merge.GetString()).Append('\n');
-            }
-            using var vocabulary = new MemoryStream(Encoding.UTF8.GetBytes(model.GetProperty("vocab").GetRawText()));
-            using var mergeStream = new MemoryStream(Encoding.UTF8.GetBytes(merges.ToString()));
-            return new MlTokenizerAdapter(CodeGenTokenizer.Create(vocabulary, mergeStream));
-        }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
-        {
-            throw new TokenizerLoadException(path, $"cannot read the BPE vocabulary and merges: {exception.Message}");
-        }
     }
 }

@@ -2,7 +2,11 @@ using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
+using AgentRouter.Actors.Backends;
+using AgentRouter.Inference.Chat;
 using AgentRouter.Inference.Hosting;
+using AgentRouter.Inference.Templates;
+using AgentRouter.Inference.Tokenization;
 using AgentRouter.Inference.KvSharing;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Safetensors;
@@ -24,7 +28,7 @@ public static class LocalBackendRegistration
         return options;
     }
 
-    private static LocalModelBackend? Create(AgentManifest manifest, List<ManifestError> errors, SharedModelHosts hosts)
+    private static IModelBackend? Create(AgentManifest manifest, List<ManifestError> errors, SharedModelHosts hosts)
     {
         if (LocalBackendSettings.FromManifest(manifest, errors) is not { } settings)
         {
@@ -54,6 +58,11 @@ public static class LocalBackendRegistration
         {
             errors.Add(new ManifestError(file, "settings.modelPath", $"cannot load the model at '{settings.ModelDirectory}': {exception.Message}"));
             return null;
+        }
+
+        if (settings.Chat ?? ChatCheckpoint.HasChatTemplate(settings.ModelDirectory))
+        {
+            return CreateChat(manifest, settings, host, device, hosts, errors);
         }
 
         LoraAdapter? adapter = null;
@@ -86,5 +95,29 @@ public static class LocalBackendRegistration
             }
         }
         return new LocalModelBackend(host, settings, manifest.Cost, adapter, sharedKv, lowRank);
+    }
+
+    private static LocalChatBackend? CreateChat(AgentManifest manifest, LocalBackendSettings settings, ModelHost host, TorchSharp.torch.Device? device,
+        SharedModelHosts hosts, List<ManifestError> errors)
+    {
+        var file = manifest.SourceFile ?? manifest.Name;
+        if (settings.AdapterDirectory is not null || settings.LowRankKvCache)
+        {
+            errors.Add(new ManifestError(file, settings.AdapterDirectory is not null ? "settings.adapterPath" : "settings.kvCache",
+                "chat agents run a checkpoint as it is: LoRA adapters and low-rank KV sharing are for \"choice\" agents"));
+            return null;
+        }
+        ChatCheckpoint chat;
+        try
+        {
+            chat = hosts.Chat(settings.ModelDirectory, host.Config);
+        }
+        catch (Exception exception) when (exception is TokenizerLoadException or ChatTemplateException or ModelConfigException or IOException)
+        {
+            errors.Add(new ManifestError(file, "settings.modelPath", $"cannot chat with the model at '{settings.ModelDirectory}': {exception.Message}"));
+            return null;
+        }
+        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, null, null, device, settings.DType) : null;
+        return new LocalChatBackend(host, chat, settings, manifest.Cost, sharedKv);
     }
 }

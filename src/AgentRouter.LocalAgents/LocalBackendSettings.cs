@@ -19,10 +19,18 @@ namespace AgentRouter.LocalAgents;
 /// <param name="DType">The parameters' dtype (<c>"dtype"</c>: fp32, the default, bf16 or fp16); on the CPU a checkpoint stored in
 /// it is memory-mapped rather than copied.</param>
 /// <param name="Device">The device (<c>"device"</c>: cpu, cuda, cuda:N); null picks CUDA when libtorch sees it, else the CPU.</param>
+/// <param name="Chat">Whether the agent chats (template → generation → text; <c>"mode": "chat"</c>) or reads an option letter off the
+/// logits (<c>"choice"</c>); null decides by the folder: a tokenizer with a chat template makes a chat agent.</param>
+/// <param name="SystemPrompt">A chat agent's system message, put first unless the request brings its own.</param>
+/// <param name="MaxNewTokens">A chat agent's answer length when the request does not say (max_tokens).</param>
 public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null, bool SharedKvCache = true,
-    bool LowRankKvCache = false, ScalarType DType = ScalarType.Float32, string? Device = null)
+    bool LowRankKvCache = false, ScalarType DType = ScalarType.Float32, string? Device = null, bool? Chat = null, string? SystemPrompt = null,
+    int? MaxNewTokens = null)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "adapterPath", "modelPath", "workingTokens", "kvCache", "dtype", "device" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        "adapterPath", "modelPath", "workingTokens", "kvCache", "dtype", "device", "mode", "systemPrompt", "maxNewTokens",
+    };
 
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -122,8 +130,48 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             }
         }
 
+        bool? chat = null;
+        if (manifest.Settings["mode"] is { } modeNode)
+        {
+            if (modeNode is JsonValue modeValue && modeValue.TryGetValue<string>(out var modeText) && modeText is "chat" or "choice")
+            {
+                chat = modeText == "chat";
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.mode", "must be \"chat\" (answer in text through the chat template) or \"choice\" (read the option letter off the logits)"));
+            }
+        }
+
+        string? systemPrompt = null;
+        if (manifest.Settings["systemPrompt"] is { } systemNode)
+        {
+            if (systemNode is JsonValue systemValue && systemValue.TryGetValue<string>(out var systemText) && systemText.Length > 0)
+            {
+                systemPrompt = systemText;
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.systemPrompt", "must be a non-empty string"));
+            }
+        }
+
+        int? maxNewTokens = null;
+        if (manifest.Settings["maxNewTokens"] is { } maxNode)
+        {
+            if (maxNode is JsonValue maxValue && maxValue.TryGetValue<int>(out var max) && max >= 1)
+            {
+                maxNewTokens = max;
+            }
+            else
+            {
+                errors.Add(new ManifestError(file, "settings.maxNewTokens", "must be an integer of at least 1"));
+            }
+        }
+
         return errors.Count == before && modelDirectory is not null
-            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache, lowRankKvCache, dtype, device)
+            ? new LocalBackendSettings(modelDirectory, workingTokens, manifest.Capacity, adapterDirectory, sharedKvCache, lowRankKvCache, dtype, device,
+                chat, systemPrompt, maxNewTokens)
             : null;
     }
 

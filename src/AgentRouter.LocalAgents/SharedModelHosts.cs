@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AgentRouter.Inference.Adapters;
+using AgentRouter.Inference.Chat;
 using AgentRouter.Inference.Hosting;
 using AgentRouter.Inference.KvSharing;
 using static TorchSharp.torch;
@@ -15,6 +16,7 @@ public sealed class SharedModelHosts : IDisposable
 
     private readonly ConcurrentDictionary<string, Lazy<ModelHost>> _hosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<(KvBlockPool Pool, IDisposable Registration)>> _pools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<ChatCheckpoint>> _chats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<LowRankKvGroup>> _lowRankGroups = new(StringComparer.Ordinal);
     private readonly int _instance = Interlocked.Increment(ref _instances);
 
@@ -43,6 +45,23 @@ public sealed class SharedModelHosts : IDisposable
         catch
         {
             _hosts.TryRemove(new KeyValuePair<string, Lazy<ModelHost>>(key, lazy));
+            throw;
+        }
+    }
+
+    /// <summary>The tokenizer, chat template and stop ids of the chat checkpoint in <paramref name="modelDirectory"/>, read once
+    /// and shared by every chat agent on it. A failed read is not cached.</summary>
+    public ChatCheckpoint Chat(string modelDirectory, Inference.Configuration.MoeModelConfig config)
+    {
+        var key = WeightsId(modelDirectory);
+        var lazy = _chats.GetOrAdd(key, path => new Lazy<ChatCheckpoint>(() => ChatCheckpoint.Load(path, config)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _chats.TryRemove(new KeyValuePair<string, Lazy<ChatCheckpoint>>(key, lazy));
             throw;
         }
     }

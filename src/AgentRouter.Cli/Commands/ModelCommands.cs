@@ -22,6 +22,7 @@ internal static class ModelCommands
         command.Subcommands.Add(BuildGenerate());
         command.Subcommands.Add(BuildAssembleFixture());
         command.Subcommands.Add(ModelExportGgufCommand.Build());
+        command.Subcommands.Add(ModelChatCommand.Build());
         return command;
     }
 

@@ -1,4 +1,5 @@
-using AgentRouter.Actors.Runtime;
+using AgentRouter.Actors;
+using AgentRouter.Core.Backends;
 using AgentRouter.Core.Agents;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
@@ -20,12 +21,19 @@ public static class LocalBackendRegistration
 {
     public const string Kind = "local";
 
-    public static AgentRouterOptions AddLocalBackends(this AgentRouterOptions options, SharedModelHosts hosts)
+    /// <summary>Registers kind <c>local</c>; models load through <paramref name="hosts"/> (one shared load per folder).</summary>
+    public static AgentRouterBuilder AddLocalBackends(this AgentRouterBuilder builder, SharedModelHosts hosts)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(hosts);
-        options.BackendFactories[Kind] = (manifest, errors) => Create(manifest, errors, hosts);
-        return options;
+        return builder.AddBackend(Kind, Factory(hosts));
+    }
+
+    /// <summary>The <see cref="BackendFactory"/> of kind <c>local</c> over <paramref name="hosts"/>.</summary>
+    public static BackendFactory Factory(SharedModelHosts hosts)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        return (manifest, errors) => Create(manifest, errors, hosts);
     }
 
     private static IModelBackend? Create(AgentManifest manifest, List<ManifestError> errors, SharedModelHosts hosts)

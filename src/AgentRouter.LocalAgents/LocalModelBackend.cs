@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using System.Diagnostics;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Core.Domain;
@@ -65,7 +66,7 @@ public sealed class LocalModelBackend : IModelBackend
             var result = await _lowRank.RunAsync(_adapter!, ids, _settings.WorkingTokens, cancellationToken).ConfigureAwait(false);
             logits = result.PromptLogits;
             working = result.GeneratedIds;
-            reuse = new KvReuse(result.PromptTokens, result.ReusedTokens, KvReuse.LowRankMode);
+            reuse = new KvReuse(result.PromptTokens, result.ReusedTokens, KvReuseMode.LowRank);
         }
         else if (_sharedKv is not null)
         {

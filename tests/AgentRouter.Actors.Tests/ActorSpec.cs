@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using AgentRouter.Actors.Agents;

@@ -20,9 +20,9 @@ internal static class ReadmeExample
         {
             options.AgentsDirectory = agentsDirectory;     // agents/*.json, checked at start-up
             options.PoliciesDirectory = policiesDirectory; // policies/*.json presets
-            options.UseFeaturizer(new HashedNGramFeaturizer());
             options.AddRouterFromPreset(new RouterSettings("orch", PanelSize: 3, MergeStrategy: "majority"), "ema-orch");
-        });
+        })
+        .UseFeaturizer(new HashedNGramFeaturizer());            // the composition root: featurizer, backend kinds, merges, clock
         using var host = builder.Build();
         await host.StartAsync();
 

@@ -20,11 +20,9 @@ public sealed class RuntimeSpec : IDisposable
     private static IHost Host(Action<AgentRouterOptions> configure)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddAgentRouter(options =>
-        {
-            options.MergeStrategies = TestMajorityMerge.Resolve;
-            configure(options);
-        });
+        builder.Services.AddAgentRouter(configure)
+            .AddMergeStrategy("majority", () => new TestMajorityMerge())
+            .AddMergeStrategy("throwing", () => TestMajorityMerge.Resolve("throwing"));
         return builder.Build();
     }
 

@@ -1,3 +1,5 @@
+using AgentRouter.Actors;
+using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Routing;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Suite;
@@ -18,9 +20,9 @@ public sealed class LocalAgentsRuntimeTests
             File.Move(checkpoint.WriteManifest(name, """{"modelPath":"../model","workingTokens":2}"""), Path.Combine(manifests, name + ".json"));
         }
 
-        var options = new AgentRouterOptions { SystemName = "local-test", AgentsDirectory = manifests }.AddLocalBackends(hosts);
+        var options = new AgentRouterOptions { SystemName = "local-test", AgentsDirectory = manifests };
         options.AddRouter(new RouterSettings("main", PanelSize: 2, MergeStrategy: "majority", MaxRetries: 0), "ema");
-        await using var runtime = await AgentRouterRuntime.StartAsync(options);
+        await using var runtime = await AgentRouterRuntime.StartAsync(options, AgentRouterComposition.Create(compose => compose.AddLocalBackends(hosts)));
 
         var item = SuiteGenerator.Generate(new SuiteGenerationOptions(Count: 1, Seed: 3, Split: SuiteSplitFilter.Test))[0];
         var answered = await runtime.Client.AskAsync(item.ToQuery());

@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;

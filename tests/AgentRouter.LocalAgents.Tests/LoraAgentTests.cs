@@ -1,3 +1,5 @@
+using AgentRouter.Actors;
+using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
@@ -62,9 +64,9 @@ public sealed class LoraAgentTests : IDisposable
             File.Move(_checkpoint.WriteManifest(name, $$"""{"modelPath":"../model","adapterPath":"../adapter-{{name}}","workingTokens":1}"""),
                 Path.Combine(manifests, name + ".json"));
         }
-        var options = new AgentRouterOptions { SystemName = "lora-test", AgentsDirectory = manifests }.AddLocalBackends(_hosts);
+        var options = new AgentRouterOptions { SystemName = "lora-test", AgentsDirectory = manifests };
         options.AddRouter(new Actors.Routing.RouterSettings("main", PanelSize: 2, MergeStrategy: "majority", MaxRetries: 0), "ema");
-        await using var runtime = await AgentRouterRuntime.StartAsync(options);
+        await using var runtime = await AgentRouterRuntime.StartAsync(options, AgentRouterComposition.Create(compose => compose.AddLocalBackends(_hosts)));
 
         var item = SuiteGenerator.Generate(new SuiteGenerationOptions(Count: 1, Seed: 3, Split: SuiteSplitFilter.Test))[0];
         var answered = await runtime.Client.AskAsync(item.ToQuery());

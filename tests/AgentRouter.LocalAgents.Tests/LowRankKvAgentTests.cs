@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
@@ -42,7 +43,7 @@ public sealed class LowRankKvAgentTests : IDisposable
         var first = await one.AnalyzeAsync("one", query, null, CancellationToken.None);
         var second = await two.AnalyzeAsync("two", query, null, CancellationToken.None);
 
-        Assert.Equal(KvReuse.LowRankMode, first.KvReuse!.Mode);
+        Assert.Equal(KvReuseMode.LowRank, first.KvReuse!.Mode);
         Assert.Equal(0, first.KvReuse.ReusedTokens);
         Assert.Equal(first.KvReuse.PromptTokens - 1, second.KvReuse!.ReusedTokens);
         // The tiny checkpoint has one layer, whose input does not depend on any adapter: here the approximation is exact.

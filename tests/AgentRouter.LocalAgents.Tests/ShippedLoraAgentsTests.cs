@@ -1,3 +1,4 @@
+using AgentRouter.Actors;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Suite;
@@ -13,7 +14,7 @@ public sealed class ShippedLoraAgentsTests
     {
         var manifestFolder = Path.Combine(RepositoryRoot(), "agents", "local");
         using var hosts = new SharedModelHosts();
-        var options = new AgentRouterOptions().AddLocalBackends(hosts);
+        var composition = AgentRouterComposition.Create(compose => compose.AddLocalBackends(hosts));
         var errors = new List<ManifestError>();
         var query = SuiteGenerator.Generate(new SuiteGenerationOptions(Count: 1, Seed: 5, Split: SuiteSplitFilter.Test, Difficulties: [1]))[0].ToQuery();
 
@@ -22,7 +23,8 @@ public sealed class ShippedLoraAgentsTests
             var path = Path.Combine(manifestFolder, name + ".json");
             var parsed = AgentManifestLoader.Parse(File.ReadAllText(path), path);
             Assert.Empty(parsed.Errors);
-            var backend = options.BackendFactories["local"](Assert.Single(parsed.Manifests), errors);
+            Assert.True(composition.TryGetBackendFactory(LocalBackendRegistration.Kind, out var factory));
+            var backend = factory(Assert.Single(parsed.Manifests), errors);
             Assert.Empty(errors);
             var analysis = await backend!.AnalyzeAsync(name, query, null, CancellationToken.None);
             Assert.Contains(analysis.Choice, SuitePrompt.Letters);

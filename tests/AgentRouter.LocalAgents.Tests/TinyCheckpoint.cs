@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
@@ -64,8 +65,7 @@ internal sealed class TinyCheckpoint : IDisposable
     {
         var parsed = AgentManifestLoader.Parse(File.ReadAllText(manifestPath), manifestPath);
         Assert.Empty(parsed.Errors);
-        var options = new AgentRouterOptions().AddLocalBackends(hosts);
-        return options.BackendFactories["local"](Assert.Single(parsed.Manifests), errors);
+        return LocalBackendRegistration.Factory(hosts)(Assert.Single(parsed.Manifests), errors);
     }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);

@@ -1,3 +1,4 @@
+using AgentRouter.Actors;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AgentRouter.Actors.Runtime;
@@ -139,9 +140,10 @@ public sealed class RemoteAgentTests
     [Fact]
     public void Remote_manifests_start_through_the_registered_backend_kind()
     {
-        var options = new AgentRouterOptions().AddRemoteBackends();
+        var composition = AgentRouterComposition.Create(compose => compose.AddRemoteBackends());
         var errors = new List<ManifestError>();
-        var backend = options.BackendFactories[RemoteBackendRegistration.Kind](Remote("ok", "http://127.0.0.1:9/v1"), errors);
+        Assert.True(composition.TryGetBackendFactory(RemoteBackendRegistration.Kind, out var factory));
+        var backend = factory(Remote("ok", "http://127.0.0.1:9/v1"), errors);
         Assert.Empty(errors);
         Assert.IsType<RemoteChatBackend>(backend);
         Assert.Equal(16, backend!.Capacity);

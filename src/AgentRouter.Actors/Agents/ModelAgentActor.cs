@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;

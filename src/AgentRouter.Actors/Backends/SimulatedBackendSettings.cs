@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AgentRouter.Core.Agents;
+using AgentRouter.Core.Backends;
 
 namespace AgentRouter.Actors.Backends;
 
@@ -28,6 +29,17 @@ public sealed record SimulatedBackendSettings(
     int Capacity = 1024,
     int Tokens = 3)
 {
+    /// <summary>The backend kind of simulated agents' manifests.</summary>
+    public const string Kind = "simulated";
+
+    /// <summary>The <see cref="BackendFactory"/> of kind <see cref="Kind"/> (registered by default).</summary>
+    public static IModelBackend? Factory(AgentManifest manifest, List<ManifestError> errors)
+    {
+        var before = errors.Count;
+        var settings = FromManifest(manifest, errors);
+        return errors.Count == before ? new SimulatedBackend(settings) : null;
+    }
+
     /// <summary>Reads the <c>settings</c> object of a simulated agent's manifest; errors name the field.</summary>
     public static SimulatedBackendSettings FromManifest(AgentManifest manifest, List<ManifestError> errors)
     {

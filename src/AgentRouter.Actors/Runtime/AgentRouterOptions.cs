@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Agents;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Actors.Routing;
@@ -14,11 +15,8 @@ namespace AgentRouter.Actors.Runtime;
 /// <param name="Preset">A policy preset (a name in <see cref="AgentRouterOptions.PoliciesDirectory"/> or a file path).</param>
 public sealed record RouterDefinition(RouterSettings Settings, string Policy, PolicySettings? PolicySettings = null, string? Preset = null);
 
-/// <summary>Builds a backend for an agent manifest of one backend kind, adding schema errors (naming the
-/// manifest file and field) to the list; returns null when the settings are invalid.</summary>
-public delegate IModelBackend? BackendFactory(AgentManifest manifest, List<ManifestError> errors);
-
-/// <summary>Everything the actor runtime is started from. Agents come from <see cref="AgentsDirectory"/>
+/// <summary>What the actor runtime runs (how each backend kind, merge strategy and policy is built is the
+/// composition root's: <see cref="AgentRouterComposition"/>). Agents come from <see cref="AgentsDirectory"/>
 /// (<c>agents/*.json</c>) and/or <see cref="AddAgent"/>; routers from <see cref="AddRouter"/> (one router
 /// named <c>default</c> with the <c>ema</c> policy when none is added).</summary>
 public sealed class AgentRouterOptions
@@ -34,29 +32,11 @@ public sealed class AgentRouterOptions
     /// start-up, and routers may name a preset from it.</summary>
     public string? PoliciesDirectory { get; set; }
 
-    /// <summary>Backends supplied in code, by agent name; they take precedence over <see cref="BackendFactories"/>.</summary>
+    /// <summary>Backends supplied in code, by agent name; they take precedence over the backend factory of the
+    /// manifest's kind (registered on the composition root, <see cref="AgentRouterBuilder.AddBackend(string, BackendFactory)"/>).</summary>
     public Dictionary<string, IModelBackend> Backends { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Backend factories by kind. <c>simulated</c> is built in; <c>replay</c> agents need their
-    /// recorded answers supplied through <see cref="Backends"/>; later issues register <c>local</c> and <c>remote</c>.</summary>
-    public Dictionary<string, BackendFactory> BackendFactories { get; } = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["simulated"] = (manifest, errors) =>
-        {
-            var before = errors.Count;
-            var settings = SimulatedBackendSettings.FromManifest(manifest, errors);
-            return errors.Count == before ? new SimulatedBackend(settings) : null;
-        },
-    };
-
     public List<RouterDefinition> Routers { get; } = [];
-
-    /// <summary>Resolves pure merge strategies by name (throwing <see cref="ArgumentException"/> for unknown ones);
-    /// null means <see cref="MergeCatalog.Create"/> (majority, confidence-weighted, quality-weighted, top-ranked).</summary>
-    public Func<string, IMergeStrategy>? MergeStrategies { get; set; }
-
-    /// <summary>Computes query features once per query when the caller did not; null for none.</summary>
-    public Func<Query, float[]?>? Featurizer { get; set; }
 
     /// <summary>Restart backoff of every agent actor.</summary>
     public RestartBackoff Backoff { get; set; } = RestartBackoff.Default;
@@ -70,14 +50,6 @@ public sealed class AgentRouterOptions
 
     /// <summary>Extra HOCON, applied over the runtime's defaults.</summary>
     public string? Hocon { get; set; }
-
-    /// <summary>Features every query once, on the router, with <paramref name="featurizer"/>.</summary>
-    public AgentRouterOptions UseFeaturizer(IQueryFeaturizer featurizer)
-    {
-        ArgumentNullException.ThrowIfNull(featurizer);
-        Featurizer = query => featurizer.Featurize(query.Text);
-        return this;
-    }
 
     public AgentRouterOptions AddAgent(AgentManifest manifest, IModelBackend? backend = null)
     {

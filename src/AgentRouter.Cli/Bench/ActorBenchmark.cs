@@ -68,7 +68,7 @@ internal sealed record ActorBenchmarkResult(
 /// and a run with injected crashes and timeouts that counts lost queries.</summary>
 internal static class ActorBenchmark
 {
-    public static async Task<ActorBenchmarkResult> RunAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, Action<string> progress)
+    public static async Task<ActorBenchmarkResult> RunAsync(ActorBenchmarkSettings settings, Action<string> progress)
     {
         double askRate;
         double askCpu;
@@ -80,7 +80,7 @@ internal static class ActorBenchmark
         long pacedOverloaded;
         LoadResult echo;
         LatencySummary echoLag;
-        await using (var runtime = await StartAsync(settings, merges, crashRate: 0, hangRate: 0).ConfigureAwait(false))
+        await using (var runtime = await StartAsync(settings, crashRate: 0, hangRate: 0).ConfigureAwait(false))
         {
             progress("raw Ask baseline...");
             (askRate, askCpu) = await AskBaseline.MeasureAsync(runtime.System, settings.Clients * settings.Window, settings.EffectiveWarmup, settings.EffectiveDuration).ConfigureAwait(false);
@@ -107,7 +107,7 @@ internal static class ActorBenchmark
         }
 
         progress($"router with {settings.CrashRate:P0} crashes and {settings.TimeoutRate:P0} timeouts...");
-        await using var faulty = await StartAsync(settings, merges, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
+        await using var faulty = await StartAsync(settings, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
         var faults = await ClosedLoopAsync(faulty.System, faulty.Routers[faulty.DefaultRouter], settings, "f").ConfigureAwait(false);
         var stats = await faulty.Routers[faulty.DefaultRouter].Ask<RouterStats>(GetRouterStats.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, pacedOverloaded, echo, echoLag, faults, stats.Retries, stats.AgentTimeouts);
@@ -122,12 +122,11 @@ internal static class ActorBenchmark
         return (LoadResult.From(meter.Stop(), replies.Answered, replies.Failed, replies.Outstanding, replies.Latency), LatencySummary.From(report.SendLag), report.Overloaded);
     }
 
-    private static Task<AgentRouterRuntime> StartAsync(ActorBenchmarkSettings settings, Func<string, IMergeStrategy> merges, double crashRate, double hangRate)
+    private static Task<AgentRouterRuntime> StartAsync(ActorBenchmarkSettings settings, double crashRate, double hangRate)
     {
         var options = new AgentRouterOptions
         {
             SystemName = "bench",
-            MergeStrategies = merges,
             Hocon = settings.Hocon,
             Backoff = RestartBackoff.None,
         };

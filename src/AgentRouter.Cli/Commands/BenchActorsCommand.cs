@@ -53,7 +53,7 @@ internal static class BenchActorsCommand
                 MaxMailboxBacklog: parseResult.GetValue(maxBacklog));
             GCSettings.LatencyMode = parseResult.GetValue(latencyMode);
             var loadBefore = LoadAverage();
-            var result = await ActorBenchmark.RunAsync(settings, MergeCatalog.Create, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
+            var result = await ActorBenchmark.RunAsync(settings, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
             Console.WriteLine(Format(settings, result));
             Console.WriteLine();
             Console.WriteLine($"Machine load average (1 min) before / after the run: {loadBefore} / {LoadAverage()} on {Environment.ProcessorCount} cores.");

@@ -95,7 +95,7 @@ internal static class BenchHttpCommand
             throw new InvalidOperationException($"unknown model '{model}' (known: {catalog.Known()})");
         }
 
-        await using var runtime = await AgentRouterRuntime.StartAsync(runtimeOptions, cancellationToken);
+        await using var runtime = await AgentRouter.Hosting.AgentRouterHost.StartRuntimeAsync(runtimeOptions, cancellationToken: cancellationToken);
         var ask = new AskOptions(entry.RouterName);
         return await HttpLoadRun.RunAsync("in-process IAgentRouter.AskAsync", clients, warm, measured, async (i, _) =>
             await runtime.Client.AskAsync(new Query("bench-" + i.ToString(CultureInfo.InvariantCulture), $"Question {i}: which option is right? A, B, C or D"), ask).ConfigureAwait(false));

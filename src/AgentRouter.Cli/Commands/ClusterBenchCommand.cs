@@ -47,7 +47,7 @@ internal static class ClusterBenchCommand
         var options = new ClusterNodeOptions(
             [NodeRoles.Router], runtime, Hostname: parseResult.GetValue(NodeCommand.Host)!, Port: 0, Seeds: NodeCommand.Split(parseResult.GetValue(NodeCommand.Seeds)),
             SharedState: string.IsNullOrWhiteSpace(redisConfig) ? null : new SharedStateOptions(redisConfig), NodeId: $"bench-{Environment.ProcessId}", Tuning: ClusterTuning.Fast);
-        await using var node = await ClusterNode.StartAsync(options, cancellationToken);
+        await using var node = await AgentRouter.Hosting.AgentRouterHost.StartNodeAsync(options, cancellationToken: cancellationToken);
         var expected = parseResult.GetValue(ExpectAgents);
         var waitStarted = Stopwatch.GetTimestamp();
         while ((await NodeStatus.CaptureAsync(node)).Agents.Count < expected)

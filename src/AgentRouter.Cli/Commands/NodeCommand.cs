@@ -7,7 +7,7 @@ using AgentRouter.Cluster.Hosting;
 using AgentRouter.Cluster.State;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Presets;
-using AgentRouter.LocalAgents;
+using AgentRouter.Hosting;
 using AgentRouter.Server.Hosting;
 using AgentRouter.Server.Security;
 
@@ -51,7 +51,7 @@ internal static class NodeCommand
     public static ClusterNodeOptions ReadOptions(ParseResult parseResult, RouterSettings router)
     {
         var roles = Split(parseResult.GetValue(Roles));
-        var runtime = new AgentRouterOptions { AgentsDirectory = parseResult.GetValue(Agents) }.AddLocalBackends(LocalModelHosts.Shared);
+        var runtime = new AgentRouterOptions { AgentsDirectory = parseResult.GetValue(Agents) };
         if (roles.Contains("models") && runtime.AgentsDirectory is null)
         {
             throw new ManifestValidationException([new ManifestError("--agents", "agents", "a models node needs --agents DIR (or AGENTROUTER_AGENTS)")]);
@@ -123,7 +123,7 @@ internal static class NodeCommand
             options = ReadOptions(parseResult, new RouterSettings(parseResult.GetValue(RouterName)!, PanelSize: parseResult.GetValue(Panel)));
             serverOptions = ReadServerOptions(parseResult, options.Roles);
 
-            node = await ClusterNode.StartAsync(options, cancellationToken);
+            node = await AgentRouterHost.StartNodeAsync(options, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is ManifestValidationException or PolicyPresetException)
         {
@@ -137,7 +137,7 @@ internal static class NodeCommand
             try
             {
                 serverOptions.Backend = ServerBackend.ForRouterNode(node.Client!, node.Routers, node.DefaultRouter!, options.Runtime.Routers);
-                server = await AgentRouterServer.StartAsync(serverOptions, cancellationToken);
+                server = await AgentRouterHost.StartServerAsync(serverOptions, cancellationToken: cancellationToken);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
             {

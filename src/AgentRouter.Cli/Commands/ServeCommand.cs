@@ -1,12 +1,13 @@
 using System.CommandLine;
 using AgentRouter.Core.Agents;
+using AgentRouter.Hosting;
 using AgentRouter.Server.Hosting;
 using Microsoft.Extensions.Hosting;
 
 namespace AgentRouter.Cli.Commands;
 
-/// <summary><c>agentrouter serve</c>: the OpenAI-compatible HTTP server on the embedded defaults
-/// (simulated agents, in-memory state), loopback only unless API keys are configured.</summary>
+/// <summary><c>agentrouter serve</c>: the OpenAI-compatible HTTP server over an in-process runtime hosting agents of
+/// every shipped backend kind (simulated, remote, local), loopback only unless API keys are configured.</summary>
 internal static class ServeCommand
 {
     public static Command Build()
@@ -54,7 +55,7 @@ internal static class ServeCommand
             AgentRouterServer server;
             try
             {
-                server = await AgentRouterServer.StartAsync(options, cancellationToken);
+                server = await AgentRouterHost.StartServerAsync(options, cancellationToken: cancellationToken);
             }
             catch (Exception e) when (e is InvalidOperationException or ManifestValidationException or AgentRouter.Core.Presets.PolicyPresetException or IOException or ArgumentException)
             {

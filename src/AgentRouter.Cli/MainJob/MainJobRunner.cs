@@ -5,7 +5,7 @@ using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
 using AgentRouter.Core.Suite;
-using AgentRouter.LocalAgents;
+using AgentRouter.Hosting;
 
 namespace AgentRouter.Cli.MainJob;
 
@@ -23,10 +23,7 @@ internal static class MainJobRunner
         {
             SystemName = "main-job",
             AgentsDirectory = settings.AgentsDirectory,
-
-            // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot.
-            Featurizer = TaskTypeFeatures,
-        }.AddLocalBackends(LocalModelHostsShared());
+        };
         var routerSettings = new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries));
         if (PolicyCatalog.IsKnown(settings.Policy))
         {
@@ -42,11 +39,11 @@ internal static class MainJobRunner
         var delivered = new DeliveredAccuracy();
         var taskTypeOfQuery = items.ToDictionary(item => item.Id, item => item.Domain, StringComparer.Ordinal);
         var weightedVote = new FeedbackWeightedVote(taskTypeOfQuery, delivered);
-        options.MergeStrategies = name => string.Equals(name, FeedbackWeightedVote.MergeName, StringComparison.OrdinalIgnoreCase)
-            ? weightedVote
-            : MergeCatalog.Create(name);
+        await using var runtime = await AgentRouterHost.StartRuntimeAsync(options, compose => compose
+            .AddMergeStrategy(FeedbackWeightedVote.MergeName, () => weightedVote)
 
-        await using var runtime = await AgentRouterRuntime.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot.
+            .UseFeaturizer(TaskTypeFeatures), cancellationToken).ConfigureAwait(false);
         var router = runtime.Client;
         var delayed = new Queue<(int Due, string QueryId, FeedbackSignal Signal)>();
         var pendingGrades = new Dictionary<string, (string Domain, Dictionary<string, double> Rewards)>(StringComparer.Ordinal);
@@ -113,8 +110,6 @@ internal static class MainJobRunner
     /// <summary>The queries of a run: the suite's test split at difficulty 1, seeded.</summary>
     public static IReadOnlyList<SuiteItem> Items(MainJobSettings settings) =>
         SuiteGenerator.Generate(new SuiteGenerationOptions(settings.Queries, (ulong)settings.Seed, SuiteSplitFilter.Test, null, [1]));
-
-    private static SharedModelHosts LocalModelHostsShared() => Commands.LocalModelHosts.Shared;
 
     private static async Task DeliverAsync(IAgentRouter router, string queryId, FeedbackSignal signal, CancellationToken cancellationToken)
     {

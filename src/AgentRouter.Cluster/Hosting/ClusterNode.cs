@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Event;
@@ -77,22 +78,28 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public bool UsesSharedState => _writer is not null;
 
-    public static async Task<ClusterNode> StartAsync(ClusterNodeOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Starts a node with the default composition (the built-in backend kinds and catalogs).</summary>
+    public static Task<ClusterNode> StartAsync(ClusterNodeOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, AgentRouterComposition.Default, cancellationToken);
+
+    /// <summary>Starts a node whose agents, merges and policies are built by <paramref name="composition"/> (the
+    /// composition root's), exactly as the in-process runtime's are.</summary>
+    public static async Task<ClusterNode> StartAsync(ClusterNodeOptions options, AgentRouterComposition composition, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(composition);
         var errors = options.Validate();
         if (errors.Count > 0)
         {
-            throw new ManifestValidationException([.. errors.Select(e => new ManifestError("node options", e.Split(':')[0], e[(e.IndexOf(':') + 1)..].Trim()))]);
+            throw new ManifestValidationException(errors);
         }
 
         var runtime = options.Runtime;
         var isModels = options.HasRole(NodeRoles.Models);
         var isRouter = options.HasRole(NodeRoles.Router);
-        var (manifests, backends) = isModels ? AgentRouterRuntime.ResolveAgents(runtime) : ([], []);
-        var routerDefinitions = runtime.Routers.Count > 0 ? runtime.Routers : [new RouterDefinition(new RouterSettings("default"), "random")];
-        var policies = isRouter ? AgentRouterRuntime.ResolvePolicies(routerDefinitions, runtime.PoliciesDirectory) : [];
-
-        var resolveMerge = runtime.MergeStrategies ?? MergeCatalog.Create;
+        var (manifests, backends) = isModels ? AgentSystemAssembly.ResolveAgents(runtime, composition) : ([], []);
+        var routerDefinitions = AgentSystemAssembly.RouterDefinitions(runtime);
+        var policies = isRouter ? AgentSystemAssembly.ResolvePolicies(routerDefinitions, runtime.PoliciesDirectory, composition) : [];
         var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ClusterConfig.Build(options)))
             .And(ClusterSerialization.Setup());
         var system = ActorSystem.Create(runtime.SystemName, setup);
@@ -103,7 +110,9 @@ public sealed class ClusterNode : IAsyncDisposable
             var nodeId = options.NodeId ?? $"{cluster.SelfAddress.Host}-{cluster.SelfAddress.Port}";
             if (isModels)
             {
-                await StartAgentsAsync(system, runtime, manifests, backends, cancellationToken).ConfigureAwait(false);
+                var agents = await AgentSystemAssembly.StartAgentsAsync(system, runtime, manifests, backends, cancellationToken).ConfigureAwait(false);
+                var adverts = agents.Select(a => new DiscoveryProtocol.AgentAdvertisement(a.Profile, a.Vitals.Capacity, a.Actor)).ToList();
+                system.ActorOf(AgentRegistryActor.Props(adverts), AgentRegistryActor.Name);
             }
 
             var monitor = new ClusterStateMonitor();
@@ -125,8 +134,8 @@ public sealed class ClusterNode : IAsyncDisposable
             IActorRef? feedback = null;
             if (isRouter)
             {
-                var mergeAgent = system.ActorOf(
-                    MergeAgentActor.Props(new MergeAgentSettings(null, "", runtime.FallbackMergeStrategy, runtime.LlmMergeTimeout), resolveMerge), "merge");
+                // A router node hosts no agents, so no LLM merge judge: LLM merges fall back to the fallback strategy.
+                var mergeAgent = AgentSystemAssembly.StartMergeAgent(system, runtime, composition, llmAgent: null);
                 foreach (var definition in routerDefinitions)
                 {
                     var policy = policies[definition.Settings.Name]();
@@ -138,8 +147,7 @@ public sealed class ClusterNode : IAsyncDisposable
                         policy = sharedPolicy;
                     }
 
-                    var dependencies = new RouterDependencies(policy, [], resolveMerge, mergeAgent, runtime.Featurizer);
-                    routers[definition.Settings.Name] = system.ActorOf(RouterActor.Props(definition.Settings, dependencies), "router-" + Uri.EscapeDataString(definition.Settings.Name));
+                    routers[definition.Settings.Name] = AgentSystemAssembly.StartRouter(system, definition, policy, [], mergeAgent, composition);
                 }
 
                 directory = system.ActorOf(ClusterAgentDirectoryActor.Props([.. routers.Values]), ClusterAgentDirectoryActor.Name);
@@ -162,18 +170,6 @@ public sealed class ClusterNode : IAsyncDisposable
             redis?.Dispose();
             throw;
         }
-    }
-
-    private static async Task StartAgentsAsync(ActorSystem system, AgentRouterOptions runtime, List<AgentManifest> manifests, Dictionary<string, Actors.Backends.IModelBackend> backends, CancellationToken cancellationToken)
-    {
-        var vitals = manifests.ToDictionary(m => m.Name, m => new AgentVitals(m.Name, Math.Min(m.Capacity, backends[m.Name].Capacity)));
-        var agentProps = manifests
-            .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, runtime.Backoff), vitals[m.Name])))
-            .ToList();
-        var supervisor = system.ActorOf(AgentSupervisorActor.Props(agentProps), "agents");
-        var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-        var adverts = manifests.Select(m => new DiscoveryProtocol.AgentAdvertisement(m.ToProfile(), vitals[m.Name].Capacity, children.ByName[m.Name])).ToList();
-        system.ActorOf(AgentRegistryActor.Props(adverts), AgentRegistryActor.Name);
     }
 
     private void StartLoops(ClusterStateWriter writer, List<OutcomeLogFollower> followers, FeedbackProcessor feedback)

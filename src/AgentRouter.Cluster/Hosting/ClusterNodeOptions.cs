@@ -1,4 +1,5 @@
 using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Agents;
 using AgentRouter.Cluster.Discovery;
 using AgentRouter.Cluster.State;
 
@@ -28,35 +29,36 @@ public sealed record ClusterNodeOptions(
 {
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem with these options, each naming its field.</summary>
+    public IReadOnlyList<ManifestError> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<ManifestError>();
         if (Roles.Count == 0)
         {
-            errors.Add("roles: a node needs at least one role (router, models)");
+            errors.Add(new ManifestError("node options", "roles", "a node needs at least one role (router, models)"));
         }
 
         foreach (var role in Roles.Where(r => !NodeRoles.All.Contains(r, StringComparer.Ordinal)))
         {
-            errors.Add($"roles: unknown role '{role}' (known: {string.Join(", ", NodeRoles.All)})");
+            errors.Add(new ManifestError("node options", "roles", $"unknown role '{role}' (known: {string.Join(", ", NodeRoles.All)})"));
         }
 
         if (Port is < 0 or > 65535)
         {
-            errors.Add($"port: {Port} is not a TCP port");
+            errors.Add(new ManifestError("node options", "port", $"{Port} is not a TCP port"));
         }
 
         foreach (var seed in Seeds ?? [])
         {
             if (!SeedAddress.TryParse(seed, Runtime.SystemName, out _, out var error))
             {
-                errors.Add($"seeds: {error}");
+                errors.Add(new ManifestError("node options", "seeds", error));
             }
         }
 
         if (MaximumFrameSizeBytes < 32 * 1024)
         {
-            errors.Add($"maximumFrameSize: {MaximumFrameSizeBytes} bytes is below Akka's minimum of 32000");
+            errors.Add(new ManifestError("node options", "maximumFrameSize", $"{MaximumFrameSizeBytes} bytes is below Akka's minimum of 32000"));
         }
 
         return errors;

@@ -1,5 +1,6 @@
 namespace AgentRouter.Core.Merging;
 
+using AgentRouter.Core.Backends;
 using AgentRouter.Core.Domain;
 
 /// <summary>One panel member's answer to a query.</summary>

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using AgentRouter.Actors.Runtime;
+using AgentRouter.Actors;
+using AgentRouter.Core.Backends;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
@@ -14,15 +15,20 @@ public static class RemoteBackendRegistration
 
     /// <param name="clientFactory">Builds the chat client of an agent; default: the OpenAI .NET SDK pointed at
     /// the manifest's endpoint, with its own retries off (the backend retries, with backoff).</param>
-    public static AgentRouterOptions AddRemoteBackends(this AgentRouterOptions options, Func<RemoteAgentSettings, IChatClient>? clientFactory = null)
+    public static AgentRouterBuilder AddRemoteBackends(this AgentRouterBuilder builder, Func<RemoteAgentSettings, IChatClient>? clientFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddBackend(Kind, Factory(clientFactory));
+    }
+
+    /// <summary>The <see cref="BackendFactory"/> of kind <c>remote</c>.</summary>
+    public static BackendFactory Factory(Func<RemoteAgentSettings, IChatClient>? clientFactory = null)
+    {
         clientFactory ??= CreateOpenAiClient;
-        options.BackendFactories[Kind] = (manifest, errors) =>
+        return (manifest, errors) =>
             RemoteAgentSettings.FromManifest(manifest, errors) is { } settings
                 ? new RemoteChatBackend(clientFactory(settings), settings)
                 : null;
-        return options;
     }
 
     public static IChatClient CreateOpenAiClient(RemoteAgentSettings settings)

@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using System.Diagnostics;
 using System.Text;
 using AgentRouter.Actors.Backends;

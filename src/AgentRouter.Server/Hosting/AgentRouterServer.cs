@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AgentRouter.Actors;
 using System.Threading.RateLimiting;
 using AgentRouter.Server.Dashboard;
 using AgentRouter.Server.Endpoints;
@@ -33,9 +34,11 @@ public sealed class AgentRouterServer : IAsyncDisposable
 
     /// <summary>Builds, starts (actor runtime first, then Kestrel) and returns the running server.</summary>
     /// <exception cref="InvalidOperationException">A URL is beyond loopback and no API key is configured.</exception>
-    public static async Task<AgentRouterServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    /// <param name="compose">Adds to the composition root (backend kinds such as <c>local</c>, merge strategies,
+    /// policies) after the server's own registrations (<see cref="ServerRuntime.AddServerDefaults"/>).</param>
+    public static async Task<AgentRouterServer> StartAsync(ServerOptions options, Action<AgentRouterBuilder>? compose = null, CancellationToken cancellationToken = default)
     {
-        var app = Build(options);
+        var app = Build(options, compose);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a.Replace("://[::]", "://localhost", StringComparison.Ordinal)))
@@ -43,7 +46,7 @@ public sealed class AgentRouterServer : IAsyncDisposable
         return new AgentRouterServer(app, addresses);
     }
 
-    public static WebApplication Build(ServerOptions options)
+    public static WebApplication Build(ServerOptions options, Action<AgentRouterBuilder>? compose = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -61,6 +64,8 @@ public sealed class AgentRouterServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Services.AddSingleton(options);
+        var agentRouter = ServerRuntime.AddServerDefaults(builder.Services.AddAgentRouter());
+        compose?.Invoke(agentRouter);
         builder.Services.AddSingleton<ServerRuntime>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ServerRuntime>());
         builder.Services.AddSingleton<DashboardState>();

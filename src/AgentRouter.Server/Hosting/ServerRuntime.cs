@@ -11,7 +11,7 @@ namespace AgentRouter.Server.Hosting;
 /// for direct calls), starts it with the host and stops it after the HTTP server has drained. With
 /// <see cref="ServerOptions.Backend"/> set (a cluster router node) it serves that backend and leaves its
 /// lifetime to the owner.</summary>
-public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyncDisposable
+public sealed class ServerRuntime(ServerOptions options, AgentRouterComposition composition) : IHostedService, IAsyncDisposable
 {
     private AgentRouterRuntime? _runtime;
     private volatile ServerBackend? _backend;
@@ -36,7 +36,7 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
         }
 
         var (runtimeOptions, catalog) = BuildRuntimeOptions(options);
-        _runtime = await AgentRouterRuntime.StartAsync(runtimeOptions, cancellationToken).ConfigureAwait(false);
+        _runtime = await AgentRouterRuntime.StartAsync(runtimeOptions, composition, cancellationToken).ConfigureAwait(false);
         _backend = ServerBackend.FromRuntime(_runtime, catalog);
     }
 
@@ -55,10 +55,6 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
     {
         ArgumentNullException.ThrowIfNull(options);
         var runtime = new AgentRouterOptions { SystemName = "agentrouter-server" };
-        runtime.AddRemoteBackends();
-
-        // Contextual policies (LinUCB) need query features; every router gets them computed once per query.
-        runtime.UseFeaturizer(new AgentRouter.Core.Featurization.HashedNGramFeaturizer());
         runtime.AgentsDirectory = options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
         if (runtime.AgentsDirectory is null)
         {
@@ -110,6 +106,14 @@ public sealed class ServerRuntime(ServerOptions options) : IHostedService, IAsyn
         }
 
         return (runtime, new ModelCatalog(entries));
+    }
+
+    /// <summary>What the server adds to the composition root: the <c>remote</c> backend kind and query features
+    /// (contextual policies such as LinUCB need them; every router gets them computed once per query).</summary>
+    public static AgentRouterBuilder AddServerDefaults(AgentRouterBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddRemoteBackends().UseFeaturizer(new AgentRouter.Core.Featurization.HashedNGramFeaturizer());
     }
 
     private static InvalidOperationException NotRunning() => new("the AgentRouter runtime is not running (starting up or shutting down)");

@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using System.Text.Json.Nodes;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Core.Domain;
@@ -43,7 +44,7 @@ public static class OutcomeJson
             {
                 ["prompt_tokens"] = reuse.PromptTokens,
                 ["reused_tokens"] = reuse.ReusedTokens,
-                ["mode"] = reuse.Mode,
+                ["mode"] = reuse.ModeName,
             };
         }
         return json;

@@ -1,3 +1,4 @@
+using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Backends;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;

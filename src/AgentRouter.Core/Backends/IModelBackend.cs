@@ -1,7 +1,7 @@
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 
-namespace AgentRouter.Actors.Backends;
+namespace AgentRouter.Core.Backends;
 
 /// <summary>A model behind a model-agent actor: simulated, replayed, a local MoE model or a remote
 /// OpenAI-compatible endpoint. The agent actor calls it from its mailbox thread and never waits on it:

@@ -3,7 +3,6 @@ using AgentRouter.Core.Backends;
 using AgentRouter.Core.Agents;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
-using AgentRouter.Actors.Backends;
 using AgentRouter.Inference.Chat;
 using AgentRouter.Inference.Hosting;
 using AgentRouter.Inference.Templates;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AgentRouter.Actors.Backends;
+using AgentRouter.Core.Backends;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using AgentRouter.Inference.Chat;

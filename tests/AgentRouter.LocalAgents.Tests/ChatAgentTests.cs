@@ -1,6 +1,7 @@
-using AgentRouter.Actors.Backends;
+using AgentRouter.Core.Backends;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Domain;
+using AgentRouter.Core.Merging;
 using AgentRouter.Core.Suite;
 using AgentRouter.Inference.Checkpoints;
 using AgentRouter.Inference.Tests.Chat;

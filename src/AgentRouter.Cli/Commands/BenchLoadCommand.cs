@@ -28,22 +28,15 @@ internal static class BenchLoadCommand
         var dtype = new Option<string>("--dtype") { Description = $"Parameter dtype: {InferenceDType.Known}.", DefaultValueFactory = _ => "bf16" };
         var steps = new Option<int>("--decode-steps") { Description = "Tokens decoded after the load.", DefaultValueFactory = _ => 8 };
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0 = libtorch's default)." };
+        var device = new Option<string>("--device") { Description = "cpu (default; the weights are memory-mapped), cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("load", "Load a (large) checkpoint memory-mapped and report load time, peak RSS and decode rate against the roofline.")
         {
-            directory, writeConfig, shardMb, dtype, steps, threads,
+            directory, writeConfig, shardMb, dtype, steps, threads, device,
         };
         command.SetAction(parseResult => CliErrors.Guard(() =>
         {
             var path = parseResult.GetValue(directory)!;
-            ScalarType type;
-            try
-            {
-                type = InferenceDType.Parse(parseResult.GetValue(dtype)!);
-            }
-            catch (ArgumentException exception)
-            {
-                throw new CliUsageException(exception.Message);
-            }
+            var (onDevice, type) = ModelChatCommand.Placement(parseResult.GetValue(device), parseResult.GetValue(dtype)!);
             if (parseResult.GetValue(threads) > 0)
             {
                 set_num_threads(parseResult.GetValue(threads));
@@ -55,18 +48,18 @@ internal static class BenchLoadCommand
                 RandomCheckpointWriter.Write(config, path, type, seed: 1, (long)parseResult.GetValue(shardMb) << 20, progress: (done, total) =>
                     Console.Error.WriteLine($"wrote {done / 1e9:F2} of {total / 1e9:F2} GB ({watch.Elapsed.TotalSeconds:F0} s)"));
             }
-            Measure(path, type, parseResult.GetValue(steps));
+            Measure(path, onDevice ?? CPU, type, parseResult.GetValue(steps));
             return 0;
         }));
         return command;
     }
 
-    private static void Measure(string path, ScalarType dtype, int decodeSteps)
+    private static void Measure(string path, Device device, ScalarType dtype, int decodeSteps)
     {
         var checkpointBytes = Directory.EnumerateFiles(path, "*.safetensors").Sum(file => new FileInfo(file).Length);
         var before = MemoryStatus.Read();
         var watch = Stopwatch.StartNew();
-        using var model = ModelCheckpoint.Load(path, CPU, dtype, mapWeights: true);
+        using var model = ModelCheckpoint.Load(path, device, dtype, mapWeights: true);
         var loadSeconds = watch.Elapsed.TotalSeconds;
         var afterLoad = MemoryStatus.Read();
         Console.Error.WriteLine($"loaded in {loadSeconds:F1} s; decoding {decodeSteps} tokens");
@@ -104,7 +97,7 @@ internal static class BenchLoadCommand
         Console.WriteLine("| measure | value |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| checkpoint | {config.Architecture}, {ParameterCounts.Of(config).Total:N0} parameters, {InferenceDType.Name(dtype)}, {Gb(checkpointBytes)} in {Directory.EnumerateFiles(path, "*.safetensors").Count()} shards |");
-        Console.WriteLine($"| load (memory-mapped, meta-built model) | {F(loadSeconds)} s |");
+        Console.WriteLine($"| load on {device} ({(device.type == TorchSharp.DeviceType.CPU ? "memory-mapped" : "copied to the device")}, meta-built model) | {F(loadSeconds)} s |");
         Console.WriteLine($"| RSS after load: file-backed / anonymous | {Gb(afterLoad.RssFile)} / {Gb(afterLoad.RssAnon)} |");
         Console.WriteLine($"| RSS after decoding: file-backed / anonymous | {Gb(afterDecode.RssFile)} / {Gb(afterDecode.RssAnon)} |");
         Console.WriteLine($"| peak RSS (VmHWM) / checkpoint bytes | {Gb(afterDecode.PeakRss)} / {Gb(checkpointBytes)} = {F((double)afterDecode.PeakRss / checkpointBytes, "F3")} (before load: {Gb(before.PeakRss)}) |");

@@ -29,8 +29,7 @@ internal static class ModelChatCommand
         command.SetAction((parseResult, cancellationToken) => CliErrors.GuardAsync(async () =>
         {
             var path = parseResult.GetValue(directory)!;
-            var parsedDType = Parse(() => InferenceDType.Parse(parseResult.GetValue(dtype)!));
-            var parsedDevice = parseResult.GetValue(device) is { } deviceName ? Parse(() => InferenceDevice.Parse(deviceName)) : null;
+            var (parsedDevice, parsedDType) = Placement(parseResult.GetValue(device), parseResult.GetValue(dtype)!);
             using var host = await ModelHost.LoadAsync(path, parsedDevice, parsedDType);
             var chat = ChatCheckpoint.Load(path, host.Config);
             using var pool = new KvBlockPool(new KvBlockPoolOptions());
@@ -75,6 +74,10 @@ internal static class ModelChatCommand
         }));
         return command;
     }
+
+    /// <summary>--device and --dtype as a device (null: CUDA when available, else the CPU) and a dtype; bad values are usage errors.</summary>
+    public static (TorchSharp.torch.Device? Device, TorchSharp.torch.ScalarType DType) Placement(string? device, string dtype) =>
+        (device is null ? null : Parse(() => InferenceDevice.Parse(device)), Parse(() => InferenceDType.Parse(dtype)));
 
     private static T Parse<T>(Func<T> parse)
     {

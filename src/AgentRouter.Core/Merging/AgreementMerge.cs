@@ -5,8 +5,8 @@ using AgentRouter.Core.Domain;
 namespace AgentRouter.Core.Merging;
 
 /// <summary>
-/// A model-free merge for free text: the answer closest to the others. Answers are normalised (Unicode NFKC, case,
-/// whitespace, surrounding punctuation); when one normalised answer is given by more members than any other it wins;
+/// A model-free merge for free text: the answer closest to the others. Answers are normalised (case, whitespace,
+/// surrounding punctuation; the process may run with invariant globalization, so no Unicode normalization form); when one normalised answer is given by more members than any other it wins;
 /// otherwise each answer scores its mean token-overlap similarity (Dice coefficient over word multisets) with the rest
 /// and the highest wins. Ties go to the best-ranked member. Multiple-choice panels get a plain majority vote.
 /// </summary>
@@ -68,11 +68,11 @@ public sealed class AgreementMerge : IMergeStrategy
         return Result(answered[best], $"no answer was given twice; took '{answered[best].Agent}', whose words overlap most with the others (mean similarity {scores[best].ToString("0.###", CultureInfo.InvariantCulture)})");
     }
 
-    /// <summary>NFKC, lower case, runs of whitespace as one space, no punctuation at either end.</summary>
+    /// <summary>Lower case, runs of whitespace as one space, no punctuation at either end.</summary>
     public static string Normalise(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var folded = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        var folded = text.ToLowerInvariant();
         var collapsed = new StringBuilder(folded.Length);
         foreach (var c in folded)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AgentRouter.Core.Domain;
 using AgentRouter.Server.Hosting;
 
 namespace AgentRouter.Server.OpenAi;

@@ -3,6 +3,10 @@ using AgentRouter.Core.Backends;
 using AgentRouter.Core.Agents;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Checkpoints;
+using AgentRouter.Inference.Chat;
+using AgentRouter.Inference.Hosting;
+using AgentRouter.Inference.Templates;
+using AgentRouter.Inference.Tokenization;
 using AgentRouter.Inference.KvSharing;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Safetensors;
@@ -31,7 +35,7 @@ public static class LocalBackendRegistration
         return (manifest, errors) => Create(manifest, errors, hosts);
     }
 
-    private static LocalModelBackend? Create(AgentManifest manifest, List<ManifestError> errors, SharedModelHosts hosts)
+    private static IModelBackend? Create(AgentManifest manifest, List<ManifestError> errors, SharedModelHosts hosts)
     {
         if (LocalBackendSettings.FromManifest(manifest, errors) is not { } settings)
         {
@@ -39,15 +43,33 @@ public static class LocalBackendRegistration
         }
 
         var file = manifest.SourceFile ?? manifest.Name;
+        TorchSharp.torch.Device? device = null;
+        if (settings.Device is { } deviceName)
+        {
+            try
+            {
+                device = InferenceDevice.Parse(deviceName);
+            }
+            catch (ArgumentException exception)
+            {
+                errors.Add(new ManifestError(file, "settings.device", LocalBackendSettings.FirstSentence(exception)));
+                return null;
+            }
+        }
         Inference.Hosting.ModelHost host;
         try
         {
-            host = hosts.Get(settings.ModelDirectory);
+            host = hosts.Get(settings.ModelDirectory, device, settings.DType);
         }
         catch (Exception exception) when (exception is CheckpointException or ModelConfigException or SafetensorsFormatException or IOException)
         {
             errors.Add(new ManifestError(file, "settings.modelPath", $"cannot load the model at '{settings.ModelDirectory}': {exception.Message}"));
             return null;
+        }
+
+        if (settings.Chat ?? ChatCheckpoint.HasChatTemplate(settings.ModelDirectory))
+        {
+            return CreateChat(manifest, settings, host, device, hosts, errors);
         }
 
         if (host.Config.VocabSize < Inference.Tokenization.ByteLevelTokenizer.VocabularySize)
@@ -72,13 +94,13 @@ public static class LocalBackendRegistration
                 return null;
             }
         }
-        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, settings.AdapterDirectory, adapter) : null;
+        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, settings.AdapterDirectory, adapter, device, settings.DType) : null;
         LowRankKvGroup? lowRank = null;
         if (settings.LowRankKvCache && adapter is not null)
         {
             try
             {
-                lowRank = hosts.LowRankGroup(settings.ModelDirectory);
+                lowRank = hosts.LowRankGroup(settings.ModelDirectory, device, settings.DType);
                 lowRank.Register(adapter);
             }
             catch (LowRankSharingException exception)
@@ -88,5 +110,29 @@ public static class LocalBackendRegistration
             }
         }
         return new LocalModelBackend(host, settings, manifest.Cost, adapter, sharedKv, lowRank);
+    }
+
+    private static LocalChatBackend? CreateChat(AgentManifest manifest, LocalBackendSettings settings, ModelHost host, TorchSharp.torch.Device? device,
+        SharedModelHosts hosts, List<ManifestError> errors)
+    {
+        var file = manifest.SourceFile ?? manifest.Name;
+        if (settings.AdapterDirectory is not null || settings.LowRankKvCache)
+        {
+            errors.Add(new ManifestError(file, settings.AdapterDirectory is not null ? "settings.adapterPath" : "settings.kvCache",
+                "chat agents run a checkpoint as it is: LoRA adapters and low-rank KV sharing are for \"choice\" agents"));
+            return null;
+        }
+        ChatCheckpoint chat;
+        try
+        {
+            chat = hosts.Chat(settings.ModelDirectory, host.Config);
+        }
+        catch (Exception exception) when (exception is TokenizerLoadException or ChatTemplateException or ModelConfigException or IOException)
+        {
+            errors.Add(new ManifestError(file, "settings.modelPath", $"cannot chat with the model at '{settings.ModelDirectory}': {exception.Message}"));
+            return null;
+        }
+        var sharedKv = settings.SharedKvCache ? hosts.SharedKv(settings.ModelDirectory, null, null, device, settings.DType) : null;
+        return new LocalChatBackend(host, chat, settings, manifest.Cost, sharedKv);
     }
 }

@@ -1,4 +1,6 @@
 using AgentRouter.Core.Agents;
+using AgentRouter.Inference.Hosting;
+using static TorchSharp.torch;
 
 namespace AgentRouter.LocalAgents;
 
@@ -13,8 +15,16 @@ namespace AgentRouter.LocalAgents;
 /// <param name="LowRankKvCache"><c>"kvCache": "low-rank"</c> (adapter agents only, opt-in): LRAgent-style sharing with the other
 /// low-rank agents on the same base — the base K/V of a prompt is prefilled once, each agent keeps only its rank-r part.
 /// Approximate: the agent's answers may differ from its exact ones.</param>
+/// <param name="DType">The parameters' dtype (<c>"dtype"</c>: fp32, the default, bf16 or fp16); on the CPU a checkpoint stored in
+/// it is memory-mapped rather than copied.</param>
+/// <param name="Device">The device (<c>"device"</c>: cpu, cuda, cuda:N); null picks CUDA when libtorch sees it, else the CPU.</param>
+/// <param name="Chat">Whether the agent chats (template → generation → text; <c>"mode": "chat"</c>) or reads an option letter off the
+/// logits (<c>"choice"</c>); null decides by the folder: a tokenizer with a chat template makes a chat agent.</param>
+/// <param name="SystemPrompt">A chat agent's system message, put first unless the request brings its own.</param>
+/// <param name="MaxNewTokens">A chat agent's answer length when the request does not say (max_tokens).</param>
 public sealed record LocalBackendSettings(string ModelDirectory, int WorkingTokens, int Capacity, string? AdapterDirectory = null, bool SharedKvCache = true,
-    bool LowRankKvCache = false)
+    bool LowRankKvCache = false, ScalarType DType = ScalarType.Float32, string? Device = null, bool? Chat = null, string? SystemPrompt = null,
+    int? MaxNewTokens = null)
 {
     /// <summary>Reads and checks the settings; problems are added to <paramref name="errors"/> naming the manifest file
     /// and field, and null is returned.</summary>
@@ -34,6 +44,25 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
             settings.Fail("kvCache", "\"low-rank\" shares a base's K/V among LoRA agents: it needs settings.adapterPath");
         }
 
+        var dtypeText = settings.String("dtype");
+        var dtype = ScalarType.Float32;
+        if (dtypeText is not null)
+        {
+            try
+            {
+                dtype = InferenceDType.Parse(dtypeText);
+            }
+            catch (ArgumentException exception)
+            {
+                settings.Fail("dtype", FirstSentence(exception));
+            }
+        }
+
+        var device = settings.String("device");
+        var mode = settings.Has("mode") ? settings.Choice("mode", "choice", "chat", "choice") : null;
+        var systemPrompt = settings.String("systemPrompt");
+        int? maxNewTokens = settings.Has("maxNewTokens") ? settings.Int("maxNewTokens", 1, 1) : null;
+
         settings.RejectUnknownFields("local-backend setting");
         return settings.ProblemCount == before && modelPath is not null
             ? new LocalBackendSettings(
@@ -42,7 +71,16 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
                 manifest.Capacity,
                 adapterPath is null ? null : Path.GetFullPath(Path.Combine(manifestDirectory, adapterPath)),
                 SharedKvCache: kvCache == "shared",
-                LowRankKvCache: kvCache == "low-rank")
+                LowRankKvCache: kvCache == "low-rank",
+                DType: dtype,
+                Device: device,
+                Chat: mode is null ? null : mode == "chat",
+                SystemPrompt: systemPrompt,
+                MaxNewTokens: maxNewTokens)
             : null;
     }
+
+    /// <summary>An ArgumentException's message without the " (Parameter 'x')" suffix .NET appends.</summary>
+    internal static string FirstSentence(ArgumentException exception) =>
+        exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : exception.Message;
 }

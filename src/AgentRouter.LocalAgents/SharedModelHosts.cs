@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using AgentRouter.Inference.Adapters;
+using AgentRouter.Inference.Chat;
 using AgentRouter.Inference.Hosting;
 using AgentRouter.Inference.KvSharing;
+using static TorchSharp.torch;
 
 namespace AgentRouter.LocalAgents;
 
@@ -14,6 +16,7 @@ public sealed class SharedModelHosts : IDisposable
 
     private readonly ConcurrentDictionary<string, Lazy<ModelHost>> _hosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<(KvBlockPool Pool, IDisposable Registration)>> _pools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<ChatCheckpoint>> _chats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<LowRankKvGroup>> _lowRankGroups = new(StringComparer.Ordinal);
     private readonly int _instance = Interlocked.Increment(ref _instances);
 
@@ -28,10 +31,13 @@ public sealed class SharedModelHosts : IDisposable
 
     /// <summary>The host of <paramref name="modelDirectory"/>, loading it on first use. A failed load is not cached,
     /// so the error surfaces to every agent that asks.</summary>
-    public ModelHost Get(string modelDirectory)
+    /// <param name="device">The device; null picks CUDA when libtorch sees it, else the CPU.</param>
+    /// <param name="dtype">The parameters' dtype: the same folder in two dtypes is two hosts.</param>
+    public ModelHost Get(string modelDirectory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        var key = WeightsId(modelDirectory);
-        var lazy = _hosts.GetOrAdd(key, path => new Lazy<ModelHost>(() => ModelHost.LoadAsync(path).GetAwaiter().GetResult()));
+        var key = WeightsId(modelDirectory, device, dtype);
+        var path = WeightsId(modelDirectory);
+        var lazy = _hosts.GetOrAdd(key, _ => new Lazy<ModelHost>(() => ModelHost.LoadAsync(path, device, dtype).GetAwaiter().GetResult()));
         try
         {
             return lazy.Value;
@@ -43,8 +49,30 @@ public sealed class SharedModelHosts : IDisposable
         }
     }
 
+    /// <summary>The tokenizer, chat template and stop ids of the chat checkpoint in <paramref name="modelDirectory"/>, read once
+    /// and shared by every chat agent on it. A failed read is not cached.</summary>
+    public ChatCheckpoint Chat(string modelDirectory, Inference.Configuration.MoeModelConfig config)
+    {
+        var key = WeightsId(modelDirectory);
+        var lazy = _chats.GetOrAdd(key, path => new Lazy<ChatCheckpoint>(() => ChatCheckpoint.Load(path, config)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _chats.TryRemove(new KeyValuePair<string, Lazy<ChatCheckpoint>>(key, lazy));
+            throw;
+        }
+    }
+
     /// <summary>The identity of the weights in <paramref name="modelDirectory"/> that keys shared KV blocks: the full path.</summary>
     public static string WeightsId(string modelDirectory) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory));
+
+    /// <summary>The identity of the weights in <paramref name="modelDirectory"/> as loaded on a device in a dtype: the full path,
+    /// followed by the dtype and device when they are not the defaults (their KV blocks must never mix).</summary>
+    public static string WeightsId(string modelDirectory, Device? device, ScalarType dtype) =>
+        device is null && dtype == ScalarType.Float32 ? WeightsId(modelDirectory) : $"{WeightsId(modelDirectory)}|{InferenceDType.Name(dtype)}|{device?.ToString() ?? "auto"}";
 
     /// <summary>The process's KV pool for <paramref name="device"/> (e.g. "cpu", "cuda:0"), created on first use.</summary>
     public KvBlockPool KvPool(string device)
@@ -60,21 +88,22 @@ public sealed class SharedModelHosts : IDisposable
     /// <summary>A shared-KV view of the model in <paramref name="modelDirectory"/> on its device's pool.</summary>
     /// <param name="adapterDirectory">The adapter's folder when the agent is a LoRA adapter over this base: its blocks are
     /// keyed by base and adapter, so they are shared only with agents on the same adapter.</param>
-    public SharedKvModel SharedKv(string modelDirectory, string? adapterDirectory = null, LoraAdapter? adapter = null)
+    public SharedKvModel SharedKv(string modelDirectory, string? adapterDirectory = null, LoraAdapter? adapter = null, Device? onDevice = null,
+        ScalarType dtype = ScalarType.Float32)
     {
-        var host = Get(modelDirectory);
+        var host = Get(modelDirectory, onDevice, dtype);
         var device = host.RunAsync(model => model.Device.ToString()).GetAwaiter().GetResult();
-        return new SharedKvModel(host, KvPool(device), SharedKvModel.WeightsIdFor(WeightsId(modelDirectory), adapterDirectory), adapter);
+        return new SharedKvModel(host, KvPool(device), SharedKvModel.WeightsIdFor(WeightsId(modelDirectory, onDevice, dtype), adapterDirectory), adapter);
     }
 
     /// <summary>The low-rank (LRAgent) group of the base in <paramref name="modelDirectory"/>, created on first use.</summary>
     /// <exception cref="LowRankSharingException">The base's keys are not linear in an adapter update (q/k norm, clip_qkv).</exception>
-    public LowRankKvGroup LowRankGroup(string modelDirectory)
+    public LowRankKvGroup LowRankGroup(string modelDirectory, Device? onDevice = null, ScalarType dtype = ScalarType.Float32)
     {
-        var key = WeightsId(modelDirectory);
+        var key = WeightsId(modelDirectory, onDevice, dtype);
         return _lowRankGroups.GetOrAdd(key, _ => new Lazy<LowRankKvGroup>(() =>
         {
-            var host = Get(modelDirectory);
+            var host = Get(modelDirectory, onDevice, dtype);
             var device = host.RunAsync(model => model.Device.ToString()).GetAwaiter().GetResult();
             return new LowRankKvGroup(host, KvPool(device), key);
         })).Value;

@@ -57,6 +57,33 @@ public sealed class MergeAgentSpec(ITestOutputHelper output) : ActorSpec(output)
     }
 
     [Fact]
+    public void A_free_text_llm_merge_returns_the_answer_the_merge_model_wrote_from_every_analysis()
+    {
+        AgentAnalysis[] panel = [new("a1", "Paris, I believe", null), new("a2", "It is Lyon", null), new("a3", "Paris", null)];
+        var judge = new ScriptedBackend((q, _) =>
+            q.Text.Contains("- a1: Paris, I believe", StringComparison.Ordinal) && q.Text.Contains("- a2: It is Lyon", StringComparison.Ordinal)
+            && q.Text.Contains("Reply with the final answer only", StringComparison.Ordinal)
+                ? new Step.Answer("?", "  The capital of France is Paris. ")
+                : new Step.Fail());
+        MergeAgent(judge).Tell(new Merge(9, LlmStrategy, "What is the capital of France?", null, panel, new MergeContext("q2", ["a1", "a2", "a3"])), TestActor);
+
+        var merged = ExpectMsg<Merged>();
+        Assert.False(merged.FellBack);
+        Assert.Equal(("The capital of France is Paris.", "judge", null), (merged.Result.Text, merged.Result.SelectedAgent, merged.Result.Choice));
+        Assert.Contains("3 of 3", merged.Result.Rationale, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_free_text_reply_falls_back_to_the_vote()
+    {
+        AgentAnalysis[] panel = [new("a1", "Paris", null), new("a2", "Paris", null)];
+        MergeAgent(new ScriptedBackend(new Step.Answer("?", "  "))).Tell(new Merge(3, LlmStrategy, "Capital?", null, panel, new MergeContext("q3", ["a1", "a2"])), TestActor);
+        var merged = ExpectMsg<Merged>();
+        Assert.True(merged.FellBack);
+        Assert.Contains("no text", merged.Result.Rationale, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_judge_past_its_timeout_is_cancelled_and_the_vote_decides()
     {
         var judge = new ScriptedBackend(new Step.Hang());

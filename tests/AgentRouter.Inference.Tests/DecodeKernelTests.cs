@@ -114,6 +114,83 @@ public sealed class DecodeKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 512, 1024, false)]
+    [InlineData(3, 64, 96, true)]
+    [InlineData(8, 100, 33, false)]
+    public void DecodeLinearOnBf16RoundsTheFloat32ProductOnce(int rows, int inFeatures, int outFeatures, bool withBias)
+    {
+        using var generator = new Generator(17);
+        using var input = randn(new long[] { 1, rows, inFeatures }, generator: generator).to(ScalarType.BFloat16);
+        using var weight = randn(new long[] { outFeatures, inFeatures }, generator: generator).to(ScalarType.BFloat16);
+        using var bias = withBias ? randn(new long[] { outFeatures }, generator: generator).to(ScalarType.BFloat16) : null;
+        using var inference = inference_mode();
+        Assert.True(DecodeLinear.Applies(input, weight, bias));
+
+        using var actual = DecodeLinear.Apply(input, weight, bias);
+        // The exact product of the same bf16 values, in float32; one bf16 rounding (relative 2^-8) is all that may separate them.
+        using var exact = nn.functional.linear(input.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias?.to(ScalarType.Float32));
+        using var libtorch = nn.functional.linear(input, weight, bias);
+
+        Assert.Equal(ScalarType.BFloat16, actual.dtype);
+        Assert.Equal(exact.shape, actual.shape);
+        AssertWithinBf16Roundings(exact, actual, 1, 1e-5 * Math.Sqrt(inFeatures));
+        // libtorch rounds the product and then the sum with the bias, so its error scales with the largest term, not the result.
+        AssertWithinBf16Roundings(exact, libtorch, withBias ? 2 : 1, 1e-5 * Math.Sqrt(inFeatures), relativeToLargest: withBias);
+    }
+
+    [Theory]
+    [InlineData(1, true, 0)]
+    [InlineData(5, false, 40)]
+    public void ManagedExpertMixOnBf16MatchesTheFloat32MixOfTheSameWeights(int tokenCount, bool renormalise, int sharedWidth)
+    {
+        const int hidden = 48;
+        using var exactBlock = new SparseMoeBlock(hidden, numExperts: 6, expertsPerToken: 2, expertIntermediateSize: 40, renormalise, sharedWidth);
+        RandomiseForRouting(exactBlock);
+        using var reducedBlock = new SparseMoeBlock(hidden, numExperts: 6, expertsPerToken: 2, expertIntermediateSize: 40, renormalise, sharedWidth);
+        using (no_grad())
+        {
+            foreach (var ((_, exact), (_, reduced)) in exactBlock.named_parameters().Zip(reducedBlock.named_parameters()))
+            {
+                exact.copy_(exact.to(ScalarType.BFloat16).to(ScalarType.Float32));
+                reduced.copy_(exact);
+            }
+        }
+        TorchSharp.ModuleExtensionMethods.to(reducedBlock, ScalarType.BFloat16);
+        using var generator = new Generator(3);
+        using var tokens = randn(new long[] { tokenCount, hidden }, generator: generator).to(ScalarType.BFloat16);
+        using var inference = inference_mode();
+        Assert.True(SmallBatchExpertMixer.Applies(tokens, reducedBlock.get_parameter("gate.weight")!, reducedBlock.Experts));
+
+        var (managed, managedRouter) = reducedBlock.Forward(tokens);
+        using var wideTokens = tokens.to(ScalarType.Float32);
+        var (exactOutput, exactRouter) = exactBlock.Forward(wideTokens);
+        using (managed)
+        using (managedRouter)
+        using (exactOutput)
+        using (exactRouter)
+        {
+            Assert.Equal(ScalarType.BFloat16, managed.dtype);
+            AssertWithinBf16Roundings(exactRouter, managedRouter, 1, 1e-4);
+            // The shared expert (when present) runs through libtorch in bf16, rounding after each of its ops: allow four roundings.
+            AssertWithinBf16Roundings(exactOutput, managed, sharedWidth > 0 ? 4 : 1, 1e-3, relativeToLargest: sharedWidth > 0);
+        }
+    }
+
+    /// <summary>Each bf16 rounding moves a value by at most half an ulp, 2^-8 of its magnitude.</summary>
+    private static void AssertWithinBf16Roundings(Tensor exact, Tensor actual, int roundings, double absoluteSlack, bool relativeToLargest = false)
+    {
+        var left = exact.to(ScalarType.Float32).reshape(-1).data<float>().ToArray();
+        var right = actual.to(ScalarType.Float32).reshape(-1).data<float>().ToArray();
+        Assert.Equal(left.Length, right.Length);
+        for (var index = 0; index < left.Length; index++)
+        {
+            var scale = relativeToLargest ? left.Max(Math.Abs) : Math.Abs(left[index]);
+            var allowed = (roundings * scale * Math.Pow(2, -8)) + absoluteSlack;
+            Assert.True(Math.Abs(left[index] - right[index]) <= allowed, $"element {index}: {right[index]} vs exact {left[index]} (allowed {allowed})");
+        }
+    }
+
     [Fact]
     public void RouteTakesTheLargestProbabilitiesAndRenormalises()
     {

@@ -123,5 +123,51 @@ public sealed class LocalModelBackendTests : IDisposable
         Assert.Equal(0, _hosts.LoadedCount);
     }
 
+    [Fact]
+    public void Unknown_dtype_and_device_are_manifest_errors_naming_the_field()
+    {
+        var errors = new List<ManifestError>();
+        Assert.Null(Build(_checkpoint.WriteManifest("dtype", """{"modelPath":"model","dtype":"int4"}"""), errors));
+        var dtype = Assert.Single(errors);
+        Assert.Equal("settings.dtype", dtype.Field);
+        Assert.Contains("unknown dtype 'int4'", dtype.Message, StringComparison.Ordinal);
+
+        errors.Clear();
+        Assert.Null(Build(_checkpoint.WriteManifest("device", """{"modelPath":"model","device":"tpu:0"}"""), errors));
+        var device = Assert.Single(errors);
+        Assert.Equal("settings.device", device.Field);
+        Assert.Contains("unknown device 'tpu:0'", device.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _hosts.LoadedCount);
+    }
+
+    [Fact]
+    public void Cuda_asked_for_on_a_machine_without_it_is_a_manifest_error()
+    {
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return; // the check needs a CPU-only machine (every CI machine here is one)
+        }
+        var errors = new List<ManifestError>();
+        Assert.Null(Build(_checkpoint.WriteManifest("gpu", """{"modelPath":"model","device":"cuda:0"}"""), errors));
+        var error = Assert.Single(errors);
+        Assert.Equal("settings.device", error.Field);
+        Assert.Contains("no CUDA device", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bf16_agent_gets_its_own_host_and_answers()
+    {
+        var errors = new List<ManifestError>();
+        var exact = Build(_checkpoint.WriteManifest("exact", """{"modelPath":"model","workingTokens":2}"""), errors)!;
+        var reduced = Build(_checkpoint.WriteManifest("reduced", """{"modelPath":"model","workingTokens":2,"dtype":"bf16","device":"cpu"}"""), errors)!;
+        Assert.Empty(errors);
+        Assert.Equal(2, _hosts.LoadedCount);
+        var query = SuiteGenerator.Generate(new SuiteGenerationOptions(Count: 1, Seed: 3, Difficulties: [1]))[0].ToQuery();
+        var fromExact = await exact.AnalyzeAsync("exact", query, null, CancellationToken.None);
+        var fromReduced = await reduced.AnalyzeAsync("reduced", query, null, CancellationToken.None);
+        Assert.NotNull(fromReduced.Choice);
+        Assert.Equal(fromExact.OptionProbabilities!.Keys.Order(), fromReduced.OptionProbabilities!.Keys.Order());
+    }
+
     private IModelBackend? Build(string manifestPath, List<ManifestError> errors) => TinyCheckpoint.BuildBackend(manifestPath, _hosts, errors);
 }

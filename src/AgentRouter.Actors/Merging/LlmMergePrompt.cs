@@ -3,20 +3,25 @@ using AgentRouter.Core.Merging;
 
 namespace AgentRouter.Actors.Merging;
 
-/// <summary>The prompt the merge agent sends to its designated model, and how that model's reply is read.</summary>
+/// <summary>The prompt the merge agent sends to its designated model, and how that model's reply is read. Multiple choice:
+/// the model names the correct option. Free text (the ORCH prompt): the question and every analysis go in, and the model
+/// writes the one final answer.</summary>
 public static class LlmMergePrompt
 {
     public static string Build(string question, IReadOnlyList<string>? options, IReadOnlyList<AgentAnalysis> analyses)
     {
         var text = new StringBuilder();
-        text.AppendLine("Several assistants answered the question below. Decide which answer is correct.");
+        var free = options is not { Count: > 0 };
+        text.AppendLine(free
+            ? "Several assistants analysed the question below. Combine their analyses into one final answer: keep what they agree on, resolve their disagreements, correct their mistakes."
+            : "Several assistants answered the question below. Decide which answer is correct.");
         text.AppendLine().AppendLine("Question:").AppendLine(question);
         if (options is { Count: > 0 })
         {
             text.AppendLine().Append("Options: ").AppendLine(string.Join(", ", options));
         }
 
-        text.AppendLine().AppendLine("Answers:");
+        text.AppendLine().AppendLine(free ? "Analyses:" : "Answers:");
         foreach (var analysis in analyses)
         {
             text.Append("- ").Append(analysis.Agent).Append(": ");
@@ -28,9 +33,9 @@ public static class LlmMergePrompt
             text.AppendLine(analysis.Text.ReplaceLineEndings(" "));
         }
 
-        text.AppendLine().Append(options is { Count: > 0 }
-            ? "Reply with the letter of the correct option only."
-            : "Reply with the name of the assistant whose answer is best.");
+        text.AppendLine().Append(free
+            ? "Reply with the final answer only, addressed to the person who asked; do not mention the assistants."
+            : "Reply with the letter of the correct option only.");
         return text.ToString();
     }
 
@@ -60,7 +65,6 @@ public static class LlmMergePrompt
         return null;
     }
 
-    /// <summary>For free-form questions: the panel member the reply names, if any.</summary>
-    public static AgentAnalysis? ParseAgent(AgentAnalysis reply, IReadOnlyList<AgentAnalysis> analyses) =>
-        analyses.FirstOrDefault(a => reply.Text.Contains(a.Agent, StringComparison.OrdinalIgnoreCase));
+    /// <summary>For free-form questions: the merged answer the reply holds (trimmed), or null when it is empty.</summary>
+    public static string? ParseAnswer(AgentAnalysis reply) => string.IsNullOrWhiteSpace(reply.Text) ? null : reply.Text.Trim();
 }

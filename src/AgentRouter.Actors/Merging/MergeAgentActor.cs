@@ -90,16 +90,17 @@ public sealed class MergeAgentActor : ReceiveActor
             return;
         }
 
-        var picked = LlmMergePrompt.ParseAgent(reply, merge.Analyses);
-        if (picked is null)
+        // Free text: the merge model's reply is the answer (the ORCH prompt asked it to combine every analysis).
+        if (LlmMergePrompt.ParseAnswer(reply) is not { } answer)
         {
-            Vote(merge, pending.ReplyTo, _settings.FallbackStrategy, fellBack: true,
-                reason: $"merge agent '{reply.Agent}' replied without naming a panel member: \"{Shorten(reply.Text)}\"");
+            Vote(merge, pending.ReplyTo, _settings.FallbackStrategy, fellBack: true, reason: $"merge agent '{reply.Agent}' replied with no text");
             return;
         }
 
+        var answered = merge.Analyses.Count(a => a.Status == Core.Domain.OutcomeStatus.Succeeded);
         pending.ReplyTo.Tell(new Merged(merge.Correlation,
-            new MergeResult(LlmStrategy, picked.Choice, picked.Text, picked.Agent, new Dictionary<string, double>(), $"LLM merge by '{reply.Agent}' picked {picked.Agent}'s answer"),
+            new MergeResult(LlmStrategy, null, answer, reply.Agent, new Dictionary<string, double>(),
+                $"LLM merge by '{reply.Agent}' wrote the answer from {answered} of {merge.Analyses.Count} panel analyses"),
             FellBack: false));
     }
 

@@ -10,6 +10,7 @@ internal static class BenchCommand
         BenchActorsCommand.Build(),
         BenchHttpCommand.Build(),
         BenchKvCommand.Build(),
+        BenchLoadCommand.Build(),
         BenchMoeCommand.Build(),
         BenchLlamaCppCommand.Build(),
     };

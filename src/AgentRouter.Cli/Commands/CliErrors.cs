@@ -44,7 +44,8 @@ internal static class CliErrors
     }
 
     private static bool IsInputError(Exception exception) => exception is CliUsageException or ModelConfigException or CheckpointException
-        or SafetensorsFormatException or GenerationRequestException or TokenizerLoadException or Inference.Gguf.GgufFormatException;
+        or SafetensorsFormatException or GenerationRequestException or TokenizerLoadException or Inference.Gguf.GgufFormatException
+        or Inference.Templates.ChatTemplateException;
 
     private static int Report(Exception exception)
     {

@@ -24,6 +24,7 @@ internal static class ModelCommands
         command.Subcommands.Add(ModelExportGgufCommand.Build());
         command.Subcommands.Add(ModelTokenizerCommands.BuildTokenize());
         command.Subcommands.Add(ModelTokenizerCommands.BuildRenderChat());
+        command.Subcommands.Add(ModelChatCommand.Build());
         return command;
     }
 
@@ -68,11 +69,14 @@ internal static class ModelCommands
         var directory = DirectoryArgument();
         var ids = new Option<string>("--ids") { Description = "Comma-separated token ids, e.g. 1,2,3.", Required = true };
         var allPositions = new Option<bool>("--all-positions") { Description = "Print the logits of every position, not only the last." };
-        var command = new Command("logits", "Run one forward pass and print the logits as JSON.") { directory, ids, allPositions };
+        var dtype = new Option<string>("--dtype") { Description = $"Parameter dtype: {InferenceDType.Known}.", DefaultValueFactory = _ => "fp32" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when libtorch sees it, else the CPU)." };
+        var command = new Command("logits", "Run one forward pass and print the logits as JSON.") { directory, ids, allPositions, dtype, device };
         command.SetAction((parseResult, cancellationToken) => CliErrors.GuardAsync(async () =>
         {
             var tokenIds = TokenIdList.Parse(parseResult.GetValue(ids)!, "--ids");
-            using var host = await ModelHost.LoadAsync(parseResult.GetValue(directory)!);
+            var (onDevice, type) = ModelChatCommand.Placement(parseResult.GetValue(device), parseResult.GetValue(dtype)!);
+            using var host = await ModelHost.LoadAsync(parseResult.GetValue(directory)!, onDevice, type);
             var all = parseResult.GetValue(allPositions);
             var logits = await host.LogitsAsync(tokenIds, all, cancellationToken);
             var firstPosition = all ? 0 : tokenIds.Count - 1;

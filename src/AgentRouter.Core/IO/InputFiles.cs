@@ -32,7 +32,16 @@ public static class InputFiles
 
             if (target is null || !target.Exists)
             {
-                throw new InputFileException(path, $"is a symbolic link to '{info.LinkTarget}', which does not exist");
+                var shown = target?.FullName ?? info.LinkTarget;
+                var separator = Path.DirectorySeparatorChar;
+                throw new InputFileException(path, $"is a dangling symbolic link: its target '{shown}' does not exist"
+                    + (shown.Contains($"{separator}blobs{separator}", StringComparison.Ordinal)
+                        ? " (a hub-cache blob that was never downloaded or was deleted)" : ""));
+            }
+
+            if (target is DirectoryInfo)
+            {
+                throw new InputFileException(path, $"is a symbolic link to the folder '{target.FullName}', not to a file");
             }
 
             info = new FileInfo(target.FullName);
@@ -55,6 +64,10 @@ public static class InputFiles
 
         return info;
     }
+
+    /// <summary>Whether anything, even a dangling or looping link, sits at <paramref name="path"/> (so that an error can
+    /// name a broken link rather than report the file missing).</summary>
+    public static bool IsPresent(string path) => File.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     /// <summary>The file's text (UTF-8, a byte-order mark dropped), after <see cref="Regular"/>'s checks.</summary>
     public static string ReadAllText(string path, long maxBytes = DefaultMaxTextBytes)

@@ -8,6 +8,7 @@ namespace AgentRouter.Core.Merging;
 /// <param name="Confidence">The agent's own confidence in <paramref name="Choice"/> in [0, 1], when it reports one.</param>
 /// <param name="OptionProbabilities">Probability per option letter, when the backend exposes them.</param>
 /// <param name="KvReuse">For local agents on a shared KV cache: how much of the prompt was reused rather than prefilled.</param>
+/// <param name="Usage">Prompt and completion tokens as the agent's own tokenizer counted them; null when it does not say.</param>
 public sealed record AgentAnalysis(
     string Agent,
     string Text,
@@ -17,4 +18,5 @@ public sealed record AgentAnalysis(
     double LatencyMs = 0,
     double Cost = 0,
     OutcomeStatus Status = OutcomeStatus.Succeeded,
-    KvReuse? KvReuse = null);
+    KvReuse? KvReuse = null,
+    TokenUsage? Usage = null);

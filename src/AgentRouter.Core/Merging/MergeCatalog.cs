@@ -12,6 +12,9 @@ public static class MergeCatalog
         // The name for the main job's default: a vote weighted by each agent's learned quality.
         ["weighted-vote"] = () => new QualityWeightedMerge(),
         ["top-ranked"] = () => new TopRankedMerge(),
+
+        // Free text: the answer closest to the others (normalised exact match, then word overlap); no model involved.
+        ["agreement"] = () => new AgreementMerge(),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -1,5 +1,6 @@
-using AgentRouter.Core.IO;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using AgentRouter.Core.IO;
 using AgentRouter.Inference.Safetensors;
 using TorchSharp;
 
@@ -15,6 +16,7 @@ public sealed class CheckpointTensors : IDisposable
     public const string IndexFileName = "model.safetensors.index.json";
 
     private readonly Dictionary<string, SafetensorsFile> _fileOfTensor;
+    private readonly Dictionary<(SafetensorsFile File, SafetensorsDType DType), torch.Tensor> _mappedFiles = new();
     private readonly List<SafetensorsFile> _files;
 
     private CheckpointTensors(string directory, List<SafetensorsFile> files, Dictionary<string, SafetensorsFile> fileOfTensor)
@@ -32,11 +34,20 @@ public sealed class CheckpointTensors : IDisposable
     {
         var indexPath = Path.Combine(directory, IndexFileName);
         var singlePath = Path.Combine(directory, SingleFileName);
-        if (File.Exists(indexPath))
+        // A dangling or looping link still counts as present, so the error names the link rather than "missing".
+        if (InputFiles.IsPresent(indexPath))
         {
+            try
+            {
+                _ = InputFiles.Regular(indexPath);
+            }
+            catch (InputFileException error)
+            {
+                throw new CheckpointException(indexPath, null, error.Problem);
+            }
             return OpenSharded(directory, indexPath);
         }
-        if (!File.Exists(singlePath))
+        if (!InputFiles.IsPresent(singlePath))
         {
             throw new CheckpointException(directory, null, $"neither {SingleFileName} nor {IndexFileName} exists");
         }
@@ -53,8 +64,43 @@ public sealed class CheckpointTensors : IDisposable
 
     public torch.Tensor Read(string name) => FileHolding(name).ReadTensor(name);
 
+    /// <summary>
+    /// A view of tensor <paramref name="name"/> inside a private memory mapping of its file (<c>torch.from_file</c>): no bytes
+    /// are copied, pages are read from the file (or the page cache) when first touched and stay file-backed. False when the
+    /// tensor is stored in another dtype, is empty, or starts at an offset that is not a multiple of its element size.
+    /// </summary>
+    public bool TryMap(string name, torch.ScalarType dtype, [NotNullWhen(true)] out torch.Tensor? view)
+    {
+        view = null;
+        if (!_fileOfTensor.TryGetValue(name, out var file))
+        {
+            return false;
+        }
+        var info = file.Info(name);
+        var elementSize = info.DType.ElementSize();
+        var offset = file.DataStart + info.Begin;
+        if (info.DType.ToScalarType() != dtype || info.ByteLength == 0 || offset % elementSize != 0)
+        {
+            return false;
+        }
+        if (!_mappedFiles.TryGetValue((file, info.DType), out var flat))
+        {
+            flat = torch.from_file(file.ResolvedPath, shared: false, size: file.FileLength / elementSize, dtype: dtype);
+            _mappedFiles[(file, info.DType)] = flat;
+        }
+        using var slice = flat.narrow(0, offset / elementSize, info.ByteLength / elementSize);
+        view = slice.view(info.Shape.ToArray());
+        return true;
+    }
+
+    /// <summary>Closes the files; tensors returned by <see cref="TryMap"/> keep their own mappings alive.</summary>
     public void Dispose()
     {
+        foreach (var flat in _mappedFiles.Values)
+        {
+            flat.Dispose();
+        }
+        _mappedFiles.Clear();
         foreach (var file in _files)
         {
             file.Dispose();

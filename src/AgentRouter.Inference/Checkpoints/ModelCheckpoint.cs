@@ -16,7 +16,7 @@ public static class ModelCheckpoint
 
     public static MoeModelConfig LoadConfig(string directory) => MoeModelConfig.Load(Path.Combine(directory, ConfigFileName));
 
-    /// <summary>The most memory one model's float32 parameters may take: <see cref="MemoryBudgetVariable"/> when set,
+    /// <summary>The most memory one model's parameters may take: <see cref="MemoryBudgetVariable"/> when set,
     /// else the memory this process may use (physical memory or its container's limit).</summary>
     public static long DefaultMemoryBudgetBytes =>
         long.TryParse(Environment.GetEnvironmentVariable(MemoryBudgetVariable), out var mebibytes) && mebibytes > 0
@@ -24,11 +24,15 @@ public static class ModelCheckpoint
             : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <summary>Reads config.json and the weights, validating every tensor against the config. Before any tensor
-    /// exists, the config's parameter count is checked against <paramref name="memoryBudgetBytes"/> (default
-    /// <see cref="DefaultMemoryBudgetBytes"/>) and against what the weight files actually hold, so that a config
-    /// describing a huge model over small files is refused instead of allocated. Weights with NaN or infinite
-    /// values are refused too.</summary>
-    public static MoeForCausalLm Load(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32, long? memoryBudgetBytes = null)
+    /// exists, the config's parameter count (at <paramref name="dtype"/>'s size) is checked against
+    /// <paramref name="memoryBudgetBytes"/> (default <see cref="DefaultMemoryBudgetBytes"/>) and against what the weight
+    /// files actually hold, so that a config describing a huge model over small files is refused instead of allocated.
+    /// Weights with NaN or infinite values are refused too.</summary>
+    /// <param name="dtype">The parameters' dtype: each stored tensor is converted on its own (bf16 stays bf16 when asked).</param>
+    /// <param name="mapWeights">On the CPU, bind tensors stored in <paramref name="dtype"/> to the memory-mapped files
+    /// instead of copying them (read-only inference: the pages are the files'; writes would be private copies).</param>
+    public static MoeForCausalLm Load(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32, bool mapWeights = false,
+        long? memoryBudgetBytes = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -36,22 +40,18 @@ public static class ModelCheckpoint
         }
         var config = LoadConfig(directory);
         using var tensors = CheckpointTensors.Open(directory);
-        CheckSizes(directory, config, tensors, memoryBudgetBytes ?? DefaultMemoryBudgetBytes);
-        var model = new MoeForCausalLm(config);
+        CheckSizes(directory, config, tensors, dtype, memoryBudgetBytes ?? DefaultMemoryBudgetBytes);
+        // Built on the meta device: shapes only, so the model's memory is only what the checkpoint binds.
+        var model = new MoeForCausalLm(config, ParameterPlacement.Meta(dtype));
         try
         {
-            var consumed = ParameterLoader.Load(model, "", tensors);
+            var consumed = ParameterLoader.Bind(model, tensors, dtype, device ?? CPU, mapWeights);
             foreach (var name in tensors.Names.Order(StringComparer.Ordinal))
             {
                 if (!consumed.Contains(name) && !IsIgnorable(name, config))
                 {
                     throw new CheckpointException(tensors.FileOf(name), name, "not used by a model of this config.json (does the config match the weights?)");
                 }
-            }
-            model.to(dtype);
-            if (device is not null)
-            {
-                model.to(device);
             }
             model.eval();
             return model;
@@ -76,15 +76,16 @@ public static class ModelCheckpoint
     /// <summary>Parameters a config may describe beyond twice the files' elements (tiny test models).</summary>
     private const long SmallModelSlack = 1 << 20;
 
-    private static void CheckSizes(string directory, MoeModelConfig config, CheckpointTensors tensors, long budgetBytes)
+    private static void CheckSizes(string directory, MoeModelConfig config, CheckpointTensors tensors, ScalarType dtype, long budgetBytes)
     {
         var configPath = Path.Combine(directory, ConfigFileName);
         var parameters = ParameterCounts.Of(config).Total;
-        var bytes = parameters > long.MaxValue / sizeof(float) ? long.MaxValue : parameters * sizeof(float);
+        var elementBytes = dtype is ScalarType.BFloat16 or ScalarType.Float16 ? 2 : sizeof(float);
+        var bytes = parameters > long.MaxValue / elementBytes ? long.MaxValue : parameters * elementBytes;
         if (bytes > budgetBytes)
         {
             throw new CheckpointException(configPath, null,
-                $"a model of this config.json has {parameters:N0} parameters ({bytes / (1024.0 * 1024 * 1024):N1} GiB as float32), over the memory budget of {budgetBytes / (1024.0 * 1024 * 1024):N1} GiB (set {MemoryBudgetVariable} to change it)");
+                $"a model of this config.json has {parameters:N0} parameters ({bytes / (1024.0 * 1024 * 1024):N1} GiB as {dtype}), over the memory budget of {budgetBytes / (1024.0 * 1024 * 1024):N1} GiB (set {MemoryBudgetVariable} to change it)");
         }
         long stored = 0;
         foreach (var name in tensors.Names)

@@ -1,3 +1,5 @@
+using AgentRouter.Inference.Modules;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AgentRouter.Inference.Checkpoints;
@@ -14,7 +16,53 @@ public static class ParameterLoader
     private const string FusedDown = ".experts.down_proj";
     private const string RouterWeight = ".gate.weight";
 
-    /// <summary>Loads every parameter of <paramref name="module"/>; returns the checkpoint names consumed.</summary>
+    /// <summary>
+    /// Binds every parameter of <paramref name="model"/> (built with <see cref="ParameterPlacement.Meta"/>) to its checkpoint
+    /// tensor in <paramref name="dtype"/> on <paramref name="device"/>; returns the checkpoint names consumed. With
+    /// <paramref name="mapWeights"/> a tensor already stored in that dtype and bound to the CPU is a view of the memory-mapped
+    /// file (no copy: its pages are the file's, shared with the page cache); every other tensor is read and converted one at a
+    /// time, so the whole model never exists in a second dtype.
+    /// </summary>
+    public static HashSet<string> Bind(MoeForCausalLm model, CheckpointTensors tensors, ScalarType dtype, Device device, bool mapWeights)
+    {
+        var consumed = new HashSet<string>(StringComparer.Ordinal);
+        var owners = model.named_modules().ToDictionary(pair => pair.name, pair => pair.module, StringComparer.Ordinal);
+        owners[""] = model;
+        var mapToCpu = mapWeights && device.type == TorchSharp.DeviceType.CPU;
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in model.named_parameters().ToList())
+        {
+            var expected = parameter.shape;
+            Tensor value;
+            if (mapToCpu && tensors.TryMap(name, dtype, out var mapped))
+            {
+                consumed.Add(name);
+                value = mapped;
+            }
+            else
+            {
+                using var scope = NewDisposeScope();
+                value = Resolve(name, tensors, consumed).to(dtype, device).DetachFromDisposeScope();
+            }
+            if (!value.shape.SequenceEqual(expected))
+            {
+                var found = value.shape;
+                value.Dispose();
+                throw new CheckpointException(tensors.FileOf(name), name,
+                    $"shape [{string.Join(", ", found)}] in the checkpoint, but config.json implies [{string.Join(", ", expected)}]");
+            }
+            if (!AllFinite(value))
+            {
+                value.Dispose();
+                throw new CheckpointException(tensors.FileOf(name), name, NonFiniteProblem);
+            }
+            Replace(owners, name, new Parameter(value, requires_grad: !mapToCpu));
+        }
+        return consumed;
+    }
+
+    /// <summary>Copies every parameter of an already allocated <paramref name="module"/> (e.g. one block) from the checkpoint;
+    /// returns the checkpoint names consumed.</summary>
     public static HashSet<string> Load(nn.Module module, string prefix, CheckpointTensors tensors)
     {
         var consumed = new HashSet<string>(StringComparer.Ordinal);
@@ -29,13 +77,46 @@ public static class ParameterLoader
                 throw new CheckpointException(tensors.FileOf(name), name,
                     $"shape [{string.Join(", ", source.shape)}] in the checkpoint, but config.json implies [{string.Join(", ", parameter.shape)}]");
             }
-            if (!source.isfinite().all().item<bool>())
+            if (!AllFinite(source))
             {
-                throw new CheckpointException(tensors.FileOf(name), name, "holds NaN or infinite values; refusing to load weights that cannot produce an answer");
+                throw new CheckpointException(tensors.FileOf(name), name, NonFiniteProblem);
             }
             parameter.copy_(source.to(parameter.dtype));
         }
         return consumed;
+    }
+
+    private const string NonFiniteProblem = "holds NaN or infinite values; refusing to load weights that cannot produce an answer";
+
+    private static bool AllFinite(Tensor value)
+    {
+        using var scope = NewDisposeScope();
+        return value.isfinite().all().item<bool>();
+    }
+
+    private static void Replace(Dictionary<string, nn.Module> owners, string name, Parameter value)
+    {
+        var split = name.LastIndexOf('.');
+        var owner = owners[split < 0 ? "" : name[..split]];
+        var local = name[(split + 1)..];
+        switch (owner, local)
+        {
+            case (TorchSharp.Modules.Linear linear, "weight"):
+                linear.weight = value;
+                break;
+            case (TorchSharp.Modules.Linear linear, "bias"):
+                linear.bias = value;
+                break;
+            case (TorchSharp.Modules.Embedding embedding, "weight"):
+                embedding.weight = value;
+                break;
+            case (IRebindableParameters rebindable, _):
+                rebindable.Rebind(local, value);
+                break;
+            default:
+                value.Dispose();
+                throw new InvalidOperationException($"parameter '{name}' belongs to a {owner.GetType().Name}, which cannot rebind it");
+        }
     }
 
     private static Tensor Resolve(string name, CheckpointTensors tensors, HashSet<string> consumed)

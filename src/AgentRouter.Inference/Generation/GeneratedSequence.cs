@@ -4,6 +4,8 @@ public enum StopReason
 {
     StopToken,
     MaxNewTokens,
+    /// <summary><see cref="GenerationOptions.StopWhen"/> said so (e.g. a stop string appeared).</summary>
+    StopCondition,
 }
 
 /// <summary>One prompt's continuation; <see cref="StepLogits"/> is filled only when asked for.</summary>

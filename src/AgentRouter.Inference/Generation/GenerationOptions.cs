@@ -18,6 +18,10 @@ public sealed record GenerationOptions
     /// <summary>Keep each step's logits (float32) in the result, for checks against a reference.</summary>
     public bool RecordStepLogits { get; init; }
 
+    /// <summary>Called on the torch thread after each token (after the streaming callback); true ends that sequence with
+    /// <see cref="StopReason.StopCondition"/> (chat stop strings). Null never stops early.</summary>
+    public Func<GeneratedToken, bool>? StopWhen { get; init; }
+
     public bool IsGreedy => Greedy || Temperature == 0;
 
     public static GenerationOptions GreedyDecoding(int maxNewTokens) => new() { Greedy = true, MaxNewTokens = maxNewTokens };

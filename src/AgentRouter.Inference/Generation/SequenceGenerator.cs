@@ -59,11 +59,17 @@ public static class SequenceGenerator
                 {
                     stepLogits[sequence].Add(rows[sequence]);
                 }
-                onToken?.Invoke(new GeneratedToken(sequence, step, token));
+                var produced = new GeneratedToken(sequence, step, token);
+                onToken?.Invoke(produced);
                 if (stopTokens.Contains(token))
                 {
                     finished[sequence] = true;
                     stopReasons[sequence] = StopReason.StopToken;
+                }
+                else if (options.StopWhen?.Invoke(produced) == true)
+                {
+                    finished[sequence] = true;
+                    stopReasons[sequence] = StopReason.StopCondition;
                 }
             }
             if (finished.All(done => done))

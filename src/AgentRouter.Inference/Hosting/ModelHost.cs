@@ -30,14 +30,15 @@ public sealed class ModelHost : IDisposable
     public MoeModelConfig Config => _model?.Config ?? throw new InvalidOperationException("the model is not loaded");
 
     /// <summary>Loads a checkpoint folder on the host's thread (CUDA when available unless a device is given).</summary>
-    public static async Task<ModelHost> LoadAsync(string checkpointDirectory, Device? device = null)
+    /// <param name="dtype">The parameters' dtype. On the CPU, tensors already stored in it are memory-mapped, not copied.</param>
+    public static async Task<ModelHost> LoadAsync(string checkpointDirectory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         var host = new ModelHost(Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpointDirectory)));
         try
         {
             await host.Enqueue(() =>
             {
-                host._model = ModelCheckpoint.Load(checkpointDirectory, device ?? InferenceDevice.Select());
+                host._model = ModelCheckpoint.Load(checkpointDirectory, device ?? InferenceDevice.Select(), dtype, mapWeights: true);
                 host._baseModel = LoraBaseModel.FromDirectory(checkpointDirectory, host._model.Config);
             }).ConfigureAwait(false);
             return host;

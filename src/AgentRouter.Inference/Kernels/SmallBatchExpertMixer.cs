@@ -17,8 +17,8 @@ internal static unsafe class SmallBatchExpertMixer
     public static bool Applies(Tensor tokens, Tensor routerWeight, FusedExperts experts) =>
         tokens.dim() == 2
         && DecodeLinear.Applies(tokens, routerWeight)
-        && DecodeLinear.IsCpuFloat32(experts.GateUpProjection) && experts.GateUpProjection.is_contiguous()
-        && DecodeLinear.IsCpuFloat32(experts.DownProjection) && experts.DownProjection.is_contiguous();
+        && DecodeLinear.IsManagedDType(tokens, experts.GateUpProjection) && experts.GateUpProjection.is_contiguous()
+        && DecodeLinear.IsManagedDType(tokens, experts.DownProjection) && experts.DownProjection.is_contiguous();
 
     /// <param name="tokens">[N, H], N ≤ <see cref="DecodeLinear.MaxRows"/>.</param>
     /// <returns>The mixed output [N, H] and the router logits [N, E].</returns>
@@ -28,15 +28,19 @@ internal static unsafe class SmallBatchExpertMixer
         var hiddenSize = (int)tokens.shape[1];
         var expertCount = (int)routerWeight.shape[0];
         var intermediate = (int)experts.IntermediateSize;
-        var routerLogits = empty(new long[] { tokenCount, expertCount }, ScalarType.Float32, tokens.device);
-        var output = empty(new long[] { tokenCount, hiddenSize }, ScalarType.Float32, tokens.device);
+        // bf16 (weights and activations): tokens are widened to float32, every product accumulates in float32, and the
+        // router logits and the output are rounded to bf16 once (libtorch rounds after each op; routing sees bf16 logits either way).
+        var bfloat16 = tokens.dtype == ScalarType.BFloat16;
+        var routerLogits = empty(new long[] { tokenCount, expertCount }, tokens.dtype, tokens.device);
+        var output = empty(new long[] { tokenCount, hiddenSize }, tokens.dtype, tokens.device);
         // Weight-only int8 copies, when the model was quantised for decoding (Int8DecodeWeights).
         var gateUpInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.GateUpProjection, out var gateUpCopy) ? gateUpCopy : null;
         var downInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.DownProjection, out var downCopy) ? downCopy : null;
         var selected = new int[tokenCount * expertsPerToken];
         var weights = new float[tokenCount * expertsPerToken];
         var pool = ArrayPool<float>.Shared;
-        var scratch = pool.Rent(tokenCount * ((2 * hiddenSize) + (3 * intermediate)));
+        var wideLength = bfloat16 ? (2 * tokenCount * hiddenSize) + (tokenCount * expertCount) : 0;
+        var scratch = pool.Rent((tokenCount * ((2 * hiddenSize) + (3 * intermediate))) + wideLength);
         // A copy only when the rows are strided; a contiguous input is read in place (one tensor fewer per call).
         using var contiguousTokensCopy = tokens.is_contiguous() ? null : tokens.contiguous();
         var contiguousTokens = contiguousTokensCopy ?? tokens;
@@ -53,7 +57,20 @@ internal static unsafe class SmallBatchExpertMixer
                 var input = (float*)tokenBytes;
                 var logits = (float*)logitBytes;
                 var mixed = (float*)outputBytes;
-                SmallBatchGemv.Multiply(input, tokenCount, (float*)routerBytes, expertCount, hiddenSize, null, logits);
+                var wide = scratchValues + (tokenCount * ((2 * hiddenSize) + (3 * intermediate)));
+                if (bfloat16)
+                {
+                    input = wide;
+                    mixed = input + (tokenCount * hiddenSize);
+                    logits = mixed + (tokenCount * hiddenSize);
+                    BFloat16Bits.Widen((ushort*)tokenBytes, input, tokenCount * hiddenSize);
+                }
+                SmallBatchGemv.Multiply(input, tokenCount, routerBytes, bfloat16, 0, expertCount, hiddenSize, null, logits);
+                if (bfloat16)
+                {
+                    BFloat16Bits.Narrow(logits, (ushort*)logitBytes, tokenCount * expertCount);
+                    BFloat16Bits.Widen((ushort*)logitBytes, logits, tokenCount * expertCount);
+                }
                 for (var token = 0; token < tokenCount; token++)
                 {
                     Route(new ReadOnlySpan<float>(logits + ((long)token * expertCount), expertCount), expertsPerToken, renormalise,
@@ -88,15 +105,13 @@ internal static unsafe class SmallBatchExpertMixer
                         new ReadOnlySpan<float>(input + ((long)members[member] * hiddenSize), hiddenSize)
                             .CopyTo(new Span<float>(gathered + ((long)member * hiddenSize), hiddenSize));
                     }
-                    var gateUpWeight = (float*)gateUpBytes + ((long)expert * 2 * intermediate * hiddenSize);
-                    var downWeight = (float*)downBytes + ((long)expert * hiddenSize * intermediate);
                     if (gateUpInt8 is not null)
                     {
                         Int8Gemv.Multiply(gathered, count, gateUpInt8, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
                     }
                     else
                     {
-                        SmallBatchGemv.Multiply(gathered, count, gateUpWeight, 2 * intermediate, hiddenSize, null, gateUp);
+                        SmallBatchGemv.Multiply(gathered, count, gateUpBytes, bfloat16, (long)expert * 2 * intermediate * hiddenSize, 2 * intermediate, hiddenSize, null, gateUp);
                     }
                     for (var member = 0; member < count; member++)
                     {
@@ -114,7 +129,7 @@ internal static unsafe class SmallBatchExpertMixer
                     }
                     else
                     {
-                        SmallBatchGemv.Multiply(activated, count, downWeight, hiddenSize, intermediate, null, down);
+                        SmallBatchGemv.Multiply(activated, count, downBytes, bfloat16, (long)expert * hiddenSize * intermediate, hiddenSize, intermediate, null, down);
                     }
                     for (var member = 0; member < count; member++)
                     {
@@ -126,6 +141,10 @@ internal static unsafe class SmallBatchExpertMixer
                             target[index] += source[index] * weight;
                         }
                     }
+                }
+                if (bfloat16)
+                {
+                    BFloat16Bits.Narrow(mixed, (ushort*)outputBytes, tokenCount * hiddenSize);
                 }
             }
         }

@@ -59,6 +59,61 @@ internal static unsafe class SmallBatchGemv
         return total;
     }
 
+    /// <summary><see cref="Multiply"/> with bf16 weights widened on the fly (float32 accumulation).</summary>
+    public static void MultiplyBFloat16(float* input, int rows, ushort* weight, int outFeatures, int inFeatures, float* bias, float* output)
+    {
+        for (var feature = 0; feature < outFeatures; feature++)
+        {
+            var weightRow = weight + ((long)feature * inFeatures);
+            var offset = bias is null ? 0f : bias[feature];
+            for (var row = 0; row < rows; row++)
+            {
+                output[((long)row * outFeatures) + feature] = DotBFloat16(weightRow, input + ((long)row * inFeatures), inFeatures) + offset;
+            }
+        }
+    }
+
+    /// <summary>Σ a[i]·b[i] for bf16 <paramref name="a"/>: the same four accumulators, half the weight bytes to stream.</summary>
+    public static float DotBFloat16(ushort* a, float* b, int length)
+    {
+        var index = 0;
+        var sum0 = Vector256<float>.Zero;
+        var sum1 = Vector256<float>.Zero;
+        var sum2 = Vector256<float>.Zero;
+        var sum3 = Vector256<float>.Zero;
+        for (; index <= length - 32; index += 32)
+        {
+            sum0 = MultiplyAdd(BFloat16Bits.Load8(a + index), Vector256.Load(b + index), sum0);
+            sum1 = MultiplyAdd(BFloat16Bits.Load8(a + index + 8), Vector256.Load(b + index + 8), sum1);
+            sum2 = MultiplyAdd(BFloat16Bits.Load8(a + index + 16), Vector256.Load(b + index + 16), sum2);
+            sum3 = MultiplyAdd(BFloat16Bits.Load8(a + index + 24), Vector256.Load(b + index + 24), sum3);
+        }
+        for (; index <= length - 8; index += 8)
+        {
+            sum0 = MultiplyAdd(BFloat16Bits.Load8(a + index), Vector256.Load(b + index), sum0);
+        }
+        var total = Vector256.Sum((sum0 + sum1) + (sum2 + sum3));
+        for (; index < length; index++)
+        {
+            total += BFloat16Bits.ToSingle(a[index]) * b[index];
+        }
+        return total;
+    }
+
+    /// <summary>Dispatches on the weights' element type: float32 or bf16 (the only two the decode kernels take).</summary>
+    public static void Multiply(float* input, int rows, byte* weight, bool weightIsBFloat16, long weightElementOffset, int outFeatures, int inFeatures,
+        float* bias, float* output)
+    {
+        if (weightIsBFloat16)
+        {
+            MultiplyBFloat16(input, rows, (ushort*)weight + weightElementOffset, outFeatures, inFeatures, bias, output);
+        }
+        else
+        {
+            Multiply(input, rows, (float*)weight + weightElementOffset, outFeatures, inFeatures, bias, output);
+        }
+    }
+
     private static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend) =>
         Fma.IsSupported ? Fma.MultiplyAdd(left, right, addend) : (left * right) + addend;
 }

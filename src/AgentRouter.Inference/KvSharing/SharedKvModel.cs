@@ -1,4 +1,5 @@
 using AgentRouter.Inference.Adapters;
+using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Hosting;
 
 namespace AgentRouter.Inference.KvSharing;
@@ -22,6 +23,27 @@ public sealed class SharedKvModel(ModelHost host, KvBlockPool pool, string weigh
     public KvBlockPool Pool { get; } = pool ?? throw new ArgumentNullException(nameof(pool));
 
     public string WeightsId { get; } = weightsId ?? throw new ArgumentNullException(nameof(weightsId));
+
+    /// <summary>Generates as <paramref name="options"/> say (sampling, stop ids and conditions) through the shared pool.</summary>
+    /// <exception cref="KvBudgetExceededException">The request alone needs more than the pool's whole budget.</exception>
+    public async Task<SharedPrefixResult> GenerateAsync(IReadOnlyList<int> prompt, GenerationOptions options, Action<GeneratedToken>? onToken = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(options);
+        var bytes = TensorKvPayload.RequestBytes(Host.Config, Pool.TokensPerBlock, await Host.RunAsync(model => model.DType, cancellationToken).ConfigureAwait(false),
+            prompt.Count + options.MaxNewTokens);
+        var reservation = await Pool.ReserveAsync(bytes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Host.RunAsync(model => SharedPrefixRunner.Generate(model, reservation, WeightsId, Pool.TokensPerBlock, prompt, options, onToken, cancellationToken, Adapter),
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            reservation.Dispose();
+        }
+    }
 
     /// <exception cref="KvBudgetExceededException">The request alone needs more than the pool's whole budget.</exception>
     public async Task<SharedPrefixResult> RunAsync(IReadOnlyList<int> prompt, int greedyTokens, CancellationToken cancellationToken = default)

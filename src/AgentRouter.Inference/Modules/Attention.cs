@@ -20,15 +20,16 @@ public sealed class Attention : nn.Module
     private readonly RmsNorm? _queryNorm;
     private readonly RmsNorm? _keyNorm;
 
-    public Attention(MoeModelConfig config) : base(nameof(Attention))
+    public Attention(MoeModelConfig config, ParameterPlacement? placement = null) : base(nameof(Attention))
     {
+        placement ??= ParameterPlacement.Default;
         _config = config;
         var queryWidth = (long)config.NumHeads * config.HeadDim;
         var keyValueWidth = (long)config.NumKeyValueHeads * config.HeadDim;
-        _queryProjection = nn.Linear(config.HiddenSize, queryWidth, hasBias: config.QkvBias);
-        _keyProjection = nn.Linear(config.HiddenSize, keyValueWidth, hasBias: config.QkvBias);
-        _valueProjection = nn.Linear(config.HiddenSize, keyValueWidth, hasBias: config.QkvBias);
-        _outputProjection = nn.Linear(queryWidth, config.HiddenSize, hasBias: config.OutputProjectionBias);
+        _queryProjection = nn.Linear(config.HiddenSize, queryWidth, hasBias: config.QkvBias, placement.Device, placement.DType);
+        _keyProjection = nn.Linear(config.HiddenSize, keyValueWidth, hasBias: config.QkvBias, placement.Device, placement.DType);
+        _valueProjection = nn.Linear(config.HiddenSize, keyValueWidth, hasBias: config.QkvBias, placement.Device, placement.DType);
+        _outputProjection = nn.Linear(queryWidth, config.HiddenSize, hasBias: config.OutputProjectionBias, placement.Device, placement.DType);
         register_module("q_proj", _queryProjection);
         register_module("k_proj", _keyProjection);
         register_module("v_proj", _valueProjection);
@@ -36,12 +37,12 @@ public sealed class Attention : nn.Module
         switch (config.QueryKeyNorm)
         {
             case QueryKeyNorm.PerHead:
-                _queryNorm = new RmsNorm(config.HeadDim, config.RmsNormEps);
-                _keyNorm = new RmsNorm(config.HeadDim, config.RmsNormEps);
+                _queryNorm = new RmsNorm(config.HeadDim, config.RmsNormEps, placement);
+                _keyNorm = new RmsNorm(config.HeadDim, config.RmsNormEps, placement);
                 break;
             case QueryKeyNorm.WholeProjection:
-                _queryNorm = new RmsNorm(queryWidth, config.RmsNormEps);
-                _keyNorm = new RmsNorm(keyValueWidth, config.RmsNormEps);
+                _queryNorm = new RmsNorm(queryWidth, config.RmsNormEps, placement);
+                _keyNorm = new RmsNorm(keyValueWidth, config.RmsNormEps, placement);
                 break;
         }
         if (_queryNorm is not null && _keyNorm is not null)

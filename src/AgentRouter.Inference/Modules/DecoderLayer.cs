@@ -15,24 +15,24 @@ public sealed class DecoderLayer : nn.Module
     private readonly DenseMlp? _denseMlp;
     private readonly int _layerIndex;
 
-    public DecoderLayer(MoeModelConfig config, int layerIndex) : base(nameof(DecoderLayer))
+    public DecoderLayer(MoeModelConfig config, int layerIndex, ParameterPlacement? placement = null) : base(nameof(DecoderLayer))
     {
         _layerIndex = layerIndex;
-        _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        _attention = new Attention(config);
-        _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, placement);
+        _attention = new Attention(config, placement);
+        _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, placement);
         register_module("input_layernorm", _inputNorm);
         register_module("self_attn", _attention);
         register_module("post_attention_layernorm", _postAttentionNorm);
         if (config.IsSparseLayer(layerIndex))
         {
             _sparseMlp = new SparseMoeBlock(config.HiddenSize, config.NumExperts, config.ExpertsPerToken, config.ExpertIntermediateSize,
-                config.NormTopKProbabilities, config.SharedExpertIntermediateSize);
+                config.NormTopKProbabilities, config.SharedExpertIntermediateSize, placement);
             register_module("mlp", _sparseMlp);
         }
         else
         {
-            _denseMlp = new DenseMlp(config.HiddenSize, config.DenseIntermediateSize);
+            _denseMlp = new DenseMlp(config.HiddenSize, config.DenseIntermediateSize, placement);
             register_module("mlp", _denseMlp);
         }
     }

@@ -11,11 +11,12 @@ public sealed class DenseMlp : nn.Module<Tensor, Tensor>
     private readonly Linear _upProjection;
     private readonly Linear _downProjection;
 
-    public DenseMlp(long hiddenSize, long intermediateSize) : base(nameof(DenseMlp))
+    public DenseMlp(long hiddenSize, long intermediateSize, ParameterPlacement? placement = null) : base(nameof(DenseMlp))
     {
-        _gateProjection = nn.Linear(hiddenSize, intermediateSize, hasBias: false);
-        _upProjection = nn.Linear(hiddenSize, intermediateSize, hasBias: false);
-        _downProjection = nn.Linear(intermediateSize, hiddenSize, hasBias: false);
+        placement ??= ParameterPlacement.Default;
+        _gateProjection = nn.Linear(hiddenSize, intermediateSize, hasBias: false, placement.Device, placement.DType);
+        _upProjection = nn.Linear(hiddenSize, intermediateSize, hasBias: false, placement.Device, placement.DType);
+        _downProjection = nn.Linear(intermediateSize, hiddenSize, hasBias: false, placement.Device, placement.DType);
         register_module("gate_proj", _gateProjection);
         register_module("up_proj", _upProjection);
         register_module("down_proj", _downProjection);

@@ -7,14 +7,14 @@ namespace AgentRouter.Inference.Modules;
 /// All routed experts of one layer in the transformers fused layout: <c>gate_up_proj [E, 2I, H]</c>
 /// (first half gate, second half up) and <c>down_proj [E, H, I]</c>.
 /// </summary>
-public sealed class FusedExperts : nn.Module
+public sealed class FusedExperts : nn.Module, IRebindableParameters
 {
-    public FusedExperts(long numExperts, long hiddenSize, long intermediateSize) : base(nameof(FusedExperts))
+    public FusedExperts(long numExperts, long hiddenSize, long intermediateSize, ParameterPlacement? placement = null) : base(nameof(FusedExperts))
     {
         NumExperts = numExperts;
         IntermediateSize = intermediateSize;
-        var gateUpProjection = new Parameter(empty(numExperts, 2 * intermediateSize, hiddenSize));
-        var downProjection = new Parameter(empty(numExperts, hiddenSize, intermediateSize));
+        var gateUpProjection = new Parameter(empty(new[] { numExperts, 2 * intermediateSize, hiddenSize }, placement?.DType, placement?.Device));
+        var downProjection = new Parameter(empty(new[] { numExperts, hiddenSize, intermediateSize }, placement?.DType, placement?.Device));
         using (no_grad())
         {
             var bound = 1.0 / Math.Sqrt(hiddenSize);
@@ -34,6 +34,8 @@ public sealed class FusedExperts : nn.Module
     public long NumExperts { get; }
 
     public long IntermediateSize { get; }
+
+    void IRebindableParameters.Rebind(string name, Parameter value) => ConditionallyRegisterParameter(name, value);
 
     /// <summary>Runs expert <paramref name="expert"/> on the rows it was routed.</summary>
     public Tensor ForwardExpert(long expert, Tensor tokens)

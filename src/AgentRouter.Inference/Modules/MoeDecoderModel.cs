@@ -15,12 +15,13 @@ public sealed class MoeDecoderModel : nn.Module
     private readonly RmsNorm _norm;
     private readonly RotaryTable _rotary;
 
-    public MoeDecoderModel(MoeModelConfig config) : base(nameof(MoeDecoderModel))
+    public MoeDecoderModel(MoeModelConfig config, ParameterPlacement? placement = null) : base(nameof(MoeDecoderModel))
     {
+        placement ??= ParameterPlacement.Default;
         _config = config;
-        _embedTokens = nn.Embedding(config.VocabSize, config.HiddenSize);
-        _layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, config.NumLayers).Select(layer => new DecoderLayer(config, layer)).ToArray());
-        _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        _embedTokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: placement.Device, dtype: placement.DType);
+        _layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, config.NumLayers).Select(layer => new DecoderLayer(config, layer, placement)).ToArray());
+        _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, placement);
         _rotary = new RotaryTable(config.HeadDim, config.RopeTheta);
         register_module("embed_tokens", _embedTokens);
         register_module("layers", _layers);

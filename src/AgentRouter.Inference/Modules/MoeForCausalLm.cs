@@ -18,14 +18,17 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
     private readonly MoeDecoderModel _model;
     private readonly Linear? _languageModelHead;
 
-    public MoeForCausalLm(MoeModelConfig config) : base(nameof(MoeForCausalLm))
+    /// <param name="placement">Device and dtype of the parameters as built; <see cref="ParameterPlacement.Meta"/> for a model whose
+    /// parameters a loader binds afterwards.</param>
+    public MoeForCausalLm(MoeModelConfig config, ParameterPlacement? placement = null) : base(nameof(MoeForCausalLm))
     {
+        placement ??= ParameterPlacement.Default;
         Config = config;
-        _model = new MoeDecoderModel(config);
+        _model = new MoeDecoderModel(config, placement);
         register_module("model", _model);
         if (!config.TieWordEmbeddings)
         {
-            _languageModelHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+            _languageModelHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, placement.Device, placement.DType);
             register_module("lm_head", _languageModelHead);
         }
     }

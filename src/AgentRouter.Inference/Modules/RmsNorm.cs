@@ -6,18 +6,20 @@ using static TorchSharp.torch;
 namespace AgentRouter.Inference.Modules;
 
 /// <summary>RMSNorm computed in float32 whatever the activation dtype, as transformers does.</summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>, IRebindableParameters
 {
     private readonly double _epsilon;
 
-    public RmsNorm(long size, double epsilon) : base(nameof(RmsNorm))
+    public RmsNorm(long size, double epsilon, ParameterPlacement? placement = null) : base(nameof(RmsNorm))
     {
         _epsilon = epsilon;
-        register_parameter("weight", new Parameter(ones(size)));
+        register_parameter("weight", new Parameter(ones(size, placement?.DType, placement?.Device)));
     }
 
     /// <summary>Looked up on use: Module.to(dtype/device) replaces registered parameters.</summary>
     public Parameter Weight => get_parameter("weight")!;
+
+    void IRebindableParameters.Rebind(string name, Parameter value) => ConditionallyRegisterParameter(name, value);
 
     public override Tensor forward(Tensor input)
     {

@@ -19,18 +19,19 @@ public sealed class SparseMoeBlock : nn.Module
     private readonly bool _renormalise;
 
     public SparseMoeBlock(long hiddenSize, int numExperts, int expertsPerToken, long expertIntermediateSize, bool renormalise,
-        long sharedExpertIntermediateSize) : base(nameof(SparseMoeBlock))
+        long sharedExpertIntermediateSize, ParameterPlacement? placement = null) : base(nameof(SparseMoeBlock))
     {
-        _router = nn.Linear(hiddenSize, numExperts, hasBias: false);
-        _experts = new FusedExperts(numExperts, hiddenSize, expertIntermediateSize);
+        placement ??= ParameterPlacement.Default;
+        _router = nn.Linear(hiddenSize, numExperts, hasBias: false, placement.Device, placement.DType);
+        _experts = new FusedExperts(numExperts, hiddenSize, expertIntermediateSize, placement);
         _expertsPerToken = expertsPerToken;
         _renormalise = renormalise;
         register_module("gate", _router);
         register_module("experts", _experts);
         if (sharedExpertIntermediateSize > 0)
         {
-            _sharedExpert = new DenseMlp(hiddenSize, sharedExpertIntermediateSize);
-            _sharedExpertGate = nn.Linear(hiddenSize, 1, hasBias: false);
+            _sharedExpert = new DenseMlp(hiddenSize, sharedExpertIntermediateSize, placement);
+            _sharedExpertGate = nn.Linear(hiddenSize, 1, hasBias: false, placement.Device, placement.DType);
             register_module("shared_expert", _sharedExpert);
             register_module("shared_expert_gate", _sharedExpertGate);
         }

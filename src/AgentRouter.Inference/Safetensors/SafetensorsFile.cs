@@ -1,6 +1,7 @@
 using AgentRouter.Core.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
+using AgentRouter.Inference.Checkpoints;
 using TorchSharp;
 
 namespace AgentRouter.Inference.Safetensors;
@@ -19,10 +20,12 @@ public sealed class SafetensorsFile : IDisposable
     private readonly long _dataStart;
     private readonly Dictionary<string, SafetensorsTensorInfo> _tensors;
 
-    private SafetensorsFile(string path, MemoryMappedFile mapping, MemoryMappedViewAccessor view, long dataStart,
+    private SafetensorsFile(string path, string resolvedPath, long fileLength, MemoryMappedFile mapping, MemoryMappedViewAccessor view, long dataStart,
         Dictionary<string, SafetensorsTensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         FilePath = path;
+        ResolvedPath = resolvedPath;
+        FileLength = fileLength;
         _mapping = mapping;
         _view = view;
         _dataStart = dataStart;
@@ -31,6 +34,15 @@ public sealed class SafetensorsFile : IDisposable
     }
 
     public string FilePath { get; }
+
+    /// <summary>The regular file behind <see cref="FilePath"/> once symbolic links are followed (a hub-cache blob).</summary>
+    public string ResolvedPath { get; }
+
+    /// <summary>The resolved file's length in bytes.</summary>
+    public long FileLength { get; }
+
+    /// <summary>Where the data area starts: tensor offsets count from here.</summary>
+    public long DataStart => _dataStart;
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
@@ -43,10 +55,13 @@ public sealed class SafetensorsFile : IDisposable
 
     public static SafetensorsFile Open(string path)
     {
+        // Lengths and the mapping come from the link's final target: a symlink's own size is the length of its target's name.
+        string resolved;
         long fileLength;
         try
         {
-            fileLength = InputFiles.Regular(path, long.MaxValue).Length;
+            var file = InputFiles.Regular(path, long.MaxValue);
+            (resolved, fileLength) = (file.FullName, file.Length);
         }
         catch (InputFileException error)
         {
@@ -58,7 +73,7 @@ public sealed class SafetensorsFile : IDisposable
         }
         byte[] header;
         long headerLength;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        using (var stream = new FileStream(resolved, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
             Span<byte> lengthBytes = stackalloc byte[8];
             stream.ReadExactly(lengthBytes);
@@ -72,9 +87,9 @@ public sealed class SafetensorsFile : IDisposable
         }
         var dataStart = 8 + headerLength;
         var (tensors, metadata) = ParseHeader(path, header, fileLength - dataStart);
-        var mapping = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        var mapping = MemoryMappedFile.CreateFromFile(resolved, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         var view = mapping.CreateViewAccessor(0, fileLength, MemoryMappedFileAccess.Read);
-        return new SafetensorsFile(path, mapping, view, dataStart, tensors, metadata);
+        return new SafetensorsFile(path, resolved, fileLength, mapping, view, dataStart, tensors, metadata);
     }
 
     /// <summary>Copies a tensor out of the mapping into a new CPU tensor of its stored dtype.</summary>

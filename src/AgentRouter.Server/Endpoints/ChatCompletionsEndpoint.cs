@@ -55,7 +55,7 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
                 ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answered.Answer.Text },
                 ["finish_reason"] = "stop",
             }),
-            ["usage"] = Usage(query.Text, answered.Answer.Text),
+            ["usage"] = Usage(query.Text, answered),
             ["agentrouter"] = OutcomeJson.Answered(answered),
         };
         context.Response.ContentType = "application/json";
@@ -119,7 +119,7 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
                     {
                         var usageChunk = Chunk(query, request.Model, created);
                         usageChunk["choices"] = new JsonArray();
-                        usageChunk["usage"] = Usage(query.Text, answered.Answer.Text);
+                        usageChunk["usage"] = Usage(query.Text, answered);
                         await WriteEventAsync(context, usageChunk).ConfigureAwait(false);
                     }
 
@@ -140,10 +140,13 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
         metrics.Answered(answered);
     }
 
-    private static JsonObject Usage(string prompt, string answer)
+    /// <summary>The tokens the agents counted with their own tokenizers, summed over the panel (what was read and
+    /// generated to produce the answer); estimated from characters when no agent reports usage.</summary>
+    private static JsonObject Usage(string prompt, QueryAnswered answered)
     {
-        var input = ChatQueries.EstimateTokens(prompt);
-        var output = ChatQueries.EstimateTokens(answer);
+        var counted = answered.Analyses.Where(a => a.Usage is not null).Select(a => a.Usage!).ToList();
+        var input = counted.Count > 0 ? counted.Sum(u => u.PromptTokens) : ChatQueries.EstimateTokens(prompt);
+        var output = counted.Count > 0 ? counted.Sum(u => u.CompletionTokens) : ChatQueries.EstimateTokens(answered.Answer.Text);
         return new JsonObject { ["prompt_tokens"] = input, ["completion_tokens"] = output, ["total_tokens"] = input + output };
     }
 

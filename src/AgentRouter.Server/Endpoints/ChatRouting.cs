@@ -32,7 +32,8 @@ internal static class ChatRouting
         var queryId = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var text = ChatQueries.Flatten([.. request.Messages.Select(m => (m.Role, m.Content))]);
         // Options named in the request win; else they are read from the prompt ("A) … B) …"), else free-form.
-        var query = new Query(queryId, text, request.Extension.TaskType, null, request.Extension.Options ?? OptionLetters.FromPrompt(text));
+        var chat = new ChatContent([.. request.Messages.Select(m => new ChatTurn(m.Role, m.Content))], request.Sampling);
+        var query = new Query(queryId, text, request.Extension.TaskType, null, request.Extension.Options ?? OptionLetters.FromPrompt(text), chat);
         var deadline = request.Extension.Deadline ?? options.MaxDeadline;
         var agentDeadline = deadline < options.AgentDeadline ? deadline : options.AgentDeadline;
         var ask = new AskOptions(model.RouterName, request.Extension.PanelSize, request.Extension.Merge, deadline, agentDeadline);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AgentRouter.Core.Domain;
 using AgentRouter.Server.Hosting;
 
 namespace AgentRouter.Server.OpenAi;
@@ -45,7 +46,42 @@ public static class ChatRequestParser
             throw ApiError.BadRequest($"'temperature' must be in [0, 2], got {temperature}", "temperature", "invalid_value");
         }
 
-        return new ChatRequest(model, messages, stream, includeUsage, maxTokens, ParseExtension(root, limits));
+        var topP = JsonFields.Number(root, "top_p", "top_p");
+        if (topP is { } p && !(p > 0 && p <= 1))
+        {
+            throw ApiError.BadRequest($"'top_p' must be in (0, 1], got {p}", "top_p", "invalid_value");
+        }
+
+        var seed = JsonFields.Integer(root, "seed", "seed");
+        if (seed is < int.MinValue or > int.MaxValue)
+        {
+            throw ApiError.BadRequest($"'seed' must fit in 32 bits, got {seed}", "seed", "invalid_value");
+        }
+
+        var sampling = new SamplingRequest(JsonFields.Number(root, "temperature", "temperature"), topP, maxTokens, ParseStop(root), (int?)seed);
+        return new ChatRequest(model, messages, stream, includeUsage, maxTokens, ParseExtension(root, limits), sampling);
+    }
+
+    /// <summary><c>stop</c>: a string or an array of up to four non-empty strings (OpenAI's limit).</summary>
+    private static List<string>? ParseStop(JsonElement root)
+    {
+        if (!root.TryGetProperty("stop", out var stop) || stop.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (stop.ValueKind == JsonValueKind.String)
+        {
+            return stop.GetString()!.Length > 0 ? [stop.GetString()!] : throw ApiError.BadRequest("'stop' must not be empty", "stop", "invalid_value");
+        }
+
+        if (stop.ValueKind != JsonValueKind.Array || stop.GetArrayLength() > 4
+            || stop.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String || item.GetString()!.Length == 0))
+        {
+            throw ApiError.BadRequest($"'stop' must be a string or an array of at most 4 non-empty strings, got {JsonFields.Describe(stop)}", "stop", "invalid_value");
+        }
+
+        return [.. stop.EnumerateArray().Select(item => item.GetString()!)];
     }
 
     private static int? CheckMaxTokens(long? value, string field, ServerOptions limits) => value switch

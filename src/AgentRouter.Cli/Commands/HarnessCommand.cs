@@ -1,9 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using AgentRouter.Actors.Runtime;
+using AgentRouter.Core.Agents;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Harness;
+using AgentRouter.Core.Presets;
 using AgentRouter.Core.Replay;
 using AgentRouter.Harness;
+using AgentRouter.Hosting;
 using Spectre.Console;
 
 namespace AgentRouter.Cli.Commands;
@@ -12,8 +16,6 @@ namespace AgentRouter.Cli.Commands;
 /// this file only parses options and renders progress, the work is in AgentRouter.Harness.</summary>
 internal static class HarnessCommand
 {
-    private const string ApiKeyVariable = "AGENTROUTER_HARNESS_API_KEY";
-
     public static Command Build()
     {
         var command = new Command("harness", "Live benchmark runs: send a dataset to real agents (or through a router), score, record for replay.");
@@ -28,9 +30,13 @@ internal static class HarnessCommand
         var format = new Option<string>("--format") { Description = "auto (by extension), routerbench, open7b or jsonl.", DefaultValueFactory = _ => "auto" };
         var output = new Option<string?>("--out") { Description = "Output folder for calls.jsonl, outcomes.csv and the report (default reports/harness-<UTC timestamp>)." };
         var endpoint = new Option<string?>("--endpoint") { Description = "OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1." };
-        var apiKey = new Option<string?>("--api-key") { Description = $"Bearer key of the endpoint (prefer {ApiKeyVariable} or OPENAI_API_KEY: command lines are visible to other users)." };
+        var apiKey = new Option<string?>("--api-key") { Description = $"Bearer key of the endpoint (prefer {HarnessRuntime.ApiKeyVariable} or OPENAI_API_KEY: command lines are visible to other users)." };
         var models = new Option<string[]>("--model") { Description = "A model of the endpoint to call (repeatable; default every agent GET /models lists).", AllowMultipleArgumentsPerToken = true };
+        var agents = new Option<DirectoryInfo?>("--agents") { Description = "Directory of agent manifests (any kind: remote, local, simulated, recorded) instead of --endpoint." };
         var allAgents = new Option<bool>("--all-agents") { Description = "Collection mode: every item to every agent (RouterBench style)." };
+        var policy = new Option<string?>("--policy") { Description = "Routed mode: a policy name or preset file; each item goes through the router, which learns from the scores." };
+        var panel = new Option<int>("--panel") { Description = "Routed mode: agents per item.", DefaultValueFactory = _ => 1 };
+        var merge = new Option<string>("--merge") { Description = "Routed mode: merge strategy for panels above 1.", DefaultValueFactory = _ => "majority" };
         var concurrency = new Option<int>("--concurrency") { Description = "Calls in flight at once per agent.", DefaultValueFactory = _ => 4 };
         var maxCost = new Option<double?>("--max-cost") { Description = "Stop starting calls once this many US dollars are spent (resumed calls included)." };
         var resume = new Option<string?>("--resume") { Description = "Continue a run: skip the calls already in LOG (default DIR/calls.jsonl).", Arity = ArgumentArity.ZeroOrOne };
@@ -43,26 +49,28 @@ internal static class HarnessCommand
         var limit = new Option<int?>("--limit") { Description = "Only the first N items." };
         var command = new Command("run", "Run a dataset against agents and record every call.")
         {
-            data, format, output, endpoint, apiKey, models, allAgents, concurrency, maxCost, resume,
+            data, format, output, endpoint, apiKey, models, agents, allAgents, policy, panel, merge, concurrency, maxCost, resume,
             maxRetries, retryBase, timeout, noStream, maxTokens, prices, limit,
         };
         command.SetAction((parse, cancellationToken) => Guard(async () =>
         {
-            if (!parse.GetValue(allAgents))
+            var routed = parse.GetValue(policy);
+            if (parse.GetValue(allAgents) == (routed is not null))
             {
-                throw new ArgumentException("pass --all-agents (every item to every model of the endpoint); routed runs through a policy are not on this build yet");
+                throw new ArgumentException("choose one mode: --all-agents (every item to every agent) or --policy NAME (routed)");
             }
 
-            if (parse.GetValue(endpoint) is null)
+            var agentsDirectory = parse.GetValue(agents)?.FullName;
+            if ((parse.GetValue(endpoint) is null) == (agentsDirectory is null))
             {
-                throw new ArgumentException("--endpoint URL is required");
+                throw new ArgumentException("give exactly one of --endpoint URL and --agents DIR");
             }
 
             var directory = parse.GetValue(output) ?? Path.Combine("reports", $"harness-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             var resumeResult = parse.GetResult(resume);
             var options = new HarnessRunOptions(
                 parse.GetValue(data)!, directory, parse.GetValue(format)!, ParseEndpoint(parse.GetValue(endpoint)),
-                parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+                parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(HarnessRuntime.ApiKeyVariable) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
                 parse.GetValue(models) is { Length: > 0 } named ? named : null, ParsePrices(parse.GetValue(prices) ?? []),
                 Positive(parse.GetValue(concurrency), "--concurrency"), parse.GetValue(maxCost),
                 resumeResult is not null, parse.GetValue(resume),
@@ -74,11 +82,38 @@ internal static class HarnessCommand
             }
 
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            var targets = await HarnessSession.EndpointTargetsAsync(options, http, null, cancellationToken);
-            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(string.Join(", ", targets.Select(t => t.Name)))} → {Markup.Escape(directory)}[/]");
-            var result = await RunWithProgressAsync(options, targets, cancellationToken);
-            Render(result);
-            return result.Run.Stop == HarnessStop.Cancelled ? 130 : 0;
+            AgentRouterRuntime? runtime = null;
+            try
+            {
+                IReadOnlyList<IHarnessTarget> targets;
+                if (routed is null && agentsDirectory is null)
+                {
+                    targets = await HarnessSession.EndpointTargetsAsync(options, http, null, cancellationToken);
+                }
+                else
+                {
+                    var endpointModels = options.Endpoint is null ? null : options.Models
+                        ?? await new OpenAiChatEndpoint(http, options.Endpoint, options.ApiKey, options.Retry).ListModelsAsync(cancellationToken);
+                    var routing = new HarnessRuntimeOptions(routed ?? "round-robin", Positive(parse.GetValue(panel), "--panel"), parse.GetValue(merge)!);
+                    var runtimeOptions = HarnessRuntime.Options(options, routing, agentsDirectory, endpointModels);
+                    runtime = await AgentRouterHost.StartRuntimeAsync(runtimeOptions, cancellationToken: cancellationToken);
+                    targets = routed is not null
+                        ? [new RouterTarget(runtime.Client, HarnessRuntime.RouterName, "router:" + Path.GetFileNameWithoutExtension(routed), true, routing.PanelSize, routing.Merge, options.Concurrency)]
+                        : HarnessRuntime.AgentNames(runtimeOptions).Select(a => (IHarnessTarget)new RouterTarget(runtime.Client, "agent:" + a, a, false, 1, null, options.Concurrency)).ToList();
+                }
+
+                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(string.Join(", ", targets.Select(t => t.Name)))} → {Markup.Escape(directory)}[/]");
+                var result = await RunWithProgressAsync(options, targets, cancellationToken);
+                Render(result);
+                return result.Run.Stop == HarnessStop.Cancelled ? 130 : 0;
+            }
+            finally
+            {
+                if (runtime is not null)
+                {
+                    await runtime.DisposeAsync();
+                }
+            }
         }));
         return command;
     }
@@ -196,7 +231,7 @@ internal static class HarnessCommand
         {
             return await action();
         }
-        catch (Exception error) when (error is ArgumentException or ReplayDataException 
+        catch (Exception error) when (error is ArgumentException or ReplayDataException or ManifestValidationException or PolicyPresetException
             or EndpointCallException or IOException or HttpRequestException)
         {
             await Console.Error.WriteLineAsync($"error: {error.Message}");

@@ -19,7 +19,7 @@ public sealed class MainJobReportTests
         // Ten queries; the router explores in the first half (1 of 5 to the specialist), then converges on it.
         var records = Enumerable.Range(0, 10)
             .Select(step => new MainJobRecord(step, "counting", true,
-                [new AgentAnswerRecord(step >= 5 || step == 0 ? "specialist" : "guesser", true, 0.01, 5)]))
+                [new AgentAnswerRecord(step >= 5 || step == 0 ? "specialist" : "guesser", true, 0.01, 5, 7)]))
             .ToList();
 
         var table = MainJobReport.Table("ema", records, oracle);

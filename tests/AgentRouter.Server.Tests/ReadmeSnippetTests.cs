@@ -48,7 +48,7 @@ public sealed partial class ReadmeSnippetTests
         await host.StopAsync();
     }
 
-    [GeneratedRegex("```csharp\\n(?<code>var builder = Host.CreateApplicationBuilder.*?)```", RegexOptions.Singleline)]
+    [GeneratedRegex("```csharp\\n(?:using [^\\n]*\\n|\\n)*(?<code>var builder = Host.CreateApplicationBuilder.*?)```", RegexOptions.Singleline)]
     private static partial Regex DocumentedSnippet();
 
     [Fact]

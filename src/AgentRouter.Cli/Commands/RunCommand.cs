@@ -30,14 +30,19 @@ internal static class RunCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the suite and the policy.", DefaultValueFactory = _ => 1 };
         var delay = new Option<int>("--feedback-delay") { Description = "Feedback arrives this many queries later.", DefaultValueFactory = _ => 5 };
         var report = new Option<string>("--report") { Description = "Folder for the plots.", DefaultValueFactory = _ => "reports/run" };
+        var measuredLatency = new Option<bool>("--measured-latency")
+        {
+            Description = "Policies learn from measured wall-clock latency (varies with machine load) instead of each manifest's expectedLatencyMs, which makes a seeded run reproducible.",
+        };
         var command = new Command("run", "Route suite queries across the shipped local agents, merge, learn from delayed feedback; table and plots at the end.")
         {
-            agents, policy, panel, merge, queries, seed, delay, report,
+            agents, policy, panel, merge, queries, seed, delay, report, measuredLatency,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = new MainJobSettings(parseResult.GetValue(agents)!, parseResult.GetValue(policy)!, parseResult.GetValue(panel),
-                parseResult.GetValue(merge)!, parseResult.GetValue(queries), parseResult.GetValue(seed), parseResult.GetValue(delay));
+                parseResult.GetValue(merge)!, parseResult.GetValue(queries), parseResult.GetValue(seed), parseResult.GetValue(delay),
+                parseResult.GetValue(measuredLatency));
             if (settings.PanelSize < 1 || settings.Queries < 1 || settings.FeedbackDelay < 0)
             {
                 await Console.Error.WriteLineAsync("error: --panel and --queries must be at least 1, --feedback-delay at least 0").ConfigureAwait(false);
@@ -98,6 +103,11 @@ internal static class RunCommand
             }
 
             Console.Write(MainJobReport.Table(settings.Policy, records, new MainJobOracle(oracleReports)));
+            Console.WriteLine(settings.MeasuredLatency
+                ? "policies learned from measured latency (--measured-latency): the table above depends on machine load"
+                : "policies learned from modelled latency (each manifest's expectedLatencyMs): the table above is the same on every run of this command");
+            Console.WriteLine();
+            Console.Write(MainJobReport.MeasuredLatencyTable(records));
             foreach (var file in MainJobReport.WritePlots(parseResult.GetValue(report)!, settings.Policy, records))
             {
                 Console.WriteLine($"wrote {file}");

@@ -8,4 +8,7 @@ internal sealed record MainJobRecord(
     bool MergedCorrect,
     IReadOnlyList<AgentAnswerRecord> Agents);
 
-internal sealed record AgentAnswerRecord(string Agent, bool Correct, double Cost, double LatencyMs);
+/// <param name="LatencyMs">The latency the policy learned from: modelled (the manifest's expectedLatencyMs), or measured
+/// with <c>--measured-latency</c>.</param>
+/// <param name="MeasuredLatencyMs">The wall-clock latency of the call, always measured (it varies with machine load).</param>
+internal sealed record AgentAnswerRecord(string Agent, bool Correct, double Cost, double LatencyMs, double MeasuredLatencyMs);

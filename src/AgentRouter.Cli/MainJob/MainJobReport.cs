@@ -18,13 +18,12 @@ internal static class MainJobReport
         var (bestAgent, bestAccuracy) = oracle.BestSingle;
         text.AppendLine(CultureInfo.InvariantCulture,
             $"best single agent on these queries (every agent scored offline on all of them): {bestAgent} {bestAccuracy:P1}; merged − best = {100 * (merged - bestAccuracy):+0.0;-0.0} points");
-        text.AppendLine("| agent | calls | accuracy | total cost | p50 latency ms | p99 latency ms |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var group in records.SelectMany(record => record.Agents).GroupBy(answer => answer.Agent).OrderBy(group => group.Key, StringComparer.Ordinal))
+        text.AppendLine("| agent | calls | accuracy | total cost | p50 latency learned from, ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var group in ByAgent(records))
         {
-            var latencies = group.Select(answer => answer.LatencyMs).Order().ToList();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key} | {group.Count()} | {group.Count(answer => answer.Correct) / (double)group.Count():P1} | {group.Sum(answer => answer.Cost):F4} | {latencies[latencies.Count / 2]:F1} | {latencies[Math.Min(latencies.Count - 1, (int)(0.99 * latencies.Count))]:F1} |");
+                $"| {group.Key} | {group.Count()} | {group.Count(answer => answer.Correct) / (double)group.Count():P1} | {group.Sum(answer => answer.Cost):F4} | {Percentile(group.Select(answer => answer.LatencyMs), 0.5):F1} |");
         }
 
         var agents = records.SelectMany(record => record.Agents.Select(answer => answer.Agent)).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -53,6 +52,31 @@ internal static class MainJobReport
             text.AppendLine(" |");
         }
         return text.ToString();
+    }
+
+    /// <summary>The wall-clock latency of every call: reported, never learned from unless <c>--measured-latency</c>; it
+    /// varies with machine load, so this table differs between runs while <see cref="Table"/> does not.</summary>
+    public static string MeasuredLatencyTable(IReadOnlyList<MainJobRecord> records)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("measured wall-clock latency (reported only; varies with machine load):");
+        text.AppendLine("| agent | p50 ms | p99 ms |");
+        text.AppendLine("|---|---:|---:|");
+        foreach (var group in ByAgent(records))
+        {
+            var latencies = group.Select(answer => answer.MeasuredLatencyMs).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {Percentile(latencies, 0.5):F1} | {Percentile(latencies, 0.99):F1} |");
+        }
+        return text.ToString();
+    }
+
+    private static IEnumerable<IGrouping<string, AgentAnswerRecord>> ByAgent(IReadOnlyList<MainJobRecord> records) =>
+        records.SelectMany(record => record.Agents).GroupBy(answer => answer.Agent).OrderBy(group => group.Key, StringComparer.Ordinal);
+
+    private static double Percentile(IEnumerable<double> values, double quantile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(quantile * sorted.Count))];
     }
 
     private static string RunnerUp(MainJobOracle oracle, string domain) =>

@@ -10,7 +10,10 @@ using AgentRouter.Hosting;
 namespace AgentRouter.Cli.MainJob;
 
 /// <summary>Settings of <c>agentrouter run</c>.</summary>
-internal sealed record MainJobSettings(string AgentsDirectory, string Policy, int PanelSize, string Merge, int Queries, int Seed, int FeedbackDelay);
+/// <param name="MeasuredLatency">Policies learn from measured wall-clock latency (varies with load) instead of the
+/// deterministic modelled latency that makes a seeded run reproducible.</param>
+internal sealed record MainJobSettings(
+    string AgentsDirectory, string Policy, int PanelSize, string Merge, int Queries, int Seed, int FeedbackDelay, bool MeasuredLatency = false);
 
 /// <summary>Streams suite test-split queries through one actor router over the local agents, one at a time, and
 /// delivers per-agent rewards (1 when the agent's letter was the gold letter) <see cref="MainJobSettings.FeedbackDelay"/>
@@ -24,6 +27,7 @@ internal static class MainJobRunner
             SystemName = "main-job",
             AgentsDirectory = settings.AgentsDirectory,
         };
+        var measured = new MeasuredLatencies();
         var routerSettings = new RouterSettings("main", settings.PanelSize, settings.Merge, MaxRetries: 0, PendingFeedbackCapacity: Math.Max(1, settings.Queries));
         if (PolicyCatalog.IsKnown(settings.Policy))
         {
@@ -39,11 +43,17 @@ internal static class MainJobRunner
         var delivered = new DeliveredAccuracy();
         var taskTypeOfQuery = items.ToDictionary(item => item.Id, item => item.Domain, StringComparer.Ordinal);
         var weightedVote = new FeedbackWeightedVote(taskTypeOfQuery, delivered);
-        await using var runtime = await AgentRouterHost.StartRuntimeAsync(options, compose => compose
-            .AddMergeStrategy(FeedbackWeightedVote.MergeName, () => weightedVote)
+        await using var runtime = await AgentRouterHost.StartRuntimeAsync(options, compose =>
+        {
+            compose.AddMergeStrategy(FeedbackWeightedVote.MergeName, () => weightedVote)
 
-            // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot.
-            .UseFeaturizer(TaskTypeFeatures), cancellationToken).ConfigureAwait(false);
+                // Contextual policies (LinUCB) see what the table-based ones key on: the query's task type, one-hot.
+                .UseFeaturizer(TaskTypeFeatures);
+            if (!settings.MeasuredLatency)
+            {
+                compose.UseModelledLatency(measured);
+            }
+        }, cancellationToken).ConfigureAwait(false);
         var router = runtime.Client;
         var delayed = new Queue<(int Due, string QueryId, FeedbackSignal Signal)>();
         var pendingGrades = new Dictionary<string, (string Domain, Dictionary<string, double> Rewards)>(StringComparer.Ordinal);
@@ -60,7 +70,8 @@ internal static class MainJobRunner
             var item = items[step];
             var answered = await router.AskAsync(item.ToQuery(), null, cancellationToken).ConfigureAwait(false);
             var agents = answered.Analyses
-                .Select(analysis => new AgentAnswerRecord(analysis.Agent, analysis.Choice == item.Answer, analysis.Cost, analysis.LatencyMs))
+                .Select(analysis => new AgentAnswerRecord(analysis.Agent, analysis.Choice == item.Answer, analysis.Cost, analysis.LatencyMs,
+                    measured.Get(answered.QueryId, analysis.Agent, analysis.LatencyMs)))
                 .ToList();
             records.Add(new MainJobRecord(step, item.Domain, answered.Answer.Choice == item.Answer, agents));
             var rewards = agents.ToDictionary(agent => agent.Agent, agent => agent.Correct ? 1.0 : 0.0, StringComparer.Ordinal);

@@ -200,7 +200,11 @@ public sealed class ClusterNode : IAsyncDisposable
 
         _stopped = true;
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
-        if (_writer is not null)
+
+        // A degraded node (Redis unreachable) can neither flush its buffered updates nor save snapshots: waiting for
+        // either only delays the exit (it took 10-30 s after SIGTERM). Its updates are lost as they would be in a crash;
+        // the other nodes' snapshots and logs still hold the shared state.
+        if (_writer is not null && !StateMonitor.Degraded)
         {
             _writer.Complete();
             var drained = _loops[0];

@@ -10,11 +10,27 @@ internal static class HarnessTestPaths
     /// <summary>RouterBench's ARC-Challenge test split as shipped in data/routerbench (identical to ../shared/data/routerbench's).</summary>
     public static string ArcTest => Path.Combine(Root, "data", "routerbench", "arc_challenge_test.csv");
 
+    /// <summary>The CLI's own build output (same configuration as these tests), which the kill test runs as a process.</summary>
+    public static string CliAssembly
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+            return Path.Combine(Root, "src", "AgentRouter.Cli", "bin", configuration, "net10.0", "agentrouter.dll");
+        }
+    }
+
     /// <summary><c>serve --recorded FILE</c> in process (the standard composition), on a free loopback port, without policy presets.</summary>
     public static Task<AgentRouterServer> ServeRecordedAsync(string file, double latencyScale, string emptyPolicies, Action<ServerOptions>? configure = null,
         Action<AgentRouter.Actors.AgentRouterBuilder>? compose = null)
     {
-        var options = new ServerOptions { RecordedFile = file, RecordedLatencyScale = latencyScale, PoliciesDirectory = emptyPolicies, RequestsPerMinute = 1_000_000 };
+        // The harness streams every call: all agents × concurrency streams from one client address, past the server's
+        // default of 16 per client (a hardening limit meant for remote clients, answered with 429).
+        var options = new ServerOptions
+        {
+            RecordedFile = file, RecordedLatencyScale = latencyScale, PoliciesDirectory = emptyPolicies, RequestsPerMinute = 1_000_000,
+            MaxStreamsPerClient = 256, MaxStreams = 256,
+        };
         options.Urls.Clear();
         options.Urls.Add("http://127.0.0.1:0");
         configure?.Invoke(options);

@@ -119,7 +119,9 @@ public sealed class HarnessRunner(IReadOnlyList<IHarnessTarget> targets, CallLog
 
             record = log.Append(record);
             records.Add(record);
-            Progress?.Invoke(state.Add(record, total));
+            // Counted whether or not anyone watches progress: the budget reads the spend.
+            var progress = state.Add(record, total);
+            Progress?.Invoke(progress);
             if (record.Succeeded)
             {
                 await target.ReportAsync(item, record, cancellationToken).ConfigureAwait(false);

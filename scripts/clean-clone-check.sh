@@ -81,8 +81,12 @@ for entry in "${commands[@]}"; do
       sleep 0.5
     done
     curl -fsS http://127.0.0.1:8080/readyz >/dev/null || { echo "error: README.md:$line: serve did not become ready" >&2; cat "$work/serve.log" >&2; exit 1; }
-  elif ! timeout "$(remaining)" bash -o pipefail -c "$command" >"$work/out.log" 2>&1; then
-    echo "error: README.md:$line exited non-zero (124: out of the $budget s budget) in a clean clone: $command" >&2
+  elif timeout "$(remaining)" bash -o pipefail -c "$command" >"$work/out.log" 2>&1; then
+    :
+  else
+    code=$?
+    [ "$code" -eq 124 ] && reason="ran out of the $budget s budget" || reason="exited with $code"
+    echo "error: README.md:$line $reason in a clean clone: $command" >&2
     tail -40 "$work/out.log" >&2
     exit 1
   fi

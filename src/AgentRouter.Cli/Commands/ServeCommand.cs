@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 namespace AgentRouter.Cli.Commands;
 
 /// <summary><c>agentrouter serve</c>: the OpenAI-compatible HTTP server over an in-process runtime hosting agents of
-/// every shipped backend kind (simulated, remote, local), loopback only unless API keys are configured.</summary>
+/// every shipped backend kind (simulated, remote, local, llamacpp, recorded), loopback only unless API keys are configured.</summary>
 internal static class ServeCommand
 {
     public static Command Build()
@@ -28,9 +28,11 @@ internal static class ServeCommand
         var panel = new Option<int>("--panel-size") { Description = "Agents per query for the routers.", DefaultValueFactory = _ => 3 };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key.", DefaultValueFactory = _ => 6000 };
         var cors = new Option<string[]>("--cors-origin") { Description = "Allow this browser origin (repeatable); CORS is off by default." };
+        var recorded = new Option<FileInfo?>("--recorded") { Description = "Serve a RouterBench CSV's models as recorded agents (one per model column, named as in the file) answering with their recorded responses and costs, instead of --agents." };
+        var recordedLatency = new Option<double>("--recorded-latency-scale") { Description = "Recorded agents wait this multiple of the replay latency model's time (0 answers at once).", DefaultValueFactory = _ => 0 };
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server (/v1/chat/completions, /v1/models, /v1/feedback, /v1/route, /metrics, /dashboard).")
         {
-            urls, apiKeys, agents, builtIn, policies, preset, panel, rate, cors,
+            urls, apiKeys, agents, builtIn, policies, preset, panel, rate, cors, recorded, recordedLatency,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -42,6 +44,8 @@ internal static class ServeCommand
                 DefaultPreset = parseResult.GetValue(preset)!,
                 PanelSize = parseResult.GetValue(panel),
                 RequestsPerMinute = parseResult.GetValue(rate),
+                RecordedFile = parseResult.GetValue(recorded)?.FullName,
+                RecordedLatencyScale = parseResult.GetValue(recordedLatency),
             };
             if (parseResult.GetValue(urls) is { Length: > 0 } given)
             {
@@ -57,7 +61,7 @@ internal static class ServeCommand
             {
                 server = await AgentRouterHost.StartServerAsync(options, cancellationToken: cancellationToken);
             }
-            catch (Exception e) when (e is InvalidOperationException or ManifestValidationException or AgentRouter.Core.Presets.PolicyPresetException or IOException or ArgumentException)
+            catch (Exception e) when (e is InvalidOperationException or ManifestValidationException or AgentRouter.Core.Presets.PolicyPresetException or IOException or ArgumentException or AgentRouter.Core.Replay.ReplayDataException)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;

@@ -67,6 +67,13 @@ public sealed class ServerOptions
     /// (benchmarks compare like with like).</summary>
     public bool BuiltInAgents { get; set; }
 
+    /// <summary>A RouterBench CSV whose model columns are served as <c>recorded</c> agents (one per column, named as in
+    /// the file) instead of any manifests or simulated agents; null for none.</summary>
+    public string? RecordedFile { get; set; }
+
+    /// <summary>Multiplies the recorded agents' modelled latency (0: they answer at once).</summary>
+    public double RecordedLatencyScale { get; set; }
+
     /// <summary>Policy presets (each becomes a router <c>router:&lt;preset&gt;</c>); null for the repository's.</summary>
     public string? PoliciesDirectory { get; set; }
 
@@ -94,6 +101,7 @@ public sealed class ServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageChars, 1, nameof(MaxMessageChars));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokensCap, 1, nameof(MaxTokensCap));
         ArgumentOutOfRangeException.ThrowIfLessThan(PanelSize, 1, nameof(PanelSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(RecordedLatencyScale, nameof(RecordedLatencyScale));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFieldChars, 1, nameof(MaxFieldChars));
         ArgumentOutOfRangeException.ThrowIfLessThan(UnauthenticatedRequestsPerMinute, 1, nameof(UnauthenticatedRequestsPerMinute));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStreams, 1, nameof(MaxStreams));

@@ -55,8 +55,16 @@ public sealed class ServerRuntime(ServerOptions options, AgentRouterComposition 
     {
         ArgumentNullException.ThrowIfNull(options);
         var runtime = new AgentRouterOptions { SystemName = "agentrouter-server" };
-        runtime.AgentsDirectory = options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
-        if (runtime.AgentsDirectory is null)
+        if (options.RecordedFile is { } recorded)
+        {
+            foreach (var manifest in AgentRouter.Actors.Backends.RecordedBackendSettings.ManifestsFor(recorded, options.RecordedLatencyScale))
+            {
+                runtime.AddAgent(manifest);
+            }
+        }
+
+        runtime.AgentsDirectory = options.RecordedFile is not null || options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
+        if (runtime.AgentsDirectory is null && options.RecordedFile is null)
         {
             foreach (var manifest in DefaultAgents.BuiltIn())
             {

@@ -4,6 +4,8 @@ using AgentRouter.Core.Agents;
 using AgentRouter.Core.Backends;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
+using AgentRouter.Inference.Chat;
+using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Gguf;
 using AgentRouter.Inference.Templates;
 
@@ -25,7 +27,6 @@ public sealed class LlamaCppBackend : IModelBackend, IDisposable
     private readonly CostModel _cost;
     private readonly ChatTemplate? _template;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Random _random = new();
 
     private LlamaCppBackend(LlamaCppModel model, LlamaCppBackendSettings settings, CostModel cost, ChatTemplate? template)
     {
@@ -87,7 +88,8 @@ public sealed class LlamaCppBackend : IModelBackend, IDisposable
         }
     }
 
-    /// <summary>The prompt as the model sees it: the chat template applied to [system], user, with the generation prompt;
+    /// <summary>The prompt as the model sees it: the chat template applied to the request's conversation (or the query text as
+    /// one user message), the agent's system prompt first unless the conversation brings its own, with the generation prompt;
     /// the bare query text when the file has no template.</summary>
     public string RenderPrompt(Query query)
     {
@@ -96,12 +98,13 @@ public sealed class LlamaCppBackend : IModelBackend, IDisposable
         {
             return query.Text;
         }
-        var messages = new List<ChatTemplateMessage>();
-        if (_settings.SystemPrompt is { } system)
+        var messages = query.Chat?.Messages is { Count: > 0 } turns
+            ? turns.Select(turn => new ChatTemplateMessage(turn.Role, turn.Content)).ToList()
+            : [new ChatTemplateMessage("user", query.Text)];
+        if (_settings.SystemPrompt is { } system && !messages.Any(message => message.Role is "system" or "developer"))
         {
-            messages.Add(new ChatTemplateMessage("system", system));
+            messages.Insert(0, new ChatTemplateMessage("system", system));
         }
-        messages.Add(new ChatTemplateMessage("user", query.Text));
         return _template.Render(messages, new ChatTemplateOptions
         {
             AddGenerationPrompt = true,
@@ -109,6 +112,15 @@ public sealed class LlamaCppBackend : IModelBackend, IDisposable
             EosToken = _model.SpecialTokenText("tokenizer.ggml.eos_token_id"),
         });
     }
+
+    /// <summary>The agent's sampling settings with the request's own fields (temperature, top_p, max_tokens, seed) over them.</summary>
+    internal GenerationOptions Sampling(SamplingRequest? request, int promptTokens) => new()
+    {
+        Temperature = request?.Temperature ?? _settings.Temperature,
+        TopP = request?.TopP ?? _settings.TopP,
+        Seed = request?.Seed ?? _settings.Seed,
+        MaxNewTokens = Math.Min(Math.Min(request?.MaxTokens ?? _settings.MaxTokens, _settings.MaxTokens), _model.ContextSize - promptTokens),
+    };
 
     private AgentAnalysis Answer(string agent, Query query, Action<string>? onToken, CancellationToken cancellationToken)
     {
@@ -124,84 +136,40 @@ public sealed class LlamaCppBackend : IModelBackend, IDisposable
         {
             throw new ArgumentException($"the prompt has {ids.Length} tokens; the agent's context holds {_model.ContextSize}", nameof(query));
         }
-        var budget = Math.Min(_settings.MaxTokens, _model.ContextSize - ids.Length);
+        var sampling = query.Chat?.Sampling;
+        var options = Sampling(sampling, ids.Length);
+        // One generator per request, seeded from the request or the agent: the same request samples the same answer.
+        var random = new Random(options.Seed);
+        var text = new StopStringFilter(sampling?.Stop, onToken);
         var decoder = _model.CreateDecoder();
-        var text = new StringBuilder();
         var generated = 0;
         _model.Reset(); // each request starts from an empty context
         var logits = _model.Feed(ids, 0, logitsForAll: false)[^1];
-        while (generated < budget)
+        while (generated < options.MaxNewTokens)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var next = Sample(logits);
+            var next = TokenSampler.Choose(logits, options, random);
             if (_model.IsEndOfGeneration(next))
             {
                 break;
             }
             generated++;
             decoder.Add(next);
-            var piece = decoder.Read();
-            if (piece.Length > 0)
+            if (text.Append(decoder.Read()))
             {
-                text.Append(piece);
-                onToken?.Invoke(piece);
+                break;
             }
-            if (generated < budget)
+            if (generated < options.MaxNewTokens)
             {
                 logits = _model.Feed([next], ids.Length + generated - 1, logitsForAll: false)[^1];
             }
         }
-        var answer = text.ToString();
-        var choice = query.Options is { Count: > 0 } options ? ChoiceExtractor.Extract(answer, options) : null;
+        var answer = text.Finish();
+        var choice = query.Options is { Count: > 0 } letters ? ChoiceExtractor.Extract(answer, letters) : null;
         return new AgentAnalysis(agent, answer, choice,
             LatencyMs: Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            Cost: _cost.Estimate(ids.Length, generated));
-    }
-
-    /// <summary>Greedy (lowest id on ties) at temperature 0; otherwise softmax at the temperature, cut to the smallest
-    /// set of ids whose probability reaches top-p, and one draw.</summary>
-    private int Sample(float[] logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-        if (_settings.Temperature <= 0)
-        {
-            return best;
-        }
-        var probabilities = new double[logits.Length];
-        var total = 0.0;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            probabilities[i] = Math.Exp((logits[i] - logits[best]) / _settings.Temperature);
-            total += probabilities[i];
-        }
-        var order = Enumerable.Range(0, logits.Length).OrderByDescending(i => probabilities[i]).ToArray();
-        var kept = 0;
-        var mass = 0.0;
-        while (kept < order.Length && mass < _settings.TopP * total)
-        {
-            mass += probabilities[order[kept++]];
-        }
-        double draw;
-        lock (_random)
-        {
-            draw = _random.NextDouble() * mass;
-        }
-        for (var i = 0; i < kept; i++)
-        {
-            draw -= probabilities[order[i]];
-            if (draw <= 0)
-            {
-                return order[i];
-            }
-        }
-        return order[kept - 1];
+            Cost: _cost.Estimate(ids.Length, generated),
+            Usage: new TokenUsage(ids.Length, generated));
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AgentRouter.Core.Agents;
 
 namespace AgentRouter.LlamaCpp;
@@ -7,85 +6,41 @@ namespace AgentRouter.LlamaCpp;
 /// <param name="ModelPath">The GGUF file, resolved against the manifest's folder.</param>
 /// <param name="ContextSize">Tokens of context (prompt + answer) the agent keeps.</param>
 /// <param name="Threads">CPU threads llama.cpp uses for this agent.</param>
-/// <param name="MaxTokens">The most tokens one answer may have.</param>
-/// <param name="Temperature">0 for greedy decoding; otherwise the sampling temperature (with <paramref name="TopP"/>).</param>
-/// <param name="SystemPrompt">A system message put before the query, or null.</param>
-public sealed record LlamaCppBackendSettings(string ModelPath, int ContextSize, int Threads, int MaxTokens, double Temperature, double TopP, string? SystemPrompt)
+/// <param name="MaxTokens">The most tokens one answer may have (a request's <c>max_tokens</c> may ask for fewer).</param>
+/// <param name="Temperature">0 for greedy decoding; otherwise the sampling temperature (with <paramref name="TopP"/>);
+/// a request's own temperature and top_p win.</param>
+/// <param name="SystemPrompt">A system message put before the query, unless the conversation brings its own; or null.</param>
+/// <param name="Seed">The sampling seed when the request gives none, so that sampled answers are reproducible.</param>
+public sealed record LlamaCppBackendSettings(string ModelPath, int ContextSize, int Threads, int MaxTokens, double Temperature, double TopP,
+    string? SystemPrompt, int Seed = 0)
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "modelPath", "contextSize", "threads", "maxTokens", "temperature", "topP", "systemPrompt" };
-
     public static LlamaCppBackendSettings? FromManifest(AgentManifest manifest, List<ManifestError> errors)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(errors);
-        var file = manifest.SourceFile ?? manifest.Name;
-        var before = errors.Count;
-        foreach (var (key, _) in manifest.Settings)
-        {
-            if (!Known.Contains(key))
-            {
-                errors.Add(new ManifestError(file, $"settings.{key}", $"unknown llamacpp-backend setting (known: {string.Join(", ", Known.Order())})"));
-            }
-        }
+        var settings = AgentManifestLoader.Settings(manifest, errors);
+        var before = settings.ProblemCount;
         var manifestDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
-        string? modelPath = null;
-        if (manifest.Settings["modelPath"] is JsonValue pathValue && pathValue.TryGetValue<string>(out var path) && path.Length > 0)
+        var modelPath = settings.String("modelPath", required: true);
+        var contextSize = settings.Int("contextSize", 2048, 16, 131072);
+        var threads = settings.Int("threads", 1, 1, 256);
+        var maxTokens = settings.Int("maxTokens", 256, 1, 131072);
+        var temperature = settings.Double("temperature", 0, 0, 10);
+        var topP = settings.Double("topP", 1, 0, 1, minExclusive: true);
+        var systemPrompt = settings.String("systemPrompt");
+        if (systemPrompt is { Length: > 100_000 })
         {
-            modelPath = Path.GetFullPath(Path.Combine(manifestDirectory, path));
+            settings.Fail("systemPrompt", $"is {systemPrompt.Length:N0} characters; at most 100,000 are accepted");
         }
-        else
-        {
-            errors.Add(new ManifestError(file, "settings.modelPath", "required: the GGUF model file, relative to the manifest"));
-        }
-        var contextSize = Integer(manifest, errors, file, "contextSize", 2048, 16, 131072);
-        var threads = Integer(manifest, errors, file, "threads", 1, 1, 256);
-        var maxTokens = Integer(manifest, errors, file, "maxTokens", 256, 1, 131072);
-        var temperature = Number(manifest, errors, file, "temperature", 0, 0, 10);
-        var topP = Number(manifest, errors, file, "topP", 1, double.Epsilon, 1);
-        string? systemPrompt = null;
-        if (manifest.Settings["systemPrompt"] is { } systemNode)
-        {
-            if (systemNode is JsonValue systemValue && systemValue.TryGetValue<string>(out var system) && system.Length <= 100_000)
-            {
-                systemPrompt = system;
-            }
-            else
-            {
-                errors.Add(new ManifestError(file, "settings.systemPrompt", "must be a string of at most 100,000 characters"));
-            }
-        }
+        var seed = settings.Int("seed", 0, 0);
         if (maxTokens >= contextSize)
         {
-            errors.Add(new ManifestError(file, "settings.maxTokens", $"{maxTokens} leaves no room for a prompt in a context of {contextSize}"));
+            settings.Fail("maxTokens", $"{maxTokens} leaves no room for a prompt in a context of {contextSize}");
         }
-        return errors.Count > before ? null : new LlamaCppBackendSettings(modelPath!, contextSize, threads, maxTokens, temperature, topP, systemPrompt);
-    }
-
-    private static int Integer(AgentManifest manifest, List<ManifestError> errors, string file, string key, int fallback, int minimum, int maximum)
-    {
-        if (manifest.Settings[key] is not { } node)
-        {
-            return fallback;
-        }
-        if (node is JsonValue value && value.TryGetValue<int>(out var number) && number >= minimum && number <= maximum)
-        {
-            return number;
-        }
-        errors.Add(new ManifestError(file, $"settings.{key}", $"must be an integer in [{minimum}, {maximum}]"));
-        return fallback;
-    }
-
-    private static double Number(AgentManifest manifest, List<ManifestError> errors, string file, string key, double fallback, double minimum, double maximum)
-    {
-        if (manifest.Settings[key] is not { } node)
-        {
-            return fallback;
-        }
-        if (node is JsonValue value && value.TryGetValue<double>(out var number) && double.IsFinite(number) && number >= minimum && number <= maximum)
-        {
-            return number;
-        }
-        errors.Add(new ManifestError(file, $"settings.{key}", $"must be a number in [{minimum}, {maximum}]"));
-        return fallback;
+        settings.RejectUnknownFields("llamacpp-backend setting");
+        return settings.ProblemCount > before || modelPath is null
+            ? null
+            : new LlamaCppBackendSettings(Path.GetFullPath(Path.Combine(manifestDirectory, modelPath)), contextSize, threads, maxTokens, temperature, topP,
+                systemPrompt, seed);
     }
 }

@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Gguf;
 using LLama;
 using LLama.Common;
@@ -88,7 +89,7 @@ public sealed class LlamaCppModel : IDisposable
         var position = prompt.Count;
         for (var step = 0; step < maxNewTokens; step++)
         {
-            var next = ArgMax(logits);
+            var next = TokenSampler.ArgMax(logits);
             onStep?.Invoke(next, logits);
             generated.Add(next);
             if (stopIds.Contains(next) || position >= ContextSize)
@@ -172,18 +173,5 @@ public sealed class LlamaCppModel : IDisposable
     {
         _context.Dispose();
         _weights.Dispose();
-    }
-
-    private static int ArgMax(float[] values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -85,6 +85,52 @@ public sealed class GgufFileTests
         Assert.Contains("not found", Assert.Throws<GgufFormatException>(() => GgufFile.Read(folder.Combine("missing.gguf"))).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ArrayLengthsAreBoundedByTheirElementsSizeBeforeAnythingIsAllocated()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("array.gguf");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write(GgufWriter.Magic);
+            writer.Write(3u);
+            writer.Write(0ul); // tensor count
+            writer.Write(1ul); // metadata count
+            writer.Write((ulong)"tokenizer.ggml.scores".Length);
+            writer.Write("tokenizer.ggml.scores"u8.ToArray());
+            writer.Write((uint)GgufValueType.Array);
+            writer.Write((uint)GgufValueType.Float32);
+            // 1,000 array entries would fit the remaining bytes one byte each, but not four bytes each.
+            writer.Write(1_000ul);
+            writer.Write(new byte[1_000]);
+        }
+
+        var error = Assert.Throws<GgufFormatException>(() => GgufFile.Read(path));
+
+        Assert.Contains("array length 1000 cannot fit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FifoIsRefusedInsteadOfBlockingTheReader()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var folder = new TemporaryFolder();
+        var fifo = folder.Combine("model.gguf");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Opening a FIFO for reading blocks until a writer appears; the reader must refuse it before opening.
+        var error = Assert.Throws<GgufFormatException>(() => GgufFile.Read(fifo));
+
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0.0f)]
     [InlineData(1.0f)]

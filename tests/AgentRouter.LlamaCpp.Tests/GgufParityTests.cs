@@ -111,7 +111,7 @@ public sealed class GgufParityTests
         using var quantised = LlamaCppModel.Load(gguf8, options);
         var logits = quantised.Logits(sequence.Take(sequence.Count - 1).ToArray());
 
-        var agree = Enumerable.Range(prompt.Length - 1, 500).Count(position => ArgMax(logits[position]) == sequence[position + 1]);
+        var agree = Enumerable.Range(prompt.Length - 1, 500).Count(position => TokenSampler.ArgMax(logits[position]) == sequence[position + 1]);
         Assert.True(agree >= 485, $"{architecture}: top-1 agreement {agree}/500");
     }
 
@@ -167,18 +167,5 @@ public sealed class GgufParityTests
             }
         }
         return difference;
-    }
-
-    private static int ArgMax(float[] values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -92,6 +92,53 @@ public sealed class LlamaCppBackendTests
     }
 
     [Fact]
+    public async Task RequestConversationSamplingStopStringsAndUsageAreHonoured()
+    {
+        using var folder = new TemporaryFolder();
+        var gguf = ExportChatModel(folder, seed: 11);
+        var errors = new List<ManifestError>();
+        using var backend = LlamaCppBackend.Create(Manifest(folder, gguf, new JsonObject
+        {
+            ["maxTokens"] = 12, ["contextSize"] = 256, ["temperature"] = 1.0, ["systemPrompt"] = "agent default",
+        }), errors)!;
+        Assert.Empty(errors);
+        Query Ask(SamplingRequest sampling) => new("q", "flattened", Chat: new ChatContent(
+            [new ChatTurn("system", "be brief"), new ChatTurn("user", "hi"), new ChatTurn("assistant", "hello"), new ChatTurn("user", "again")],
+            sampling));
+
+        var prompt = backend.RenderPrompt(Ask(new SamplingRequest()));
+        Assert.Equal("<|im_start|>system\nbe brief<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nhello<|im_end|>\n"
+            + "<|im_start|>user\nagain<|im_end|>\n<|im_start|>assistant\n", prompt);
+
+        var first = await backend.AnalyzeAsync("llama", Ask(new SamplingRequest(Seed: 42, MaxTokens: 6)), null, CancellationToken.None);
+        var again = await backend.AnalyzeAsync("llama", Ask(new SamplingRequest(Seed: 42, MaxTokens: 6)), null, CancellationToken.None);
+        Assert.Equal(first.Text, again.Text);
+        Assert.NotNull(first.Usage);
+        // The ChatML test tokenizer: one id per special token, one per byte of everything else.
+        var specials = (prompt.Length - prompt.Replace("<|im_start|>", "", StringComparison.Ordinal).Length) / "<|im_start|>".Length
+            + ((prompt.Length - prompt.Replace("<|im_end|>", "", StringComparison.Ordinal).Length) / "<|im_end|>".Length);
+        var plainBytes = System.Text.Encoding.UTF8.GetByteCount(prompt.Replace("<|im_start|>", "", StringComparison.Ordinal).Replace("<|im_end|>", "", StringComparison.Ordinal));
+        Assert.Equal(specials + plainBytes, first.Usage.PromptTokens);
+        Assert.InRange(first.Usage.CompletionTokens, 1, 6);
+
+        var seeds = new HashSet<string>(StringComparer.Ordinal);
+        for (var seed = 0; seed < 6; seed++)
+        {
+            seeds.Add((await backend.AnalyzeAsync("llama", Ask(new SamplingRequest(Seed: seed)), null, CancellationToken.None)).Text);
+        }
+        Assert.True(seeds.Count > 1, "sampling at temperature 1 gave the same answer for six seeds");
+
+        var greedy = await backend.AnalyzeAsync("llama", Ask(new SamplingRequest(Temperature: 0)), null, CancellationToken.None);
+        var cut = Enumerable.Range(1, Math.Max(0, greedy.Text.Length - 1)).FirstOrDefault(index => greedy.Text.IndexOf(greedy.Text[index]) == index);
+        Assert.True(cut > 0, $"the greedy answer '{greedy.Text}' has no character to stop at");
+        var pieces = new List<string>();
+        var stopped = await backend.AnalyzeAsync("llama", Ask(new SamplingRequest(Temperature: 0, Stop: [greedy.Text[cut].ToString()])), pieces.Add,
+            CancellationToken.None);
+        Assert.Equal(greedy.Text[..cut], stopped.Text);
+        Assert.Equal(stopped.Text, string.Concat(pieces));
+    }
+
+    [Fact]
     public void BadFilesAndSettingsAreManifestErrorsNamingTheField()
     {
         using var folder = new TemporaryFolder();

@@ -1,4 +1,5 @@
 using System.Text;
+using AgentRouter.Core.IO;
 
 namespace AgentRouter.Inference.Gguf;
 
@@ -34,20 +35,7 @@ public sealed class GgufFile
 
     public static GgufFile Read(string path)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new GgufFormatException(path, "file not found");
-        }
-        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is not FileInfo { Exists: true })
-        {
-            throw new GgufFormatException(path, "a symbolic link whose target does not exist");
-        }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        if ((stream.Length == 0 && !stream.CanSeek) || info.Attributes.HasFlag(FileAttributes.Device))
-        {
-            throw new GgufFormatException(path, "not a regular file");
-        }
+        using var stream = OpenRegular(path);
         var reader = new Reader(stream, path);
         if (stream.Length < 24 || reader.UInt32() != GgufWriter.Magic)
         {
@@ -58,8 +46,9 @@ public sealed class GgufFile
         {
             throw new GgufFormatException(path, $"GGUF version {version} is not supported (2 and 3 are)");
         }
-        var tensorCount = reader.Count("tensor count");
-        var metadataCount = reader.Count("metadata count");
+        // The fewest bytes an entry takes: a tensor's name length, one dimension, type and offset; a key's length and type.
+        var tensorCount = reader.Count("tensor count", entryBytes: 32);
+        var metadataCount = reader.Count("metadata count", entryBytes: 13);
         var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
         for (var i = 0L; i < metadataCount; i++)
         {
@@ -105,6 +94,19 @@ public sealed class GgufFile
         return new GgufFile(path, version, metadata, tensors);
     }
 
+    private static FileStream OpenRegular(string path)
+    {
+        try
+        {
+            // InputFiles follows links to their target and refuses FIFOs, devices and folders, so reading never blocks.
+            return InputFiles.OpenRead(path);
+        }
+        catch (InputFileException error)
+        {
+            throw new GgufFormatException(path, error.Problem == "not found" ? "file not found" : error.Problem);
+        }
+    }
+
     private static ulong? ByteCount(string path, string name, ulong[] dimensions, uint type)
     {
         ulong elements = 1;
@@ -134,6 +136,12 @@ public sealed class GgufFile
     private sealed class Reader
     {
         private const int MaximumDepth = 4;
+
+        /// <summary>The longest metadata array accepted (the largest real vocabularies and merge lists hold well under 1M).</summary>
+        private const long MaximumArrayLength = 1L << 24;
+
+        /// <summary>The longest metadata string accepted (chat templates, the longest real strings, are tens of kilobytes).</summary>
+        private const long MaximumStringBytes = 64L * 1024 * 1024;
         private readonly Stream _stream;
         private readonly string _path;
         private readonly byte[] _scratch = new byte[8];
@@ -148,20 +156,26 @@ public sealed class GgufFile
 
         public ulong UInt64() => BitConverter.ToUInt64(Bytes(8));
 
-        /// <summary>A count that must fit in what is left of the file (every entry takes at least one byte).</summary>
-        public long Count(string what)
+        /// <summary>A count whose entries (each at least <paramref name="entryBytes"/> long) must fit in what is left of the
+        /// file, and at most <paramref name="limit"/>: a corrupt count is refused before anything is allocated for it.</summary>
+        public long Count(string what, long entryBytes = 1, long limit = long.MaxValue)
         {
             var count = UInt64();
-            if (count > (ulong)(_stream.Length - _stream.Position))
+            var left = (ulong)(_stream.Length - _stream.Position);
+            if (count > left / (ulong)entryBytes)
             {
                 throw new GgufFormatException(_path, $"{what} {count} cannot fit in a file of {_stream.Length} bytes: the file is truncated or corrupt");
+            }
+            if (count > (ulong)limit)
+            {
+                throw new GgufFormatException(_path, $"{what} {count} is over the limit of {limit:N0} this reader accepts (real models stay far below it)");
             }
             return (long)count;
         }
 
         public string String()
         {
-            var length = Count("string length");
+            var length = Count("string length", limit: MaximumStringBytes);
             var buffer = new byte[length];
             _stream.ReadExactly(buffer);
             return Encoding.UTF8.GetString(buffer);
@@ -192,7 +206,7 @@ public sealed class GgufFile
                 throw new GgufFormatException(_path, "metadata arrays nested too deeply");
             }
             var elementType = (GgufValueType)UInt32();
-            var count = Count("array length");
+            var count = Count("array length", EncodedBytes(elementType), MaximumArrayLength);
             var items = new object[count];
             for (var i = 0L; i < count; i++)
             {
@@ -200,6 +214,16 @@ public sealed class GgufFile
             }
             return items;
         }
+
+        /// <summary>The fewest bytes one value of <paramref name="type"/> takes in the file (a string or array: its length field).</summary>
+        private static long EncodedBytes(GgufValueType type) => type switch
+        {
+            GgufValueType.UInt8 or GgufValueType.Int8 or GgufValueType.Bool => 1,
+            GgufValueType.UInt16 or GgufValueType.Int16 => 2,
+            GgufValueType.UInt32 or GgufValueType.Int32 or GgufValueType.Float32 => 4,
+            GgufValueType.Array => 12,
+            _ => 8,
+        };
 
         private byte[] Bytes(int count)
         {

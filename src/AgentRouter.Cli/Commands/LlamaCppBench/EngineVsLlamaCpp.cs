@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AgentRouter.Cli.Commands.MoeBench;
 using AgentRouter.Inference.Configuration;
+using AgentRouter.Inference.Generation;
 using AgentRouter.Inference.Kernels;
 using AgentRouter.Inference.Modules;
 using AgentRouter.LlamaCpp;
@@ -55,7 +56,7 @@ internal sealed class EngineVsLlamaCpp
             var previous = 0.0;
             for (var step = 0; step < _decodeSteps; step++)
             {
-                var next = ArgMax(logits);
+                var next = TokenSampler.ArgMax(logits);
                 logits = model.Feed([next], prompt.Length + step, logitsForAll: false)[^1];
                 var now = watch.Elapsed.TotalSeconds;
                 if (repetition > 0)
@@ -109,18 +110,5 @@ internal sealed class EngineVsLlamaCpp
         var before = ResidentBytes();
         Int8DecodeWeights.Quantize(model);
         return ResidentBytes() - before;
-    }
-
-    private static int ArgMax(float[] values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 }

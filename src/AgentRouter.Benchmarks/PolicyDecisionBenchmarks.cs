@@ -28,6 +28,7 @@ public class PolicyDecisionBenchmarks
     private Candidate[] _candidates = [];
     private Query[] _queries = [];
     private int _next;
+    private readonly DecisionBuffer _decision = new();
 
     [Params("ema", "ema-lex", "pheromone", "ucb1", "thompson", "epsilon", "linucb", "round-robin", "least-loaded")]
     public string Policy { get; set; } = "ema";
@@ -67,11 +68,22 @@ public class PolicyDecisionBenchmarks
         }
     }
 
+    /// <summary>The decision as an immutable record (what a message or log keeps).</summary>
     [Benchmark]
     public RoutingDecision Select()
     {
         var query = _queries[_next];
         _next = (_next + 1) % QueryCount;
         return _policy.Select(query, _candidates, 1);
+    }
+
+    /// <summary>The same decision into a reused buffer: the router's hot path (zero bytes for context-free policies).</summary>
+    [Benchmark]
+    public int SelectInto()
+    {
+        var query = _queries[_next];
+        _next = (_next + 1) % QueryCount;
+        _policy.SelectInto(query, _candidates, 1, _decision);
+        return _decision.Panel[0];
     }
 }

@@ -15,19 +15,20 @@ public sealed class AllPolicy : IRoutingPolicy
 
     public string Name => "all";
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, Math.Max(panelSize, 1));
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
-        var panel = new string[count];
-        var scores = new CandidateScore[count];
+        var scores = decision.Start(count, count, "all: every candidate, panel size ignored", out var panel);
         for (var i = 0; i < count; i++)
         {
-            panel[i] = candidates[i].Name;
+            panel[i] = i;
             scores[i] = new CandidateScore(candidates[i].Name, 1, 0, 0);
         }
-
-        return new RoutingDecision(query.Id, Name, panel, scores, "all: every candidate, panel size ignored");
     }
 
     public void Observe(Query query, AgentOutcome outcome)

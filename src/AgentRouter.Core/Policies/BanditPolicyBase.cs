@@ -46,9 +46,13 @@ public abstract class BanditPolicyBase : IRoutingPolicy
 
     protected abstract string Rule { get; }
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var slots = _registry.Resolve(candidates, out var changed);
         Arms.EnsureCapacity(_registry.Count);
@@ -58,7 +62,7 @@ public abstract class BanditPolicyBase : IRoutingPolicy
         }
 
         Span<double> index = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
-        var scores = new CandidateScore[count];
+        var scores = decision.Start(count, panelSize, Rule, out var panel);
         for (var i = 0; i < count; i++)
         {
             var slot = slots[i];
@@ -76,9 +80,8 @@ public abstract class BanditPolicyBase : IRoutingPolicy
             }
         }
 
-        var panel = ChoosePanel(index, candidates, panelSize);
+        ChoosePanel(index, panel);
         Decisions++;
-        return new RoutingDecision(query.Id, Name, panel, scores, Rule);
     }
 
     public void Observe(Query query, AgentOutcome outcome)
@@ -94,8 +97,8 @@ public abstract class BanditPolicyBase : IRoutingPolicy
     /// <summary>The exploration part added to <paramref name="exploit"/> (bonus or sampled deviation).</summary>
     private protected abstract double Explore(int slot, double exploit);
 
-    private protected virtual string[] ChoosePanel(ReadOnlySpan<double> index, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        PanelSelection.TopK(index, candidates, panelSize);
+    /// <summary>Fills <paramref name="panel"/> with candidate indices, best first (by default the top indices).</summary>
+    private protected virtual void ChoosePanel(ReadOnlySpan<double> index, Span<int> panel) => PanelSelection.TopK(index, panel);
 
     public JsonObject Snapshot()
     {

@@ -25,9 +25,13 @@ public sealed class EmaLexicographicPolicy : IRoutingPolicy
 
     public string Name => "ema-lex";
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var slots = _estimates.Resolve(candidates, out _);
         Span<double> buffer = count <= 64 ? stackalloc double[4 * count] : new double[4 * count];
@@ -37,16 +41,14 @@ public sealed class EmaLexicographicPolicy : IRoutingPolicy
         var stability = buffer.Slice(3 * count, count);
         _estimates.Fill(query, slots, quality, latency, cost, stability);
 
-        var scores = new CandidateScore[count];
+        var scores = decision.Start(count, panelSize, _rule, out var panel);
         for (var i = 0; i < count; i++)
         {
             scores[i] = new CandidateScore(candidates[i].Name, quality[i], quality[i], 0);
         }
 
-        var take = Math.Min(panelSize, count);
-        var panel = new string[take];
         Span<bool> taken = count <= PanelSelection.StackLimit ? stackalloc bool[count] : new bool[count];
-        for (var pick = 0; pick < take; pick++)
+        for (var pick = 0; pick < panel.Length; pick++)
         {
             var best = -1;
             for (var i = 0; i < count; i++)
@@ -58,10 +60,8 @@ public sealed class EmaLexicographicPolicy : IRoutingPolicy
             }
 
             taken[best] = true;
-            panel[pick] = candidates[best].Name;
+            panel[pick] = best;
         }
-
-        return new RoutingDecision(query.Id, Name, panel, scores, _rule);
     }
 
     private static bool Precedes(int a, int b, ReadOnlySpan<double> quality, ReadOnlySpan<double> latency,

@@ -45,9 +45,13 @@ public sealed class EmaPolicy : IRoutingPolicy
     /// <summary>The cost scale in use (fixed by the costRef parameter or derived from the candidates).</summary>
     public double CostRef => _costRef;
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var slots = _estimates.Resolve(candidates, out var changed);
         if (changed)
@@ -63,14 +67,14 @@ public sealed class EmaPolicy : IRoutingPolicy
         var score = buffer.Slice(4 * count, count);
         _estimates.Fill(query, slots, quality, latency, cost, stability);
 
-        var scores = new CandidateScore[count];
+        var scores = decision.Start(count, panelSize, _rule, out var panel);
         for (var i = 0; i < count; i++)
         {
             score[i] = Score(quality[i], latency[i], cost[i], stability[i]);
             scores[i] = new CandidateScore(candidates[i].Name, score[i], score[i], 0);
         }
 
-        return new RoutingDecision(query.Id, Name, PanelSelection.TopK(score, candidates, panelSize), scores, _rule);
+        PanelSelection.TopK(score, panel);
     }
 
     public double Score(double quality, double latencyMs, double cost, double stability) =>

@@ -37,23 +37,17 @@ public sealed class EpsilonGreedyPolicy : BanditPolicyBase
 
     private protected override double Explore(int slot, double exploit) => 0;
 
-    private protected override string[] ChoosePanel(ReadOnlySpan<double> index, IReadOnlyList<Candidate> candidates, int panelSize)
+    private protected override void ChoosePanel(ReadOnlySpan<double> index, Span<int> panel)
     {
         if (Random.NextDouble() >= CurrentEpsilon)
         {
-            return PanelSelection.TopK(index, candidates, panelSize);
+            PanelSelection.TopK(index, panel);
+            return;
         }
 
-        var count = candidates.Count;
-        var take = Math.Min(panelSize, count);
+        var count = index.Length;
         Span<int> order = count <= PanelSelection.StackLimit ? stackalloc int[count] : new int[count];
-        PanelSelection.RandomOrder(order, take, Random);
-        var panel = new string[take];
-        for (var i = 0; i < take; i++)
-        {
-            panel[i] = candidates[order[i]].Name;
-        }
-
-        return panel;
+        PanelSelection.RandomOrder(order, panel.Length, Random);
+        order[..panel.Length].CopyTo(panel);
     }
 }

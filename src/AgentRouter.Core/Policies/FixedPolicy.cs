@@ -22,9 +22,13 @@ public sealed class FixedPolicy : IRoutingPolicy
 
     public string Name => "fixed";
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var chosen = 0;
         if (_agent is not null)
@@ -46,25 +50,21 @@ public sealed class FixedPolicy : IRoutingPolicy
             }
         }
 
-        var take = Math.Min(panelSize, count);
-        var panel = new string[take];
-        panel[0] = candidates[chosen].Name;
+        var scores = decision.Start(count, panelSize, _rule, out var panel);
+        panel[0] = chosen;
         var next = 1;
-        for (var i = 0; i < count && next < take; i++)
+        for (var i = 0; i < count && next < panel.Length; i++)
         {
             if (i != chosen)
             {
-                panel[next++] = candidates[i].Name;
+                panel[next++] = i;
             }
         }
 
-        var scores = new CandidateScore[count];
         for (var i = 0; i < count; i++)
         {
             scores[i] = new CandidateScore(candidates[i].Name, i == chosen ? 1 : 0, 0, 0);
         }
-
-        return new RoutingDecision(query.Id, Name, panel, scores, _rule);
     }
 
     public void Observe(Query query, AgentOutcome outcome)

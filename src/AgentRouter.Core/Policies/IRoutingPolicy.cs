@@ -13,6 +13,15 @@ public interface IRoutingPolicy
     /// <summary>Chooses up to <paramref name="panelSize"/> distinct candidates, best first.</summary>
     RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize);
 
+    /// <summary>Chooses exactly as <see cref="Select"/> does (same state change, same panel and scores) but writes the
+    /// decision into <paramref name="decision"/>, a buffer the caller reuses. The context-free policies implement it
+    /// without allocating; this default goes through <see cref="Select"/>.</summary>
+    void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        decision.CopyFrom(Select(query, candidates, panelSize), candidates);
+    }
+
     /// <summary>Learns from one agent's outcome on a query previously routed (possibly much earlier).</summary>
     void Observe(Query query, AgentOutcome outcome);
 

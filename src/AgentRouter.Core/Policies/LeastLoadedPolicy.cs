@@ -15,20 +15,23 @@ public sealed class LeastLoadedPolicy : IRoutingPolicy
 
     public string Name => "least-loaded";
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         Span<double> negativeLoad = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
-        var scores = new CandidateScore[count];
+        var scores = decision.Start(count, panelSize, "least loaded: lowest load first (score = −load), ties by candidate order", out var panel);
         for (var i = 0; i < count; i++)
         {
             negativeLoad[i] = -candidates[i].Load;
             scores[i] = new CandidateScore(candidates[i].Name, negativeLoad[i], negativeLoad[i], 0);
         }
 
-        return new RoutingDecision(query.Id, Name, PanelSelection.TopK(negativeLoad, candidates, panelSize), scores,
-            "least loaded: lowest load first (score = −load), ties by candidate order");
+        PanelSelection.TopK(negativeLoad, panel);
     }
 
     public void Observe(Query query, AgentOutcome outcome)

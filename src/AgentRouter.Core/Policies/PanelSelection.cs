@@ -27,17 +27,31 @@ internal static class PanelSelection
     /// <summary>The <paramref name="panelSize"/> highest scores, best first; ties go to the earlier candidate.</summary>
     public static string[] TopK(ReadOnlySpan<double> scores, IReadOnlyList<Candidate> candidates, int panelSize)
     {
-        var count = scores.Length;
-        var take = Math.Min(panelSize, count);
+        var take = Math.Min(panelSize, scores.Length);
+        Span<int> indices = take <= StackLimit ? stackalloc int[take] : new int[take];
+        TopK(scores, indices);
         var panel = new string[take];
-        if (take == 1)
+        for (var i = 0; i < take; i++)
         {
-            panel[0] = candidates[ArgMax(scores)].Name;
-            return panel;
+            panel[i] = candidates[indices[i]].Name;
+        }
+
+        return panel;
+    }
+
+    /// <summary>Fills <paramref name="panel"/> with the indices of the highest scores, best first; ties go to the earlier
+    /// candidate. Allocates nothing for up to <see cref="StackLimit"/> candidates.</summary>
+    public static void TopK(ReadOnlySpan<double> scores, Span<int> panel)
+    {
+        var count = scores.Length;
+        if (panel.Length == 1)
+        {
+            panel[0] = ArgMax(scores);
+            return;
         }
 
         Span<bool> taken = count <= StackLimit ? stackalloc bool[count] : new bool[count];
-        for (var pick = 0; pick < take; pick++)
+        for (var pick = 0; pick < panel.Length; pick++)
         {
             var best = -1;
             for (var i = 0; i < count; i++)
@@ -49,10 +63,8 @@ internal static class PanelSelection
             }
 
             taken[best] = true;
-            panel[pick] = candidates[best].Name;
+            panel[pick] = best;
         }
-
-        return panel;
     }
 
     public static int ArgMax(ReadOnlySpan<double> scores)

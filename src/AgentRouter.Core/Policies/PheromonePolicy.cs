@@ -93,9 +93,13 @@ public sealed class PheromonePolicy : IRoutingPolicy
     /// <summary>Outcomes observed but not yet applied (always 0 in synchronous mode).</summary>
     public int PendingUpdates => _pending.Count;
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         ApplyPendingUpdates();
         var count = candidates.Count;
         var slots = _registry.Resolve(candidates, out var changed);
@@ -126,7 +130,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
             maxInverseLatency = Math.Max(maxInverseLatency, inverseLatency[i]);
         }
 
-        var scores = new CandidateScore[count];
+        var scores = decision.Start(count, panelSize, _rule, out var panel);
         for (var i = 0; i < count; i++)
         {
             var slot = slots[i];
@@ -139,7 +143,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
             scores[i] = new CandidateScore(candidates[i].Name, weight[i], tau[i], eta[i]);
         }
 
-        return new RoutingDecision(query.Id, Name, ChoosePanel(weight, candidates, panelSize), scores, _rule);
+        ChoosePanel(weight, panel);
     }
 
     public void Observe(Query query, AgentOutcome outcome)
@@ -263,28 +267,14 @@ public sealed class PheromonePolicy : IRoutingPolicy
         return tau;
     }
 
-    private string[] ChoosePanel(Span<double> weight, IReadOnlyList<Candidate> candidates, int panelSize)
+    private void ChoosePanel(Span<double> weight, Span<int> panel)
     {
-        var count = candidates.Count;
-        var take = Math.Min(panelSize, count);
-        var panel = new string[take];
-        for (var pick = 0; pick < take; pick++)
+        for (var pick = 0; pick < panel.Length; pick++)
         {
-            int chosen;
-            if (_random.NextDouble() < _q0)
-            {
-                chosen = PanelSelection.ArgMax(weight);
-            }
-            else
-            {
-                chosen = Roulette(weight);
-            }
-
-            panel[pick] = candidates[chosen].Name;
+            var chosen = _random.NextDouble() < _q0 ? PanelSelection.ArgMax(weight) : Roulette(weight);
+            panel[pick] = chosen;
             weight[chosen] = -1;
         }
-
-        return panel;
     }
 
     /// <summary>Index drawn with probability ∝ weight among entries ≥ 0 (−1 marks those already taken).</summary>

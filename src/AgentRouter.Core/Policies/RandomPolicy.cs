@@ -19,27 +19,22 @@ public sealed class RandomPolicy : IRoutingPolicy
 
     public string Name => "random";
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
-        var take = Math.Min(panelSize, count);
+        var scores = decision.Start(count, panelSize, "uniformly random panel", out var panel);
         Span<int> order = count <= PanelSelection.StackLimit ? stackalloc int[count] : new int[count];
-        PanelSelection.RandomOrder(order, take, _random);
-
-        var panel = new string[take];
-        for (var i = 0; i < take; i++)
-        {
-            panel[i] = candidates[order[i]].Name;
-        }
-
-        var scores = new CandidateScore[count];
+        PanelSelection.RandomOrder(order, panel.Length, _random);
+        order[..panel.Length].CopyTo(panel);
         for (var i = 0; i < count; i++)
         {
             scores[i] = new CandidateScore(candidates[i].Name, 0, 0, 0);
         }
-
-        return new RoutingDecision(query.Id, Name, panel, scores, "uniformly random panel");
     }
 
     public void Observe(Query query, AgentOutcome outcome)

@@ -17,28 +17,29 @@ public sealed class RoundRobinPolicy : IRoutingPolicy
 
     public string Name => "round-robin";
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
+        DecisionBuffer.Decide(this, query, candidates, panelSize);
+
+    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         PanelSelection.Validate(query, candidates, panelSize);
+        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
-        var take = Math.Min(panelSize, count);
         var start = (int)(_turn % count);
         _turn++;
-        var panel = new string[take];
-        for (var i = 0; i < take; i++)
+        var scores = decision.Start(count, panelSize, Rule, out var panel);
+        for (var i = 0; i < panel.Length; i++)
         {
-            panel[i] = candidates[(start + i) % count].Name;
+            panel[i] = (start + i) % count;
         }
 
-        var scores = new CandidateScore[count];
         for (var i = 0; i < count; i++)
         {
-            var score = i == start ? 1.0 : 0.0;
-            scores[i] = new CandidateScore(candidates[i].Name, score, 0, 0);
+            scores[i] = new CandidateScore(candidates[i].Name, i == start ? 1.0 : 0.0, 0, 0);
         }
-
-        return new RoutingDecision(query.Id, Name, panel, scores, "round robin: the next candidate in turn, then the following ones");
     }
+
+    private const string Rule = "round robin: the next candidate in turn, then the following ones";
 
     public void Observe(Query query, AgentOutcome outcome)
     {

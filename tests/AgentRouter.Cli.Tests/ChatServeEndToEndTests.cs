@@ -19,7 +19,9 @@ namespace AgentRouter.Cli.Tests;
 /// template served as three local chat agents (one of them from a hub-cache snapshot whose files are symlinks into
 /// <c>blobs/</c>) plus the routers, through the product's composition root on a loopback port, called with the official
 /// OpenAI .NET SDK. The expected answer is computed without the chat stack: the Qwen3 rendering written out by hand, the
-/// tokenizer's ids, plain greedy generation on the loaded model, the tokenizer's decode.
+/// tokenizer's ids, plain greedy generation on the loaded model, the tokenizer's decode. Requests the agents cannot serve
+/// (a prompt past the context, max_tokens that do not fit or are not positive) are 400s naming the field, plain and
+/// streamed; broken chat-agent manifests stop the server with errors naming the file and field.
 /// </summary>
 public sealed class ChatServeEndToEndTests(ChatServeEndToEndTests.Served served, ITestOutputHelper output) : IClassFixture<ChatServeEndToEndTests.Served>
 {
@@ -109,6 +111,80 @@ public sealed class ChatServeEndToEndTests(ChatServeEndToEndTests.Served served,
         Assert.Equal(served.Expected.Text + "\n", run.Output.ReplaceLineEndings("\n"));
     }
 
+    [Theory]
+    [InlineData("chat-a")]
+    [InlineData("router")]
+    public async Task Requests_the_agents_cannot_serve_are_400s_naming_the_field_plain_and_streamed(string model)
+    {
+        // The tiny checkpoint's context (max_position_embeddings) is 512 tokens; this prompt is over 600 once templated.
+        var tooLong = new UserChatMessage(string.Join(' ', Enumerable.Repeat("word", 600)));
+        AssertBadRequest(await Assert.ThrowsAsync<ClientResultException>(() => served.Client(model).CompleteChatAsync([tooLong], Greedy())),
+            "messages", "max_position_embeddings");
+        AssertBadRequest(await Assert.ThrowsAsync<ClientResultException>(() => DrainAsync(served.Client(model).CompleteChatStreamingAsync([tooLong], Greedy()))),
+            "messages", "max_position_embeddings");
+
+        // A short prompt, but more new tokens than the context has left.
+        var tooMany = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 510 };
+        AssertBadRequest(await Assert.ThrowsAsync<ClientResultException>(() => served.Client(model).CompleteChatAsync([new UserChatMessage(Question)], tooMany)),
+            "max_tokens", "do not fit");
+
+        var none = new ChatCompletionOptions { MaxOutputTokenCount = 0 };
+        AssertBadRequest(await Assert.ThrowsAsync<ClientResultException>(() => served.Client(model).CompleteChatAsync([new UserChatMessage(Question)], none)),
+            "max_completion_tokens", "at least 1");
+    }
+
+    [Fact]
+    public async Task Chat_agents_with_an_unknown_dtype_or_device_cuda_without_a_gpu_or_a_mismatched_vocabulary_stop_the_server_naming_file_and_field()
+    {
+        var agents = Directory.CreateDirectory(Path.Combine(served.Root, "bad-agents-" + Guid.NewGuid().ToString("N"))).FullName;
+        var smallVocabulary = Path.Combine(served.Root, "qwen3-small-vocab");
+        // The real Qwen3 tokenizer (151,669 ids) over a model whose config says vocab_size 1000.
+        using (var model = Inference.Modules.MoeForCausalLm.CreateRandom(TinyChatCheckpoint.Config with { VocabSize = 1000, EosTokenIds = [1] }, seed: 3))
+        {
+            ModelCheckpoint.Save(model, smallVocabulary);
+        }
+        foreach (var file in new[] { HuggingFaceTokenizer.TokenizerFileName, HuggingFaceTokenizer.ConfigFileName })
+        {
+            File.Copy(Path.Combine(served.ModelDirectory, file), Path.Combine(smallVocabulary, file));
+        }
+        Served.Manifest(agents, "odd-dtype", served.ModelDirectory, ("dtype", "int4"));
+        Served.Manifest(agents, "odd-device", served.ModelDirectory, ("device", "tpu:0"));
+        Served.Manifest(agents, "small-vocab", smallVocabulary);
+        var cpuOnly = !cuda.is_available();
+        if (cpuOnly)
+        {
+            Served.Manifest(agents, "wants-cuda", served.ModelDirectory, ("device", "cuda:0"));
+        }
+
+        var error = await Assert.ThrowsAsync<Core.Agents.ManifestValidationException>(() => AgentRouterHost.StartServerAsync(served.Options(agents)));
+
+        string Message(string agent, string field) =>
+            Assert.Single(error.Errors, e => Path.GetFileName(e.File) == agent + ".json" && e.Field == field).Message;
+        Assert.Contains("unknown dtype 'int4'", Message("odd-dtype", "settings.dtype"), StringComparison.Ordinal);
+        Assert.Contains("unknown device 'tpu:0'", Message("odd-device", "settings.device"), StringComparison.Ordinal);
+        Assert.Contains("vocab_size 1000 is smaller than the tokenizer's vocabulary", Message("small-vocab", "settings.modelPath"), StringComparison.Ordinal);
+        if (cpuOnly)
+        {
+            Assert.Contains("no CUDA device", Message("wants-cuda", "settings.device"), StringComparison.Ordinal);
+        }
+    }
+
+    private static void AssertBadRequest(ClientResultException error, string field, string problem)
+    {
+        Assert.Equal(400, error.Status);
+        using var body = JsonDocument.Parse(error.GetRawResponse()!.Content.ToString());
+        var details = body.RootElement.GetProperty("error");
+        Assert.Equal(field, details.GetProperty("param").GetString());
+        Assert.Contains(problem, details.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task DrainAsync(IAsyncEnumerable<StreamingChatCompletionUpdate> updates)
+    {
+        await foreach (var _ in updates)
+        {
+        }
+    }
+
     private static ChatCompletionOptions Greedy() => new() { Temperature = 0, MaxOutputTokenCount = MaxTokens };
 
     /// <summary>The greedy answer, worked out without the chat stack.</summary>
@@ -138,6 +214,12 @@ public sealed class ChatServeEndToEndTests(ChatServeEndToEndTests.Served served,
             Manifest(agents, "chat-a", ModelDirectory);
             Manifest(agents, "chat-b", ModelDirectory);
             Manifest(agents, "chat-hub", snapshot);
+            _server = await AgentRouterHost.StartServerAsync(Options(agents));
+        }
+
+        /// <summary>A server on a free loopback port over the manifests in <paramref name="agents"/>.</summary>
+        public ServerOptions Options(string agents)
+        {
             var options = new ServerOptions
             {
                 AgentsDirectory = agents,
@@ -147,7 +229,7 @@ public sealed class ChatServeEndToEndTests(ChatServeEndToEndTests.Served served,
             };
             options.Urls.Clear();
             options.Urls.Add("http://127.0.0.1:0");
-            _server = await AgentRouterHost.StartServerAsync(options);
+            return options;
         }
 
         public async Task DisposeAsync()
@@ -159,15 +241,23 @@ public sealed class ChatServeEndToEndTests(ChatServeEndToEndTests.Served served,
             Directory.Delete(Root, recursive: true);
         }
 
-        private static void Manifest(string agents, string name, string modelDirectory) =>
+        /// <summary>A chat agent's manifest over <paramref name="modelDirectory"/>, with <paramref name="extraSettings"/>.</summary>
+        public static void Manifest(string agents, string name, string modelDirectory, params (string Name, string Value)[] extraSettings)
+        {
+            var settings = new Dictionary<string, string> { ["modelPath"] = modelDirectory, ["mode"] = "chat" };
+            foreach (var (setting, value) in extraSettings)
+            {
+                settings[setting] = value;
+            }
             File.WriteAllText(Path.Combine(agents, name + ".json"), JsonSerializer.Serialize(new
             {
                 name,
                 backend = "local",
                 capacity = 1,
                 cost = new { perInputToken = 0.001, perOutputToken = 0.002 },
-                settings = new { modelPath = modelDirectory, mode = "chat" },
+                settings,
             }));
+        }
 
         private static ExpectedAnswer Answer(string directory)
         {

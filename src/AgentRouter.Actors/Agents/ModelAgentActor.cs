@@ -182,8 +182,14 @@ public sealed class ModelAgentActor : ReceiveActor
         }
         else
         {
-            var kind = error is OperationCanceledException ? AgentFailureKind.Cancelled : AgentFailureKind.Failed;
-            replyTo.Tell(new AnalysisFailed(request.Query.Id, request.Slot, request.Attempt, _agent, kind, error?.Message ?? "backend returned no analysis"));
+            var kind = error switch
+            {
+                OperationCanceledException => AgentFailureKind.Cancelled,
+                InvalidQueryException => AgentFailureKind.InvalidQuery,
+                _ => AgentFailureKind.Failed,
+            };
+            replyTo.Tell(new AnalysisFailed(request.Query.Id, request.Slot, request.Attempt, _agent, kind, error?.Message ?? "backend returned no analysis",
+                (error as InvalidQueryException)?.Field));
         }
 
         StartQueued();

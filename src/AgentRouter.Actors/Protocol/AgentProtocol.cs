@@ -18,7 +18,8 @@ public static class AgentProtocol
 
     public sealed record AnalysisCompleted(string QueryId, int Slot, int Attempt, AgentAnalysis Analysis);
 
-    public sealed record AnalysisFailed(string QueryId, int Slot, int Attempt, string Agent, AgentFailureKind Kind, string Reason);
+    /// <param name="Field">For <see cref="AgentFailureKind.InvalidQuery"/>: the request field at fault.</param>
+    public sealed record AnalysisFailed(string QueryId, int Slot, int Attempt, string Agent, AgentFailureKind Kind, string Reason, string? Field = null);
 
     public sealed record TokenProduced(string QueryId, string Agent, string Token);
 
@@ -43,4 +44,8 @@ public enum AgentFailureKind
 
     /// <summary>The request was cancelled before it completed.</summary>
     Cancelled,
+
+    /// <summary>The query itself cannot be served (the backend threw <see cref="Core.Backends.InvalidQueryException"/>): not
+    /// the agent's fault, so it is neither retried elsewhere nor counted against the agent.</summary>
+    InvalidQuery,
 }

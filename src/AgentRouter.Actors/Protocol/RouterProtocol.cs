@@ -61,16 +61,20 @@ public sealed record QueryAnswered(
     int Retries,
     bool MergeFellBack) : QueryOutcome(QueryId, Router);
 
+/// <param name="Field">For a query <see cref="QueryFailureReason.Rejected"/> because of one of its fields (a prompt longer than
+/// the agents' context, max_tokens that do not fit): that field, in the OpenAI request's spelling.</param>
 public sealed record QueryFailed(
     string QueryId,
     string Router,
     QueryFailureReason Reason,
     string Message,
-    IReadOnlyList<AgentAnalysis> Analyses) : QueryOutcome(QueryId, Router);
+    IReadOnlyList<AgentAnalysis> Analyses,
+    string? Field = null) : QueryOutcome(QueryId, Router);
 
 public enum QueryFailureReason
 {
-    /// <summary>The query was malformed or its id is already in flight or awaiting feedback.</summary>
+    /// <summary>The query was malformed or its id is already in flight or awaiting feedback, or every panel member
+    /// found it impossible to serve (<see cref="AgentFailureKind.InvalidQuery"/>, e.g. a prompt longer than the context).</summary>
     Rejected,
 
     /// <summary>No agent was available to serve it.</summary>

@@ -45,6 +45,10 @@ internal sealed class InFlightQuery(Query query, IActorRef replyTo, IActorRef? o
     /// <summary>Non-zero while the merge agent works on this query.</summary>
     public long MergeCorrelation { get; set; }
 
+    /// <summary>The first panel member's refusal of the query itself (<see cref="Protocol.AgentFailureKind.InvalidQuery"/>):
+    /// when nobody answers, the query is rejected with it rather than failed.</summary>
+    public Protocol.AgentProtocol.AnalysisFailed? InvalidQuery { get; set; }
+
     /// <summary>Agents already asked for this query (panel and retries), so a retry never repeats one.</summary>
     public HashSet<int>? Tried { get; set; }
 }

@@ -52,6 +52,11 @@ public sealed partial class RouterActor
             return;
         }
 
+        if (failed.Kind == AgentFailureKind.InvalidQuery)
+        {
+            query.InvalidQuery ??= failed;
+        }
+
         state.Done = true;
         var analysis = new AgentAnalysis(failed.Agent, $"{failed.Kind}: {failed.Reason}", null, LatencyMs: latencyMs, Status: OutcomeStatus.Failed);
         query.Analyses[failed.Slot] = analysis;

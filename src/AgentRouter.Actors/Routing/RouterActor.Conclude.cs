@@ -23,6 +23,12 @@ public sealed partial class RouterActor
             }
         }
 
+        if (succeeded == 0 && query.InvalidQuery is { } invalid)
+        {
+            Fail(query, QueryFailureReason.Rejected, $"agent '{invalid.Agent}' cannot serve this query: {invalid.Reason}", invalid.Field);
+            return;
+        }
+
         if (succeeded == 0)
         {
             Fail(query, QueryFailureReason.AllAgentsFailed,
@@ -90,7 +96,7 @@ public sealed partial class RouterActor
         query.ReplyTo.Tell(new QueryAnswered(id, _settings.Name, result, analyses, query.Decision, query.Retries, fellBack));
     }
 
-    private void Fail(InFlightQuery query, QueryFailureReason reason, string message)
+    private void Fail(InFlightQuery query, QueryFailureReason reason, string message, string? field = null)
     {
         _inFlight.Remove(query.Query.Id);
         for (var slot = 0; slot < query.Slots.Length; slot++)
@@ -105,7 +111,7 @@ public sealed partial class RouterActor
 
         _failed++;
         var analyses = query.Analyses.Where(a => a is not null).Select(a => a!).ToArray();
-        query.ReplyTo.Tell(new QueryFailed(query.Query.Id, _settings.Name, reason, message, analyses));
+        query.ReplyTo.Tell(new QueryFailed(query.Query.Id, _settings.Name, reason, message, analyses, field));
     }
 
     private void OnCancel(CancelQuery cancel)

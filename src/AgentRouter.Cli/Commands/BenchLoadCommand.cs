@@ -16,7 +16,7 @@ namespace AgentRouter.Cli.Commands;
 /// (<see cref="RandomCheckpointWriter"/>). Then it loads DIR memory-mapped on the CPU in the asked dtype and reports the
 /// load time, the peak resident set against the checkpoint's bytes (split into file-backed and anonymous pages, so a
 /// mapped load is visible as such), the decode rate, and the bandwidth roofline of the active bf16/fp32 weights per token.
-/// Prints a Markdown table (docs/benchmarks/olmoe-load.md).
+/// Prints a Markdown table (docs/benchmarks/chat-load.md).
 /// </summary>
 internal static class BenchLoadCommand
 {

@@ -12,7 +12,9 @@ namespace AgentRouter.Core.Backends;
 /// <item>Return a completed <see cref="ValueTask{TResult}"/> when the answer is ready at once (no Task allocated).</item>
 /// <item>Do compute-bound work off the caller's thread (e.g. <c>Task.Run</c> or a dedicated thread) — the
 /// caller is an actor's mailbox thread.</item>
-/// <item>A request-level error is a faulted task (the router may retry the query elsewhere). Throwing
+/// <item>A request-level error is a faulted task (the router may retry the query elsewhere). A fault of
+/// <see cref="InvalidQueryException"/> says the query itself cannot be served (the field is named): it is not retried,
+/// not counted against the agent, and a query nobody could serve is rejected (HTTP 400). Throwing
 /// <see cref="ModelBackendCrashedException"/> (synchronously or as the fault) means the backend's state is
 /// broken: the agent actor restarts, with backoff, and every request in flight on it is reported crashed.</item>
 /// <item>Honour <paramref name="cancellationToken"/>: the router cancels on deadline or caller cancellation.</item>

@@ -88,11 +88,7 @@ public static class ParameterLoader
 
     private const string NonFiniteProblem = "holds NaN or infinite values; refusing to load weights that cannot produce an answer";
 
-    private static bool AllFinite(Tensor value)
-    {
-        using var scope = NewDisposeScope();
-        return value.isfinite().all().item<bool>();
-    }
+    private static bool AllFinite(Tensor value) => FiniteValues.All(value);
 
     private static void Replace(Dictionary<string, nn.Module> owners, string name, Parameter value)
     {

@@ -1,15 +1,7 @@
+using AgentRouter.Core.Backends;
+
 namespace AgentRouter.Inference.Generation;
 
-/// <summary>A generation or logits request the model cannot serve; names the offending field.</summary>
-public sealed class GenerationRequestException : Exception
-{
-    public GenerationRequestException(string field, string problem) : base($"{field}: {problem}")
-    {
-        Field = field;
-        Problem = problem;
-    }
-
-    public string Field { get; }
-
-    public string Problem { get; }
-}
+/// <summary>A generation or logits request the model cannot serve; names the offending field. Being an
+/// <see cref="InvalidQueryException"/>, it reaches a client as a rejected query (HTTP 400), not as an agent failure.</summary>
+public sealed class GenerationRequestException(string field, string problem) : InvalidQueryException(field, problem);

@@ -64,8 +64,10 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
 
     /// <summary>SSE in OpenAI's chunk format. A single-agent panel streams its tokens as they come; a larger
     /// panel's answer exists only after the merge and arrives as one content chunk. Progress (the decision,
-    /// each analysis) rides in <c>agentrouter</c> fields of content-less chunks. A query that fails before
-    /// anything was sent gets a plain error response with its status; later failures are an error event.</summary>
+    /// each analysis) rides in <c>agentrouter</c> fields of content-less chunks. The decision's chunk (and failed analyses) are
+    /// held until a token, a succeeded analysis or the end, so that a query that fails before any agent produced anything
+    /// (every agent refused it: a prompt longer than the context) still gets a plain error response with its status;
+    /// later failures are an error event.</summary>
     private async Task StreamAsync(HttpContext context, ChatRequest request, Query query, AskOptions ask)
     {
         using var lease = streams.Enter(context.Connection.RemoteIpAddress);
@@ -73,16 +75,24 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
         var started = false;
         var single = false;
         var streamedText = false;
+        var held = new List<RouterEvent>();
         await using var events = runtime.Router.StreamAsync(query, ask, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
         while (await events.MoveNextAsync().ConfigureAwait(false))
         {
-            var item = events.Current;
             if (!started)
             {
-                if (item is RouterEvent.Finished { Outcome: QueryFailed early })
+                var first = events.Current;
+                if (first is RouterEvent.Finished { Outcome: QueryFailed early })
                 {
                     dashboard.RecordFailure();
                     throw ChatRouting.ToError(early);
+                }
+
+                // Nothing is sent while only the decision and failed analyses are known: they may still end as a rejection.
+                held.Add(first);
+                if (first is RouterEvent.Decided or RouterEvent.AgentAnswered { Analysis.Status: not OutcomeStatus.Succeeded })
+                {
+                    continue;
                 }
 
                 started = true;
@@ -90,12 +100,20 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
                 context.Response.Headers.CacheControl = "no-cache";
             }
 
+            foreach (var item in held.Count > 0 ? held.ToArray() : [events.Current])
+            {
+                held.Clear();
+                await SendAsync(item).ConfigureAwait(false);
+            }
+        }
+
+        async Task SendAsync(RouterEvent item)
+        {
             switch (item)
             {
                 case RouterEvent.Decided decided:
                     single = decided.Decision.Panel.Count == 1;
-                    await WriteChunkAsync(context, query, request.Model, created, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null,
-                        new JsonObject { ["event"] = "decided", ["query_id"] = query.Id, ["decision"] = OutcomeJson.Decision(decided.Decision) }).ConfigureAwait(false);
+                    await WriteDecisionAsync(context, request, query, created, decided).ConfigureAwait(false);
                     break;
                 case RouterEvent.Token token when single:
                     streamedText = true;
@@ -133,6 +151,10 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
             }
         }
     }
+
+    private Task WriteDecisionAsync(HttpContext context, ChatRequest request, Query query, long created, RouterEvent.Decided decided) =>
+        WriteChunkAsync(context, query, request.Model, created, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null,
+            new JsonObject { ["event"] = "decided", ["query_id"] = query.Id, ["decision"] = OutcomeJson.Decision(decided.Decision) });
 
     private void Record(Query query, QueryAnswered answered)
     {

@@ -45,7 +45,7 @@ internal static class ChatRouting
     /// agent, a policy or a merge strategy, for the log only.</summary>
     public static ApiError ToError(QueryFailed failed) => (failed.Reason switch
     {
-        QueryFailureReason.Rejected => ApiError.BadRequest($"the router rejected the query: {failed.Message}", null, "query_rejected"),
+        QueryFailureReason.Rejected => ApiError.BadRequest($"the router rejected the query: {failed.Message}", failed.Field, "query_rejected"),
         QueryFailureReason.NoAgents => ApiError.Unavailable($"no agent can serve the query: {failed.Message}"),
         QueryFailureReason.AllAgentsFailed => new ApiError(StatusCodes.Status502BadGateway, "server_error",
             "every panel member failed or timed out: " + string.Join(", ", failed.Analyses.Select(a => $"{a.Agent} {a.Status}")), null, "agents_failed"),

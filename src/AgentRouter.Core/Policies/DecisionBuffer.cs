@@ -10,6 +10,9 @@ namespace AgentRouter.Core.Policies;
 /// </summary>
 public sealed class DecisionBuffer
 {
+    [ThreadStatic]
+    private static DecisionBuffer? t_spare;
+
     private CandidateScore[] _scores = [];
     private int[] _panel = [];
 
@@ -53,9 +56,19 @@ public sealed class DecisionBuffer
     public static RoutingDecision Decide(IRoutingPolicy policy, Query query, IReadOnlyList<Candidate> candidates, int panelSize)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var decision = new DecisionBuffer();
-        policy.SelectInto(query, candidates, panelSize, decision);
-        return decision.ToDecision(query, policy.Name, candidates);
+        // A per-thread spare, taken while in use (a nested Decide gets its own), so that the record path allocates only
+        // the record and its copies, as it did before buffers existed.
+        var decision = t_spare ?? new DecisionBuffer();
+        t_spare = null;
+        try
+        {
+            policy.SelectInto(query, candidates, panelSize, decision);
+            return decision.ToDecision(query, policy.Name, candidates);
+        }
+        finally
+        {
+            t_spare = decision;
+        }
     }
 
     /// <summary>The decision as an immutable record (allocates: the panel's names and the scores are copied).</summary>

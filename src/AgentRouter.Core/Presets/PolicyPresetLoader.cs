@@ -1,6 +1,6 @@
-using AgentRouter.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentRouter.Core.IO;
 using AgentRouter.Core.Json;
 using AgentRouter.Core.Policies;
 
@@ -11,9 +11,9 @@ namespace AgentRouter.Core.Presets;
 /// field.</summary>
 public static class PolicyPresetLoader
 {
-    /// <summary>The repository's <c>policies/</c> directory: AGENTROUTER_POLICIES when set, else the
-    /// <c>policies</c> folder beside the first <c>AgentRouter.sln</c> found walking up from
-    /// <paramref name="start"/> (default: the current directory), else <c>./policies</c>.</summary>
+    /// <summary>The policy preset folder: AGENTROUTER_POLICIES when set, else <c>policies</c> in the current directory when
+    /// it exists (a checkout, or a deployment's own presets), else the presets shipped beside the program
+    /// (<c>policies/</c> in its output folder). <paramref name="start"/> replaces the current directory.</summary>
     public static string DefaultDirectory(string? start = null)
     {
         var configured = Environment.GetEnvironmentVariable("AGENTROUTER_POLICIES");
@@ -22,15 +22,14 @@ public static class PolicyPresetLoader
             return configured;
         }
 
-        for (var directory = new DirectoryInfo(start ?? Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        var local = Path.Combine(Path.GetFullPath(start ?? Directory.GetCurrentDirectory()), "policies");
+        if (Directory.Exists(local))
         {
-            if (File.Exists(Path.Combine(directory.FullName, "AgentRouter.sln")))
-            {
-                return Path.Combine(directory.FullName, "policies");
-            }
+            return local;
         }
 
-        return Path.GetFullPath("policies");
+        var shipped = Path.Combine(AppContext.BaseDirectory, "policies");
+        return Directory.Exists(shipped) ? shipped : local;
     }
 
     /// <summary>Loads <paramref name="nameOrPath"/>: an existing file path, or a preset name looked up as

@@ -4,24 +4,21 @@ using AgentRouter.Core.Domain;
 
 namespace AgentRouter.Server.Hosting;
 
-/// <summary>The agents <c>serve</c> runs when no manifest directory is given: the repository's
+/// <summary>The agents <c>serve</c> runs when no manifest directory is given: the shipped
 /// <c>agents/simulated</c> manifests when found, else this built-in set of simulated agents (in memory, no
 /// files), with different skills per task type and prices so that routing has something to learn.</summary>
 public static class DefaultAgents
 {
-    /// <summary><c>agents/simulated</c> beside the first <c>AgentRouter.sln</c> above the current directory or
-    /// the program's directory; null when there is none.</summary>
-    public static string? FindRepositoryAgents()
+    /// <summary><c>agents/simulated</c> in the current directory (a checkout) when it exists, else the copy shipped beside
+    /// the program; null when neither exists (then <see cref="BuiltIn"/> serves).</summary>
+    public static string? FindShippedAgents()
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        foreach (var root in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            var agents = Path.Combine(root, "agents", "simulated");
+            if (Directory.Exists(agents))
             {
-                if (File.Exists(Path.Combine(directory.FullName, "AgentRouter.sln")))
-                {
-                    var agents = Path.Combine(directory.FullName, "agents", "simulated");
-                    return Directory.Exists(agents) ? agents : null;
-                }
+                return agents;
             }
         }
 

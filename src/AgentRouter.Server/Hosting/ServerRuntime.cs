@@ -63,7 +63,7 @@ public sealed class ServerRuntime(ServerOptions options, AgentRouterComposition 
             }
         }
 
-        runtime.AgentsDirectory = options.RecordedFile is not null || options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindRepositoryAgents();
+        runtime.AgentsDirectory = options.RecordedFile is not null || options.BuiltInAgents ? null : options.AgentsDirectory ?? DefaultAgents.FindShippedAgents();
         if (runtime.AgentsDirectory is null && options.RecordedFile is null)
         {
             foreach (var manifest in DefaultAgents.BuiltIn())

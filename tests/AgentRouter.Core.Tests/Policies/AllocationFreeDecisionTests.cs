@@ -53,6 +53,26 @@ public sealed class AllocationFreeDecisionTests
         }
     }
 
+    [Theory]
+    [InlineData("ema")]
+    [InlineData("ucb1")]
+    [InlineData("round-robin")]
+    public void SelectAllocatesOnlyTheRecordItReturns(string name)
+    {
+        var (policy, candidates, queries) = Trained(name);
+        policy.Select(queries[0], candidates, 3);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            policy.Select(queries[i % queries.Length], candidates, 3);
+        }
+        var perDecision = (GC.GetAllocatedBytesForCurrentThread() - before) / 1_000.0;
+
+        // The record (~64 B), its panel of 3 names (48 B) and 12 scores (408 B): nothing for a working buffer.
+        Assert.InRange(perDecision, 1, 600);
+    }
+
     [Fact]
     public void ContextualPoliciesFillTheBufferThroughSelect()
     {

@@ -93,6 +93,19 @@ public sealed class PolicyPresetLoaderTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Without_a_local_policies_folder_the_presets_shipped_beside_the_program_are_used()
+    {
+        // _directory has no policies/ folder and no solution file above it that matters: nothing walks up.
+        var directory = PolicyPresetLoader.DefaultDirectory(_directory);
+
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "policies"), directory);
+        Assert.True(File.Exists(Path.Combine(directory, "ema-orch.json")));
+
+        Directory.CreateDirectory(Path.Combine(_directory, "policies"));
+        Assert.Equal(Path.Combine(_directory, "policies"), PolicyPresetLoader.DefaultDirectory(_directory));
+    }
+
     private static readonly IEqualityComparer<PolicyPreset> PresetComparer = EqualityComparer<PolicyPreset>.Create(
         (a, b) => a!.Policy == b!.Policy && a.Seed == b.Seed && a.CostWeight == b.CostWeight
             && a.Parameters?.ToJsonString() == b.Parameters?.ToJsonString(),

@@ -160,8 +160,14 @@ public sealed class BadInputTests
             await TestServer.PostJsonAsync(one, "/v1/chat/completions", Good);
         }
 
-        var limited = await TestServer.PostJsonAsync(one, "/v1/chat/completions", Good, 429);
-        Assert.Equal("rate_limit_error", limited.GetProperty("error").GetProperty("type").GetString());
+        using (var refused = await one.PostAsync("/v1/chat/completions", new StringContent(Good, System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            var limited = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("rate_limit_error", limited.GetProperty("error").GetProperty("type").GetString());
+            Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        }
+
         using var two = TestServer.Client(server, "key-two");
         await TestServer.PostJsonAsync(two, "/v1/chat/completions", Good);
     }

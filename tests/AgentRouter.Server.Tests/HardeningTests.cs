@@ -141,13 +141,18 @@ public sealed class HardeningTests
         using var wrong = new HttpClient { BaseAddress = local };
         wrong.DefaultRequestHeaders.Authorization = new("Bearer", "guess");
         var statuses = new List<int>();
+        var retryAfters = new List<TimeSpan?>();
         for (var i = 0; i < 8; i++)
         {
             using var response = await wrong.GetAsync("/v1/models");
             statuses.Add((int)response.StatusCode);
+            retryAfters.Add(response.Headers.RetryAfter?.Delta);
         }
 
         Assert.Equal([401, 401, 401, 401, 401, 429, 429, 429], statuses);
+        // 5 a minute refill one token every 12 s: a refused client is told to come back then, not sooner.
+        Assert.All(retryAfters.Take(5), Assert.Null);
+        Assert.All(retryAfters.Skip(5), wait => Assert.InRange(wait!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(12)));
         using var metricsAnonymous = await new HttpClient { BaseAddress = local }.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.TooManyRequests, metricsAnonymous.StatusCode);
 
@@ -187,6 +192,8 @@ public sealed class HardeningTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         using var third = await http.GetAsync("/dashboard/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        // Clients that honour Retry-After (the harness does) wait and retry instead of failing the call.
+        Assert.Equal(TimeSpan.FromSeconds(1), third.Headers.RetryAfter?.Delta);
         var streamed = await TestServer.PostJsonAsync(http, Chat, """{"model":"router","stream":true,"messages":[{"role":"user","content":"A or B?"}]}""", 429);
         Assert.Equal("rate_limit_error", streamed.GetProperty("error").GetProperty("type").GetString());
     }

@@ -87,7 +87,8 @@ public sealed class AgentRouterServer : IAsyncDisposable
                     ? RateLimitPartition.GetNoLimiter("probes")
                     : RateLimitPartition.GetTokenBucketLimiter(context.Items[ApiKeyMiddleware.CallerItem] as string ?? "anonymous", _ => ApiKeyMiddleware.PerMinute(options.RequestsPerMinute)));
             limiter.OnRejected = (rejected, _) => new ValueTask(
-                ApiError.RateLimited($"rate limit of {options.RequestsPerMinute} requests per minute exceeded for this API key").WriteAsync(rejected.HttpContext));
+                ApiError.RateLimited($"rate limit of {options.RequestsPerMinute} requests per minute exceeded for this API key", ApiKeyMiddleware.RetryAfterOf(rejected.Lease, options.RequestsPerMinute))
+                    .WriteAsync(rejected.HttpContext));
         });
         if (options.CorsOrigins.Count > 0)
         {

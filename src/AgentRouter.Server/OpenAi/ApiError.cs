@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace AgentRouter.Server.OpenAi;
@@ -12,6 +13,10 @@ public sealed class ApiError(int status, string type, string message, string? pa
     public string? Param { get; } = param;
 
     public string? Code { get; } = code;
+
+    /// <summary>For a 429 or 503: when the client may try again, sent as <c>Retry-After</c> in whole seconds (at least 1),
+    /// so that clients back off for as long as the limit needs rather than guessing.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
 
     /// <summary>What the server log records about a 5xx beyond the message (never sent to the client).</summary>
     public string? LogDetail { get; private set; }
@@ -34,8 +39,9 @@ public sealed class ApiError(int status, string type, string message, string? pa
     public static ApiError TooLarge(string message) =>
         new(StatusCodes.Status413PayloadTooLarge, "invalid_request_error", message, null, "request_too_large");
 
-    public static ApiError RateLimited(string message) =>
-        new(StatusCodes.Status429TooManyRequests, "rate_limit_error", message, null, "rate_limit_exceeded");
+    /// <param name="retryAfter">How long until the limit admits this client again; every 429 carries one.</param>
+    public static ApiError RateLimited(string message, TimeSpan retryAfter) =>
+        new(StatusCodes.Status429TooManyRequests, "rate_limit_error", message, null, "rate_limit_exceeded") { RetryAfter = retryAfter };
 
     public static ApiError Unavailable(string message) =>
         new(StatusCodes.Status503ServiceUnavailable, "server_error", message, null, "unavailable");
@@ -68,6 +74,14 @@ public sealed class ApiError(int status, string type, string message, string? pa
 
         context.Response.StatusCode = Status;
         context.Response.ContentType = "application/json";
+        if (RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+        }
+
         await context.Response.Body.WriteAsync(ToJson(), context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>Retry-After takes whole seconds; rounding up keeps a client from returning before the limit admits it.</summary>
+    public static long RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
 }

@@ -42,6 +42,10 @@ public sealed class ApiKeyMiddleware : IDisposable
         AutoReplenishment = true,
     };
 
+    /// <summary>When the refused client gets its next token: the limiter's own figure, else one replenishment period.</summary>
+    public static TimeSpan RetryAfterOf(RateLimitLease lease, int requestsPerMinute) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : PerMinute(requestsPerMinute).ReplenishmentPeriod;
+
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -60,7 +64,7 @@ public sealed class ApiKeyMiddleware : IDisposable
         {
             using var lease = _unauthenticated.AttemptAcquire(address);
             var refusal = !lease.IsAcquired
-                ? ApiError.RateLimited($"more than {_perMinute} requests per minute without a valid API key from this address")
+                ? ApiError.RateLimited($"more than {_perMinute} requests per minute without a valid API key from this address", RetryAfterOf(lease, _perMinute))
                 : ApiError.Unauthorized(presented is null ? "missing bearer API key (Authorization: Bearer <key>)" : "invalid API key");
             await refusal.WriteAsync(context).ConfigureAwait(false);
             return;

@@ -13,6 +13,10 @@ public sealed class StreamGate(ServerOptions options)
     private readonly Dictionary<string, int> _perClient = new(StringComparer.Ordinal);
     private int _open;
 
+    /// <summary>How long a refused stream is told to wait. Streams end at unknown times, so this is a polite poll
+    /// interval rather than a promise; it keeps clients that honour Retry-After from hammering the gate.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
     public int Open
     {
         get
@@ -32,13 +36,13 @@ public sealed class StreamGate(ServerOptions options)
         {
             if (_open >= options.MaxStreams)
             {
-                throw ApiError.RateLimited($"the server has {options.MaxStreams} streams open, its limit; retry later");
+                throw ApiError.RateLimited($"the server has {options.MaxStreams} streams open, its limit; retry later", RetryAfter);
             }
 
             _perClient.TryGetValue(key, out var mine);
             if (mine >= options.MaxStreamsPerClient)
             {
-                throw ApiError.RateLimited($"this client has {options.MaxStreamsPerClient} streams open, the limit per client address");
+                throw ApiError.RateLimited($"this client has {options.MaxStreamsPerClient} streams open, the limit per client address", RetryAfter);
             }
 
             _perClient[key] = mine + 1;

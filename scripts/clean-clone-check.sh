@@ -2,9 +2,9 @@
 # The newcomer's path, checked: clones this repository into an empty temporary folder (so there is no ../shared beside
 # it) and runs every command of README.md's bash blocks there, in order; each must exit 0 within the time budget.
 # Skipped, with the reason printed: README's test command (scripts/test.sh, which is CI's own first step), the live
-# harness lines (they need an OpenAI-compatible endpoint of your own, and the replay after them reads what that run
-# wrote), and the cluster block where redis-server is not installed. `serve` is started in the background, waited for
-# on /readyz, and stopped after the next block's commands have used it.
+# harness lines against an endpoint of your own (127.0.0.1:8000; the replay after them reads what that run wrote),
+# and the cluster block where redis-server is not installed. `serve` is started in the background and waited for on
+# /readyz; it keeps serving the commands after it until the next `serve` or the cluster block replaces it.
 #   scripts/clean-clone-check.sh                                   # clones the committed HEAD of this repository
 #   AGENTROUTER_CLEAN_CLONE_BUDGET_S=1800 scripts/clean-clone-check.sh   # whole-check time budget (default 1800 s)
 # Prints each command with its wall time, then one summary line.
@@ -61,7 +61,7 @@ for entry in "${commands[@]}"; do
   case "$command" in
     *scripts/test.sh*)
       echo "README.md:$line: skipped here (CI's own first step): $command"; continue ;;
-    *"harness run"*"--endpoint"*)
+    *"harness run"*"--endpoint http://127.0.0.1:8000"*)
       echo "README.md:$line: skipped (needs an OpenAI-compatible endpoint of your own): $command"; continue ;;
     *reports/harness-arc/*)
       echo "README.md:$line: skipped (reads the output of the skipped harness run): $command"; continue ;;
@@ -73,6 +73,7 @@ for entry in "${commands[@]}"; do
   echo "README.md:$line: $command"
   command_started=$SECONDS
   if [[ "$command" == *" -- serve"* ]]; then
+    stop_server # one server at a time on 127.0.0.1:8080: the next serve block replaces the previous one
     setsid bash -c "$command" >"$work/serve.log" 2>&1 &
     server_pid=$!
     while [ "$(remaining)" -gt 0 ]; do

@@ -19,7 +19,7 @@ public sealed class AllocationFreeReplayTests
     {
         var perQuery = (BytesOfSecondRun(policy, 12_000) - BytesOfSecondRun(policy, 2_000)) / 10_000.0;
 
-        Assert.Equal(0, perQuery);
+        AssertNoAllocationPerQuery(perQuery);
     }
 
     [Fact]
@@ -27,8 +27,14 @@ public sealed class AllocationFreeReplayTests
     {
         var perQuery = (BytesOfSecondRun("ema", 12_000, feedbackDelay: 5) - BytesOfSecondRun("ema", 2_000, feedbackDelay: 5)) / 10_000.0;
 
-        Assert.Equal(0, perQuery);
+        AssertNoAllocationPerQuery(perQuery);
     }
+
+    /// <summary>The smallest object is 24 bytes, so one allocation per query shows as ≥ 24 B/query. Below one byte is
+    /// the allocation counter's own noise: when a collection (set off by tests running beside this one) retires this
+    /// thread's allocation context, the count can move by a few hundred bytes either way.</summary>
+    private static void AssertNoAllocationPerQuery(double bytesPerQuery) =>
+        Assert.True(Math.Abs(bytesPerQuery) < 1, $"{bytesPerQuery:0.###} bytes allocated per replayed query");
 
     private static long BytesOfSecondRun(string policy, int queries, int feedbackDelay = 0)
     {
@@ -36,10 +42,18 @@ public sealed class AllocationFreeReplayTests
         workload.AttachFeatures(new HashedNGramFeaturizer());
         var engine = new ReplayEngine(workload, new ReplaySettings(Seed: 1, FeedbackDelay: feedbackDelay));
         engine.Run(policy); // warm-up: JIT, and each item's outcome objects, built once and shared by later runs
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var run = engine.Run(policy);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(queries, run.Queries);
-        return allocated;
+        // The least of three runs: while the rest of the suite runs beside it, the runtime's own one-off work
+        // (tier-1 re-JIT, on-stack replacement, type loading) can land inside one run and allocate a few hundred
+        // bytes on this thread; a per-query allocation shows in every run.
+        var least = long.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var run = engine.Run(policy);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(queries, run.Queries);
+        }
+
+        return least;
     }
 }

@@ -2,10 +2,11 @@ using AgentRouter.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // "cpu-probe" times the replay benchmarks by CPU time instead of wall time, for numbers that survive a
-// shared, loaded machine: dotnet run -c Release --project src/AgentRouter.Benchmarks -- cpu-probe
+// shared, loaded machine: dotnet run -c Release --project src/AgentRouter.Benchmarks -- cpu-probe [QUERIES]
+// (QUERIES: workload size, default 100,000; a few thousand fit in the CPU caches, 100,000 do not).
 if (args is ["cpu-probe", ..])
 {
-    return CpuTimeProbe.Run();
+    return args is [_, var queries] ? CpuTimeProbe.Run(int.Parse(queries, System.Globalization.CultureInfo.InvariantCulture)) : CpuTimeProbe.Run();
 }
 
 // Every benchmark class in this assembly is selectable with the usual switcher arguments, e.g.

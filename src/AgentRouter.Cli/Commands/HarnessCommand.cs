@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
@@ -145,14 +146,15 @@ internal static class HarnessCommand
             $"acc {(p.Accuracy is { } a ? a.ToString("0.000", CultureInfo.InvariantCulture) : "—")}  spent ${p.Spent:0.####}  failed {p.Failed}");
         if (Console.IsOutputRedirected)
         {
-            // No live bar without a terminal: a line per tenth of the run.
+            // No live bar without a terminal: a line per tenth of the run, with the ETA the bar would show.
             var lastTenth = -1;
+            var started = Stopwatch.GetTimestamp();
             return await HarnessSession.RunAsync(options, targets, p =>
             {
                 var tenth = p.Done * 10 / Math.Max(1, p.Total);
                 if (Interlocked.Exchange(ref lastTenth, tenth) != tenth)
                 {
-                    Console.WriteLine($"{p.Done}/{p.Total} calls  {Describe(p)}");
+                    Console.WriteLine($"{p.Done}/{p.Total} calls  {Describe(p)}  {EtaText(Stopwatch.GetElapsedTime(started), p.Done, p.Total)}");
                 }
             }, null, cancellationToken);
         }
@@ -172,6 +174,21 @@ internal static class HarnessCommand
                 task.StopTask();
             });
         return result!;
+    }
+
+    /// <summary>Remaining time at the rate so far (calls resumed from a log count as done at no cost, so the first
+    /// line after a resume can be optimistic).</summary>
+    internal static string EtaText(TimeSpan elapsed, int done, int total)
+    {
+        if (done <= 0 || done >= total)
+        {
+            return done >= total ? "done" : "eta —";
+        }
+
+        var remaining = TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(total - done) / done)));
+        return remaining.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"eta {(int)remaining.TotalHours}h{remaining.Minutes:00}m")
+            : string.Create(CultureInfo.InvariantCulture, $"eta {(int)remaining.TotalMinutes}m{remaining.Seconds:00}s");
     }
 
     private static void Render(HarnessSessionResult result)

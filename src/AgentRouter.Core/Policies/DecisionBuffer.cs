@@ -38,17 +38,26 @@ public sealed class DecisionBuffer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(candidates);
         ArgumentNullException.ThrowIfNull(rule);
-        if (_scores.Length < candidates)
-        {
-            _scores = new CandidateScore[candidates];
-            _panel = new int[candidates];
-        }
-
-        CandidateCount = candidates;
-        PanelCount = Math.Min(panelSize, candidates);
-        Rule = rule;
+        Reset(candidates, Math.Min(panelSize, candidates), rule);
         panel = _panel.AsSpan(0, PanelCount);
         return _scores.AsSpan(0, candidates);
+    }
+
+    private void Reset(int scoreCount, int panelCount, string rule)
+    {
+        if (_scores.Length < scoreCount)
+        {
+            _scores = new CandidateScore[scoreCount];
+        }
+
+        if (_panel.Length < Math.Max(scoreCount, panelCount))
+        {
+            _panel = new int[Math.Max(scoreCount, panelCount)];
+        }
+
+        CandidateCount = scoreCount;
+        PanelCount = panelCount;
+        Rule = rule;
     }
 
     /// <summary><see cref="IRoutingPolicy.Select"/> for a policy whose own path is <see cref="IRoutingPolicy.SelectInto"/>:
@@ -89,7 +98,10 @@ public sealed class DecisionBuffer
     /// allocation-free path of their own).</summary>
     internal void CopyFrom(RoutingDecision decision, IReadOnlyList<Candidate> candidates)
     {
-        var scores = Start(decision.Scores.Count, decision.Panel.Count, decision.Rule, out var panel);
+        // Not Start: it caps the panel at the candidates scored, and a policy may return its panel with no scores.
+        Reset(decision.Scores.Count, decision.Panel.Count, decision.Rule);
+        var scores = _scores.AsSpan(0, CandidateCount);
+        var panel = _panel.AsSpan(0, PanelCount);
         for (var i = 0; i < scores.Length; i++)
         {
             scores[i] = decision.Scores[i];

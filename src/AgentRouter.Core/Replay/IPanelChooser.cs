@@ -11,7 +11,9 @@ internal interface IPanelChooser
 
     bool IsBaseline { get; }
 
-    RoutingDecision Choose(ReplayItem item, int panelSize);
+    /// <summary>Writes the panel for <paramref name="item"/> into <paramref name="decision"/> as indices into its
+    /// candidates; the replay loop reads it from there, so a decision allocates nothing.</summary>
+    void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision);
 
     void Observe(Query query, AgentOutcome outcome);
 }
@@ -23,7 +25,7 @@ internal sealed class OnlinePolicyChooser(IRoutingPolicy policy, string? label =
 
     public bool IsBaseline => false;
 
-    public RoutingDecision Choose(ReplayItem item, int panelSize) => policy.Select(item.Query, item.Candidates, panelSize);
+    public void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision) => policy.SelectInto(item.Query, item.Candidates, panelSize, decision);
 
     public void Observe(Query query, AgentOutcome outcome) => policy.Observe(query, outcome);
 }

@@ -1,4 +1,5 @@
 using AgentRouter.Core.Domain;
+using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Replay;
 
@@ -16,7 +17,7 @@ public static class ReplayBaselines
 
     internal static IPanelChooser Create(string name, ReplayWorkload workload) =>
         string.Equals(name, Oracle, StringComparison.OrdinalIgnoreCase)
-            ? new OracleChooser(workload)
+            ? new OracleChooser()
             : new BestSingleChooser(workload, BestSingleRanking(workload));
 
     /// <summary>Agents by hindsight accuracy (mean quality over the queries each has a record for), best first;
@@ -47,31 +48,42 @@ public static class ReplayBaselines
             .ToArray();
     }
 
-    private static RoutingDecision Single(ReplayItem item, string policy, string agent, string rule) =>
-        new(item.Query.Id, policy, [agent], Array.Empty<CandidateScore>(), rule);
+    /// <summary>A one-member panel: candidate <paramref name="chosen"/> (an index into the item's candidates), every
+    /// candidate listed with score 1 for the chosen one and 0 for the others.</summary>
+    private static void Single(ReplayItem item, int chosen, string rule, DecisionBuffer decision)
+    {
+        var scores = decision.Start(item.Candidates.Count, 1, rule, out var panel);
+        for (var k = 0; k < scores.Length; k++)
+        {
+            var score = k == chosen ? 1 : 0;
+            scores[k] = new CandidateScore(item.Candidates[k].Name, score, score, 0);
+        }
+
+        panel[0] = chosen;
+    }
 
     /// <summary>Per query: the candidate with the best recorded quality, the cheapest among equals
     /// (for 0/1 correctness: the cheapest correct agent, or the cheapest agent when none is correct).</summary>
-    private sealed class OracleChooser(ReplayWorkload workload) : IPanelChooser
+    private sealed class OracleChooser : IPanelChooser
     {
         public string Name => Oracle;
 
         public bool IsBaseline => true;
 
-        public RoutingDecision Choose(ReplayItem item, int panelSize)
+        public void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision)
         {
             var best = -1;
             RecordedAnswer bestAnswer = default;
-            foreach (var agent in item.CandidateAgents)
+            for (var k = 0; k < item.CandidateAgents.Count; k++)
             {
-                var answer = item.AnswerOf(agent)!.Value;
+                var answer = item.AnswerOf(item.CandidateAgents[k])!.Value;
                 if (best < 0 || answer.Quality > bestAnswer.Quality || (answer.Quality == bestAnswer.Quality && answer.Cost < bestAnswer.Cost))
                 {
-                    (best, bestAnswer) = (agent, answer);
+                    (best, bestAnswer) = (k, answer);
                 }
             }
 
-            return Single(item, Name, workload.Agents[best].Name, "hindsight: best recorded quality, cheapest among equals");
+            Single(item, best, "hindsight: best recorded quality, cheapest among equals", decision);
         }
 
         public void Observe(Query query, AgentOutcome outcome)
@@ -86,14 +98,17 @@ public static class ReplayBaselines
 
         public bool IsBaseline => true;
 
-        public RoutingDecision Choose(ReplayItem item, int panelSize)
+        private readonly string _rule = $"hindsight: the most accurate single agent ({ranking[0]})";
+
+        public void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision)
         {
             foreach (var name in ranking)
             {
                 workload.TryGetAgentIndex(name, out var index);
                 if (item.AnswerOf(index) is not null)
                 {
-                    return Single(item, Name, name, $"hindsight: the most accurate single agent ({ranking[0]})");
+                    Single(item, item.IndexOfCandidate(index), _rule, decision);
+                    return;
                 }
             }
 

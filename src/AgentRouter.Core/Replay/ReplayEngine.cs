@@ -75,10 +75,13 @@ public sealed class ReplayEngine
         var observedCount = new int[_workload.Agents.Count];
         var members = new int[_workload.Agents.Count];
         var analyses = new List<AgentAnalysis>(panelSize);
+        // The loop allocates nothing per query once these have grown (AllocationFreeReplayTests guards it): the
+        // decision lands in a reused buffer as candidate indices and outcomes are built once per item and agent.
+        var decision = new DecisionBuffer();
         var checkpointEvery = Math.Max(1, _order.Length / RegretCheckpoints);
         if (_warmup is not null && !chooser.IsBaseline)
         {
-            WarmUp(chooser, panelSize);
+            WarmUp(chooser, panelSize, decision);
         }
 
         for (var step = 0; step < _order.Length; step++)
@@ -91,35 +94,31 @@ public sealed class ReplayEngine
 
             var item = _workload.Items[_order[step]];
             var started = Stopwatch.GetTimestamp();
-            var decision = chooser.Choose(item, panelSize);
+            chooser.ChooseInto(item, panelSize, decision);
             run.DecisionTicks += Stopwatch.GetTimestamp() - started;
 
             var panel = decision.Panel;
-            // A panel larger than asked is allowed: the 'all' baseline sends every query to every candidate by design.
-            if (panel.Count == 0 || panel.Count > item.Candidates.Count)
+            // A panel larger than asked is allowed: the 'all' policy sends every query to every candidate by design.
+            if (panel.Length == 0)
             {
-                throw new InvalidOperationException($"policy '{chooser.Name}' chose {panel.Count} agents for query '{item.Query.Id}', which has {item.Candidates.Count} candidates");
+                throw new InvalidOperationException($"policy '{chooser.Name}' chose no agent for query '{item.Query.Id}', which has {item.Candidates.Count} candidates");
             }
 
             var cost = 0.0;
-            for (var m = 0; m < panel.Count; m++)
+            for (var m = 0; m < panel.Length; m++)
             {
-                if (!_workload.TryGetAgentIndex(panel[m], out var agent) || item.AnswerOf(agent) is not { } answer)
-                {
-                    throw new InvalidOperationException($"policy '{chooser.Name}' chose '{panel[m]}', which is not a candidate for query '{item.Query.Id}'");
-                }
-
+                var agent = CandidateAgent(item, panel[m], chooser);
                 members[m] = agent;
-                cost += answer.Cost;
+                cost += item.AnswerOf(agent)!.Value.Cost;
                 run.Traffic[agent]++;
             }
 
-            var quality = panel.Count == 1
+            var quality = panel.Length == 1
                 ? item.AnswerOf(members[0])!.Value.Quality
-                : MergedQuality(item, panel, members, analyses, observedQuality, observedCount, run);
+                : MergedQuality(item, PanelNames(item, panel), members, analyses, observedQuality, observedCount, run);
 
             run.Queries++;
-            run.PanelSlots += panel.Count;
+            run.PanelSlots += panel.Length;
             run.QualitySum += quality;
             run.TotalCost += cost;
             run.CumulativeRegret += item.OracleQuality - quality;
@@ -128,9 +127,9 @@ public sealed class ReplayEngine
                 run.RegretCurve.Add(run.CumulativeRegret);
             }
 
-            for (var m = 0; m < panel.Count; m++)
+            for (var m = 0; m < panel.Length; m++)
             {
-                var outcome = item.OutcomeOf(members[m], panel[m]);
+                var outcome = item.OutcomeOf(members[m], item.Candidates[panel[m]].Name);
                 observedQuality[members[m]] += outcome.Quality;
                 observedCount[members[m]]++;
                 if (_settings.FeedbackDelay == 0)
@@ -148,23 +147,37 @@ public sealed class ReplayEngine
         return run;
     }
 
-    private void WarmUp(IPanelChooser chooser, int panelSize)
+    private void WarmUp(IPanelChooser chooser, int panelSize, DecisionBuffer decision)
     {
         var order = Enumerable.Range(0, _warmup!.Items.Count).ToArray();
         new Random(_settings.Seed).Shuffle(order);
         foreach (var index in order)
         {
             var item = _warmup.Items[index];
-            foreach (var agent in chooser.Choose(item, panelSize).Panel)
+            chooser.ChooseInto(item, panelSize, decision);
+            foreach (var chosen in decision.Panel)
             {
-                if (!_warmup.TryGetAgentIndex(agent, out var agentIndex) || item.AnswerOf(agentIndex) is null)
-                {
-                    throw new InvalidOperationException($"policy '{chooser.Name}' chose '{agent}', which is not a candidate for warm-up query '{item.Query.Id}'");
-                }
-
-                chooser.Observe(item.Query, item.OutcomeOf(agentIndex, agent));
+                chooser.Observe(item.Query, item.OutcomeOf(CandidateAgent(item, chosen, chooser), item.Candidates[chosen].Name));
             }
         }
+    }
+
+    /// <summary>The workload agent index of the item's candidate <paramref name="chosen"/>.</summary>
+    private static int CandidateAgent(ReplayItem item, int chosen, IPanelChooser chooser) =>
+        (uint)chosen < (uint)item.CandidateAgents.Count
+            ? item.CandidateAgents[chosen]
+            : throw new InvalidOperationException($"policy '{chooser.Name}' chose candidate {chosen} for query '{item.Query.Id}', which has {item.Candidates.Count} candidates");
+
+    /// <summary>The panel's agent names, for the merge (panels above one only: the names array is allocated per query).</summary>
+    private static string[] PanelNames(ReplayItem item, ReadOnlySpan<int> panel)
+    {
+        var names = new string[panel.Length];
+        for (var m = 0; m < panel.Length; m++)
+        {
+            names[m] = item.Candidates[panel[m]].Name;
+        }
+
+        return names;
     }
 
     private double MergedQuality(

@@ -51,6 +51,20 @@ public sealed class ReplayItem
 
     public RecordedAnswer? AnswerOf(int agentIndex) => _answers[agentIndex];
 
+    /// <summary>The position in <see cref="Candidates"/> of workload agent <paramref name="agentIndex"/>, which must be one.</summary>
+    internal int IndexOfCandidate(int agentIndex)
+    {
+        for (var k = 0; k < CandidateAgents.Count; k++)
+        {
+            if (CandidateAgents[k] == agentIndex)
+            {
+                return k;
+            }
+        }
+
+        throw new InvalidOperationException($"agent {agentIndex} has no record for query '{Query.Id}'");
+    }
+
     /// <summary>The feedback for an agent's recorded answer, built once and shared by every policy's pass
     /// (outcomes are immutable), so replays allocate no feedback objects after the first.</summary>
     internal AgentOutcome OutcomeOf(int agentIndex, string agent)

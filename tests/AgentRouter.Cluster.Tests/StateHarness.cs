@@ -17,7 +17,7 @@ internal sealed class StateHarness : IAsyncDisposable
     {
         Redis = redis;
         Options = options;
-        Keys = new ClusterKeys(options.KeyPrefix);
+        Keys = new ClusterKeys(options.EffectiveKeyPrefix);
         Writer = new ClusterStateWriter(redis.GetDatabase(), Keys, options, Monitor);
         Policy = new SharedPolicy(router, nodeId, PolicyCatalog.Create(policy, new PolicySettings()), Writer, Monitor);
         Follower = new OutcomeLogFollower(Policy, nodeId, redis.GetDatabase(), Keys, options, Monitor, NoLogger.Instance);

@@ -13,7 +13,8 @@ public sealed record AgentSettings(int QueueLimit = 64, RestartBackoff? Backoff 
 /// then <see cref="Min"/>, 2·Min, … up to <see cref="Max"/>. A success ends the streak.</summary>
 public sealed record RestartBackoff(TimeSpan Min, TimeSpan Max, int FreeCrashes)
 {
-    public static readonly RestartBackoff Default = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 1);
+    /// <summary><c>agentrouter.agent-backoff</c> in reference.conf.</summary>
+    public static RestartBackoff Default => Configuration.AgentRouterRuntimeSettings.Default.AgentBackoff;
 
     /// <summary>Restart at once, always (fault-injection benchmarks, where crashes are independent draws).</summary>
     public static readonly RestartBackoff None = new(TimeSpan.Zero, TimeSpan.Zero, int.MaxValue);

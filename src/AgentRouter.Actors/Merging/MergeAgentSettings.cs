@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AgentRouter.Actors.Configuration;
 
 namespace AgentRouter.Actors.Merging;
 
@@ -13,5 +14,5 @@ public sealed record MergeAgentSettings(
     string FallbackStrategy = "majority",
     TimeSpan? LlmTimeout = null)
 {
-    public TimeSpan EffectiveLlmTimeout => LlmTimeout ?? TimeSpan.FromSeconds(30);
+    public TimeSpan EffectiveLlmTimeout => LlmTimeout ?? AgentRouterRuntimeSettings.Default.Merge.LlmTimeout;
 }

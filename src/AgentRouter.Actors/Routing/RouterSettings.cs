@@ -1,3 +1,5 @@
+using AgentRouter.Actors.Configuration;
+
 namespace AgentRouter.Actors.Routing;
 
 /// <summary>A router's defaults; <see cref="Protocol.RouteOptions"/> overrides them per query.</summary>
@@ -35,11 +37,14 @@ public sealed record RouterSettings(
 
     public const int DefaultMaxMailboxBacklog = 10_000;
 
-    public TimeSpan EffectiveAgentDeadline => AgentDeadline ?? TimeSpan.FromSeconds(30);
+    public TimeSpan EffectiveAgentDeadline => AgentDeadline ?? Defaults.AgentDeadline;
 
-    public TimeSpan EffectiveQueryDeadline => QueryDeadline ?? TimeSpan.FromSeconds(60);
+    public TimeSpan EffectiveQueryDeadline => QueryDeadline ?? Defaults.QueryDeadline;
 
-    public TimeSpan EffectiveFeedbackTimeToLive => FeedbackTimeToLive ?? TimeSpan.FromMinutes(10);
+    public TimeSpan EffectiveFeedbackTimeToLive => FeedbackTimeToLive ?? Defaults.FeedbackTimeToLive;
 
-    public TimeSpan EffectiveTickInterval => TickInterval ?? TimeSpan.FromMilliseconds(10);
+    public TimeSpan EffectiveTickInterval => TickInterval ?? Defaults.TickInterval;
+
+    /// <summary>The unset values' defaults: <c>agentrouter.router</c> in reference.conf.</summary>
+    private static RouterDefaults Defaults => AgentRouterRuntimeSettings.Default.Router;
 }

@@ -1,6 +1,7 @@
 using AgentRouter.Core.Backends;
 using AgentRouter.Actors.Agents;
 using AgentRouter.Actors.Backends;
+using AgentRouter.Actors.Configuration;
 using AgentRouter.Actors.Routing;
 using AgentRouter.Core.Agents;
 using AgentRouter.Core.Domain;
@@ -21,7 +22,8 @@ public sealed record RouterDefinition(RouterSettings Settings, string Policy, Po
 /// named <c>default</c> with the <c>ema</c> policy when none is added).</summary>
 public sealed class AgentRouterOptions
 {
-    public string SystemName { get; set; } = "agentrouter";
+    /// <summary>Default: <c>agentrouter.system-name</c> in reference.conf.</summary>
+    public string SystemName { get; set; } = AgentRouterRuntimeSettings.Default.SystemName;
 
     /// <summary>Directory of agent manifests, read and schema-checked at start-up.</summary>
     public string? AgentsDirectory { get; set; }
@@ -44,11 +46,13 @@ public sealed class AgentRouterOptions
     /// <summary>The agent that performs LLM merges (by name), or null: LLM merges then always fall back.</summary>
     public string? LlmMergeAgent { get; set; }
 
-    public string FallbackMergeStrategy { get; set; } = "majority";
+    /// <summary>Default: <c>agentrouter.merge.fallback-strategy</c> in reference.conf.</summary>
+    public string FallbackMergeStrategy { get; set; } = AgentRouterRuntimeSettings.Default.Merge.FallbackStrategy;
 
     public TimeSpan? LlmMergeTimeout { get; set; }
 
-    /// <summary>Extra HOCON, applied over the runtime's defaults.</summary>
+    /// <summary>Extra HOCON, applied over the runtime's defaults (reference.conf), e.g.
+    /// <c>agentrouter.feedback.ask-timeout = 5s</c>.</summary>
     public string? Hocon { get; set; }
 
     public AgentRouterOptions AddAgent(AgentManifest manifest, IModelBackend? backend = null)

@@ -1,8 +1,8 @@
 using AgentRouter.Core.Backends;
 using Akka.Actor;
-using Akka.Configuration;
 using AgentRouter.Actors.Agents;
 using AgentRouter.Actors.Backends;
+using AgentRouter.Actors.Configuration;
 using AgentRouter.Actors.Feedback;
 using AgentRouter.Actors.Merging;
 using AgentRouter.Actors.Routing;
@@ -19,16 +19,6 @@ namespace AgentRouter.Actors.Runtime;
 /// backend kind or policy, or zero valid agents.</summary>
 public sealed class AgentRouterRuntime : IAsyncDisposable
 {
-    private const string DefaultHocon = """
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = WARNING
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-          actor.default-dispatcher.throughput = 100
-        }
-        """;
-
     private AgentRouterRuntime(ActorSystem system, IReadOnlyList<AgentHandle> agents, IReadOnlyDictionary<string, IActorRef> routers, string defaultRouter, IActorRef feedback, IActorRef mergeAgent)
     {
         System = system;
@@ -70,11 +60,12 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         var routerDefinitions = AgentSystemAssembly.RouterDefinitions(options);
         var policies = AgentSystemAssembly.ResolvePolicies(routerDefinitions, options.PoliciesDirectory, composition);
 
-        var config = ConfigurationFactory.ParseString(options.Hocon ?? "").WithFallback(ConfigurationFactory.ParseString(DefaultHocon));
+        var config = AgentSystemAssembly.Configuration(options);
+        var settings = AgentRouterRuntimeSettings.Create(config);
         var system = ActorSystem.Create(options.SystemName, config);
         try
         {
-            var agents = await AgentSystemAssembly.StartAgentsAsync(system, options, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
+            var agents = await AgentSystemAssembly.StartAgentsAsync(system, options, settings, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
             IActorRef? llmAgent = null;
             if (options.LlmMergeAgent is { } llmName)
             {
@@ -89,7 +80,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
                 routers[definition.Settings.Name] = AgentSystemAssembly.StartRouter(system, definition, policies[definition.Settings.Name](), agents, mergeAgent, composition);
             }
 
-            var feedback = system.ActorOf(FeedbackCoordinatorActor.Props([.. routers.Values], TimeSpan.FromSeconds(10)), "feedback");
+            var feedback = AgentSystemAssembly.StartFeedbackCoordinator(system, routers, settings);
             return new AgentRouterRuntime(system, agents, routers, routerDefinitions[0].Settings.Name, feedback, mergeAgent);
         }
         catch

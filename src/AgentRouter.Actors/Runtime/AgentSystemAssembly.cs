@@ -1,4 +1,7 @@
 using Akka.Actor;
+using Akka.Configuration;
+using AgentRouter.Actors.Configuration;
+using AgentRouter.Actors.Feedback;
 using AgentRouter.Actors.Agents;
 using AgentRouter.Actors.Merging;
 using AgentRouter.Actors.Routing;
@@ -25,7 +28,28 @@ internal static class AgentSystemAssembly
         options.Routers.Count > 0 ? options.Routers : [DefaultRouter];
 
     /// <summary>Starts the agents under their restarting supervisor; handles in manifest order.</summary>
-    public static async Task<IReadOnlyList<AgentHandle>> StartAgentsAsync(ActorSystem system, AgentRouterOptions options, IReadOnlyList<AgentManifest> manifests,
+    /// <summary>The actor system's configuration: the user's HOCON (<see cref="AgentRouterOptions.Hocon"/>), then the
+    /// entry point's typed overrides (a cluster node's addresses and roles), then <paramref name="moduleDefaults"/>
+    /// (the cluster's reference.conf), then the runtime's reference.conf.</summary>
+    public static Config Configuration(AgentRouterOptions options, Config? overrides = null, Config? moduleDefaults = null)
+    {
+        var config = ConfigurationFactory.ParseString(options.Hocon ?? "");
+        foreach (var fallback in new[] { overrides, moduleDefaults, ReferenceConfig.Runtime })
+        {
+            if (fallback is not null && !fallback.IsEmpty)
+            {
+                config = config.WithFallback(fallback);
+            }
+        }
+
+        return config;
+    }
+
+    /// <summary>The coordinator that addresses feedback to the router that served the query.</summary>
+    public static IActorRef StartFeedbackCoordinator(ActorSystem system, IReadOnlyDictionary<string, IActorRef> routers, AgentRouterRuntimeSettings settings) =>
+        system.ActorOf(FeedbackCoordinatorActor.Props([.. routers.Values], settings.FeedbackAskTimeout), "feedback");
+
+    public static async Task<IReadOnlyList<AgentHandle>> StartAgentsAsync(ActorSystem system, AgentRouterOptions options, AgentRouterRuntimeSettings settings, IReadOnlyList<AgentManifest> manifests,
         IReadOnlyDictionary<string, IModelBackend> backends, AgentRouterComposition composition, CancellationToken cancellationToken)
     {
         var vitals = manifests.ToDictionary(m => m.Name, m => new AgentVitals(m.Name, Math.Min(m.Capacity, backends[m.Name].Capacity)));
@@ -33,7 +57,7 @@ internal static class AgentSystemAssembly
             .Select(m => (m.Name, ModelAgentActor.Props(m.Name, backends[m.Name], new AgentSettings(m.QueueLimit, options.Backoff), vitals[m.Name], composition.Time)))
             .ToList();
         var supervisor = system.ActorOf(AgentSupervisorActor.Props(agentProps), "agents");
-        var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        var children = await supervisor.Ask<AgentSupervisorActor.Agents>(AgentSupervisorActor.GetAgents.Instance, settings.StartTimeout, cancellationToken).ConfigureAwait(false);
         return [.. manifests.Select(m => new AgentHandle(m.ToProfile(), children.ByName[m.Name], vitals[m.Name]))];
     }
 

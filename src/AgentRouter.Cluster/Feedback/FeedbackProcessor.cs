@@ -158,7 +158,7 @@ public sealed class FeedbackProcessor(
         var appended = await database.ScriptEvaluateAsync(
             RedisScripts.AppendOutcomesOnce,
             [keys.Appended(answered.Router, eventId), keys.Outcomes(answered.Router)],
-            [(long)(options.EffectiveAnsweredTimeToLive.TotalSeconds * 2), options.OutcomeLogMaxLength, .. payloads]).ConfigureAwait(false);
+            [(long)(options.EffectiveAnsweredTimeToLive.TotalSeconds * 2), options.EffectiveOutcomeLogMaxLength, .. payloads]).ConfigureAwait(false);
         if ((long)appended == 1)
         {
             monitor.CountFeedbackApplied();

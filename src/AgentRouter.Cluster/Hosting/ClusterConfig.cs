@@ -1,66 +1,45 @@
-using System.Globalization;
 using Akka.Configuration;
+using AgentRouter.Actors.Configuration;
+using AgentRouter.Actors.Runtime;
 
 namespace AgentRouter.Cluster.Hosting;
 
-/// <summary>The HOCON of a cluster node. Seeds are not in it: the node joins them itself once its registry and
-/// routers exist, so no router ever asks a models node that has no registry yet.</summary>
+/// <summary>The configuration of a cluster node: the user's HOCON (<see cref="AgentRouterOptions.Hocon"/>), over the
+/// node's typed options, over AgentRouter.Cluster's and the actor runtime's <c>reference.conf</c>. Seeds are not in
+/// it: the node joins them itself once its registry and routers exist, so no router ever asks a models node that
+/// has no registry yet.</summary>
 public static class ClusterConfig
 {
     public static Config Build(ClusterNodeOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var tuning = options.Tuning ?? ClusterTuning.Production;
-        var roles = string.Join(", ", options.Roles.Select(Quote));
-        var frame = options.MaximumFrameSizeBytes.ToString(CultureInfo.InvariantCulture);
-        var buffer = (options.MaximumFrameSizeBytes * 2).ToString(CultureInfo.InvariantCulture);
-        var publicHost = options.PublicHostname ?? options.Hostname;
-        var hocon = $$"""
-            akka {
-              loglevel = WARNING
-              stdout-loglevel = WARNING
-              log-dead-letters = off
-              log-dead-letters-during-shutdown = off
-              actor {
-                provider = cluster
-                serialize-messages = {{(options.SerializeAllMessages ? "on" : "off")}}
-                serialize-creators = off
-                default-dispatcher.throughput = 100
-              }
-              remote {
-                log-remote-lifecycle-events = off
-                dot-netty.tcp {
-                  hostname = {{Quote(options.Hostname)}}
-                  public-hostname = {{Quote(publicHost)}}
-                  port = {{options.Port}}
-                  maximum-frame-size = {{frame}}b
-                  send-buffer-size = {{buffer}}b
-                  receive-buffer-size = {{buffer}}b
-                }
-              }
-              cluster {
-                roles = [{{roles}}]
-                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver {
-                  active-strategy = keep-majority
-                  stable-after = {{Ms(tuning.StableAfter)}}
-                }
-                failure-detector {
-                  heartbeat-interval = {{Ms(tuning.HeartbeatInterval)}}
-                  acceptable-heartbeat-pause = {{Ms(tuning.AcceptableHeartbeatPause)}}
-                }
-                gossip-interval = {{Ms(tuning.GossipInterval)}}
-                leader-actions-interval = {{Ms(tuning.GossipInterval)}}
-                unreachable-nodes-reaper-interval = {{Ms(tuning.ReaperInterval)}}
-                run-coordinated-shutdown-when-down = on
-                shutdown-after-unsuccessful-join-seed-nodes = off
-              }
-              coordinated-shutdown.run-by-clr-shutdown-hook = on
-            }
-            """;
-        return ConfigurationFactory.ParseString(options.Runtime.Hocon ?? "").WithFallback(ConfigurationFactory.ParseString(hocon));
+        var overrides = new HoconOverrides()
+            .Set("akka.actor.serialize-messages", options.SerializeAllMessages)
+            .Set("akka.remote.dot-netty.tcp.hostname", options.Hostname)
+            .Set("akka.remote.dot-netty.tcp.public-hostname", options.PublicHostname ?? options.Hostname)
+            .Set("akka.remote.dot-netty.tcp.port", options.Port)
+            .Set("akka.cluster.roles", options.Roles)
+            .Set("akka.cluster.split-brain-resolver.stable-after", tuning.StableAfter)
+            .Set("akka.cluster.failure-detector.heartbeat-interval", tuning.HeartbeatInterval)
+            .Set("akka.cluster.failure-detector.acceptable-heartbeat-pause", tuning.AcceptableHeartbeatPause)
+            .Set("akka.cluster.gossip-interval", tuning.GossipInterval)
+            .Set("akka.cluster.leader-actions-interval", tuning.GossipInterval)
+            .Set("akka.cluster.unreachable-nodes-reaper-interval", tuning.ReaperInterval);
+        if (options.MaximumFrameSizeBytes is { } frame)
+        {
+            overrides.SetBytes(ClusterSettings.Section + ".maximum-frame-size", frame);
+        }
+
+        var config = AgentSystemAssembly.Configuration(options.Runtime, overrides.ToConfig(), ClusterSettings.Reference);
+
+        // The frame size may come from the user's HOCON too; the buffers follow whichever value won.
+        var frameSize = ClusterSettings.Create(config).MaximumFrameSizeBytes;
+        var transport = new HoconOverrides()
+            .SetBytes("akka.remote.dot-netty.tcp.maximum-frame-size", frameSize)
+            .SetBytes("akka.remote.dot-netty.tcp.send-buffer-size", frameSize * 2)
+            .SetBytes("akka.remote.dot-netty.tcp.receive-buffer-size", frameSize * 2)
+            .ToConfig();
+        return config.WithFallback(transport);
     }
-
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static string Ms(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 }

@@ -4,6 +4,7 @@ using Akka.Actor.Setup;
 using Akka.Event;
 using AgentRouter.Actors;
 using AgentRouter.Actors.Agents;
+using AgentRouter.Actors.Configuration;
 using AgentRouter.Actors.Feedback;
 using AgentRouter.Actors.Merging;
 using AgentRouter.Actors.Routing;
@@ -31,11 +32,12 @@ public sealed class ClusterNode : IAsyncDisposable
     private readonly IReadOnlyList<OutcomeLogFollower> _followers;
     private bool _stopped;
 
-    private ClusterNode(ClusterNodeOptions options, ActorSystem system, string nodeId, ConnectionMultiplexer? redis, ClusterStateWriter? writer,
+    private ClusterNode(ClusterNodeOptions options, ClusterSettings settings, ActorSystem system, string nodeId, ConnectionMultiplexer? redis, ClusterStateWriter? writer,
         IReadOnlyDictionary<string, IActorRef> routers, IReadOnlyDictionary<string, SharedPolicy> sharedPolicies, IReadOnlyList<OutcomeLogFollower> followers,
         IActorRef? directory, IActorRef? feedbackCoordinator, ClusterStateMonitor monitor)
     {
         Options = options;
+        Settings = settings;
         System = system;
         NodeId = nodeId;
         _redis = redis;
@@ -56,6 +58,9 @@ public sealed class ClusterNode : IAsyncDisposable
     }
 
     public ClusterNodeOptions Options { get; }
+
+    /// <summary>The node's effective settings (reference.conf under the options and the user's HOCON).</summary>
+    public ClusterSettings Settings { get; }
 
     public ActorSystem System { get; }
 
@@ -105,7 +110,10 @@ public sealed class ClusterNode : IAsyncDisposable
         var (manifests, backends) = isModels ? AgentSystemAssembly.ResolveAgents(runtime, composition) : ([], []);
         var routerDefinitions = AgentSystemAssembly.RouterDefinitions(runtime);
         var policies = isRouter ? AgentSystemAssembly.ResolvePolicies(routerDefinitions, runtime.PoliciesDirectory, composition) : [];
-        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ClusterConfig.Build(options)))
+        var config = ClusterConfig.Build(options);
+        var settings = ClusterSettings.Create(config);
+        var runtimeSettings = AgentRouterRuntimeSettings.Create(config);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config))
             .And(ClusterSerialization.Setup());
         var system = ActorSystem.Create(runtime.SystemName, setup);
         ConnectionMultiplexer? redis = null;
@@ -115,7 +123,7 @@ public sealed class ClusterNode : IAsyncDisposable
             var nodeId = options.NodeId ?? $"{cluster.SelfAddress.Host}-{cluster.SelfAddress.Port}";
             if (isModels)
             {
-                var agents = await AgentSystemAssembly.StartAgentsAsync(system, runtime, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
+                var agents = await AgentSystemAssembly.StartAgentsAsync(system, runtime, runtimeSettings, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
                 var adverts = agents.Select(a => new DiscoveryProtocol.AgentAdvertisement(a.Profile, a.Vitals.Capacity, a.Actor)).ToList();
                 system.ActorOf(AgentRegistryActor.Props(adverts), AgentRegistryActor.Name);
             }
@@ -124,7 +132,7 @@ public sealed class ClusterNode : IAsyncDisposable
             var log = Logging.GetLogger(system, "agentrouter.cluster");
             ClusterStateWriter? writer = null;
             IDatabase? database = null;
-            var keys = new ClusterKeys(options.SharedState?.KeyPrefix ?? "ar");
+            var keys = new ClusterKeys(options.SharedState?.EffectiveKeyPrefix ?? ClusterSettings.Default.SharedState.KeyPrefix);
             if (isRouter && options.SharedState is { } shared)
             {
                 redis = await RedisConnection.ConnectAsync(shared.Redis).ConfigureAwait(false);
@@ -156,10 +164,10 @@ public sealed class ClusterNode : IAsyncDisposable
                 }
 
                 directory = system.ActorOf(ClusterAgentDirectoryActor.Props([.. routers.Values]), ClusterAgentDirectoryActor.Name);
-                feedback = system.ActorOf(FeedbackCoordinatorActor.Props([.. routers.Values], TimeSpan.FromSeconds(10)), "feedback");
+                feedback = AgentSystemAssembly.StartFeedbackCoordinator(system, routers, runtimeSettings);
             }
 
-            var node = new ClusterNode(options, system, nodeId, redis, writer, routers, sharedPolicies, followers, directory, feedback, monitor);
+            var node = new ClusterNode(options, settings, system, nodeId, redis, writer, routers, sharedPolicies, followers, directory, feedback, monitor);
             if (writer is not null)
             {
                 node.StartLoops(writer, followers, new FeedbackProcessor($"{nodeId}.{Guid.NewGuid().ToString("N")[..8]}", database!, keys, options.SharedState!, monitor, log));
@@ -208,7 +216,7 @@ public sealed class ClusterNode : IAsyncDisposable
         {
             _writer.Complete();
             var drained = _loops[0];
-            await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            await Task.WhenAny(drained, Task.Delay(Settings.LeaveDrainTimeout)).ConfigureAwait(false);
             foreach (var follower in _followers)
             {
                 try

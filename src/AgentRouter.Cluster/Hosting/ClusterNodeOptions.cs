@@ -13,6 +13,8 @@ namespace AgentRouter.Cluster.Hosting;
 /// <param name="Seeds">Seed nodes as <c>host:port</c> (or full <c>akka.tcp://</c> addresses); empty: this node
 /// founds a new cluster on its own address.</param>
 /// <param name="Runtime">Agents (for <c>models</c>) and routers (for <c>router</c>), as for the single-process runtime.</param>
+/// <param name="MaximumFrameSizeBytes">Null: <c>agentrouter.cluster.maximum-frame-size</c> (reference.conf).</param>
+/// <param name="Tuning">Null: the production tuning of reference.conf.</param>
 /// <param name="SharedState">Redis-backed shared policy state; null keeps policy state in memory, per node.</param>
 public sealed record ClusterNodeOptions(
     IReadOnlyList<string> Roles,
@@ -25,7 +27,7 @@ public sealed record ClusterNodeOptions(
     string? NodeId = null,
     ClusterTuning? Tuning = null,
     bool SerializeAllMessages = false,
-    long MaximumFrameSizeBytes = 4 * 1024 * 1024)
+    long? MaximumFrameSizeBytes = null)
 {
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
@@ -56,9 +58,9 @@ public sealed record ClusterNodeOptions(
             }
         }
 
-        if (MaximumFrameSizeBytes < 32 * 1024)
+        if (MaximumFrameSizeBytes < ClusterSettings.MinimumFrameSizeBytes)
         {
-            errors.Add(new ManifestError("node options", "maximumFrameSize", $"{MaximumFrameSizeBytes} bytes is below Akka's minimum of 32000"));
+            errors.Add(new ManifestError("node options", "maximumFrameSize", $"{MaximumFrameSizeBytes} bytes is below Akka's minimum of {ClusterSettings.MinimumFrameSizeBytes}"));
         }
 
         return errors;

@@ -23,7 +23,7 @@ public sealed class ClusterStateWriter
         _options = options;
         _monitor = monitor;
         _buffer = Channel.CreateBounded<PendingWrite>(
-            new BoundedChannelOptions(options.BufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            new BoundedChannelOptions(options.EffectiveBufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => monitor.CountDropped());
     }
 
@@ -70,10 +70,10 @@ public sealed class ClusterStateWriter
         PendingWrite.OutcomeAppend append => _database.ScriptEvaluateAsync(
             RedisScripts.AppendOutcomesOnce,
             [_keys.Appended(append.Router, append.EventId), _keys.Outcomes(append.Router)],
-            [(long)(_options.EffectiveAnsweredTimeToLive.TotalSeconds * 2), _options.OutcomeLogMaxLength, .. append.Payloads.Select(p => (RedisValue)p)]),
+            [(long)(_options.EffectiveAnsweredTimeToLive.TotalSeconds * 2), _options.EffectiveOutcomeLogMaxLength, .. append.Payloads.Select(p => (RedisValue)p)]),
         PendingWrite.AnsweredRecord answered => _database.StringSetAsync(_keys.Answered(answered.QueryId), answered.Json, _options.EffectiveAnsweredTimeToLive),
         PendingWrite.FeedbackAppend feedback => _database.StreamAddAsync(
-            _keys.Feedback, "f", feedback.Json, maxLength: _options.FeedbackStreamMaxLength, useApproximateMaxLength: true),
+            _keys.Feedback, "f", feedback.Json, maxLength: _options.EffectiveFeedbackStreamMaxLength, useApproximateMaxLength: true),
         _ => throw new ArgumentOutOfRangeException(nameof(write), write.GetType().Name, "unknown pending write"),
     };
 }

@@ -1,7 +1,10 @@
+using AgentRouter.Cluster.Hosting;
+
 namespace AgentRouter.Cluster.State;
 
 /// <summary>Where the shared routing state lives and how the background loops pace themselves.</summary>
 /// <param name="Redis">A StackExchange.Redis configuration string (e.g. <c>localhost:6379</c>).</param>
+/// <remarks>Every value left null comes from <c>agentrouter.cluster.shared-state</c> in reference.conf.</remarks>
 /// <param name="BufferCapacity">Updates buffered while Redis is unreachable; past it the oldest are dropped (counted).</param>
 /// <param name="OutcomeLogMaxLength">Approximate bound of each policy's outcome log (XADD MAXLEN ~).</param>
 /// <param name="FeedbackStreamMaxLength">Approximate bound of the feedback stream.</param>
@@ -12,23 +15,34 @@ namespace AgentRouter.Cluster.State;
 /// <param name="ClaimIdle">A feedback entry read but not acknowledged for this long is taken over by another consumer.</param>
 public sealed record SharedStateOptions(
     string Redis,
-    string KeyPrefix = "ar",
-    int BufferCapacity = 100_000,
-    int OutcomeLogMaxLength = 1_000_000,
-    int FeedbackStreamMaxLength = 1_000_000,
+    string? KeyPrefix = null,
+    int? BufferCapacity = null,
+    int? OutcomeLogMaxLength = null,
+    int? FeedbackStreamMaxLength = null,
     TimeSpan? AnsweredTimeToLive = null,
     TimeSpan? PollInterval = null,
     TimeSpan? RetryInterval = null,
     TimeSpan? SnapshotInterval = null,
     TimeSpan? ClaimIdle = null)
 {
-    public TimeSpan EffectiveAnsweredTimeToLive => AnsweredTimeToLive ?? TimeSpan.FromMinutes(10);
+    public string EffectiveKeyPrefix => KeyPrefix ?? Defaults.KeyPrefix;
 
-    public TimeSpan EffectivePollInterval => PollInterval ?? TimeSpan.FromMilliseconds(20);
+    public int EffectiveBufferCapacity => BufferCapacity ?? Defaults.BufferCapacity;
 
-    public TimeSpan EffectiveRetryInterval => RetryInterval ?? TimeSpan.FromMilliseconds(250);
+    public int EffectiveOutcomeLogMaxLength => OutcomeLogMaxLength ?? Defaults.OutcomeLogMaxLength;
 
-    public TimeSpan EffectiveSnapshotInterval => SnapshotInterval ?? TimeSpan.FromSeconds(5);
+    public int EffectiveFeedbackStreamMaxLength => FeedbackStreamMaxLength ?? Defaults.FeedbackStreamMaxLength;
 
-    public TimeSpan EffectiveClaimIdle => ClaimIdle ?? TimeSpan.FromSeconds(30);
+    public TimeSpan EffectiveAnsweredTimeToLive => AnsweredTimeToLive ?? Defaults.AnsweredTimeToLive;
+
+    public TimeSpan EffectivePollInterval => PollInterval ?? Defaults.PollInterval;
+
+    public TimeSpan EffectiveRetryInterval => RetryInterval ?? Defaults.RetryInterval;
+
+    public TimeSpan EffectiveSnapshotInterval => SnapshotInterval ?? Defaults.SnapshotInterval;
+
+    public TimeSpan EffectiveClaimIdle => ClaimIdle ?? Defaults.ClaimIdle;
+
+    /// <summary>The unset values' defaults: <c>agentrouter.cluster.shared-state</c> in reference.conf.</summary>
+    private static SharedStateDefaults Defaults => ClusterSettings.Default.SharedState;
 }

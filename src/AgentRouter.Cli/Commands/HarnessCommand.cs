@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AgentRouter.Actors.Runtime;
 using AgentRouter.Core.Agents;
+using AgentRouter.Core.Configuration;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Harness;
 using AgentRouter.Core.Presets;
@@ -71,7 +72,7 @@ internal static class HarnessCommand
             var resumeResult = parse.GetResult(resume);
             var options = new HarnessRunOptions(
                 parse.GetValue(data)!, directory, parse.GetValue(format)!, ParseEndpoint(parse.GetValue(endpoint)),
-                parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(HarnessRuntime.ApiKeyVariable) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+                parse.GetValue(apiKey) ?? AgentRouterSettings.FromEnvironment().HarnessApiKey ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
                 parse.GetValue(models) is { Length: > 0 } named ? named : null, ParsePrices(parse.GetValue(prices) ?? []),
                 Positive(parse.GetValue(concurrency), "--concurrency"), parse.GetValue(maxCost),
                 resumeResult is not null, parse.GetValue(resume),

@@ -6,6 +6,7 @@ using AgentRouter.Cluster.Discovery;
 using AgentRouter.Cluster.Hosting;
 using AgentRouter.Cluster.State;
 using AgentRouter.Core.Agents;
+using AgentRouter.Core.Configuration;
 using AgentRouter.Core.Presets;
 using AgentRouter.Hosting;
 using AgentRouter.Server.Hosting;
@@ -14,24 +15,25 @@ using AgentRouter.Server.Security;
 namespace AgentRouter.Cli.Commands;
 
 /// <summary><c>agentrouter node</c>: runs one cluster node until SIGTERM/SIGINT, then leaves the cluster
-/// gracefully. Every option falls back to an <c>AGENTROUTER_*</c> environment variable (containers).</summary>
+/// gracefully. Every option falls back to an <c>AGENTROUTER_*</c> environment variable (containers), read through
+/// Microsoft.Extensions.Configuration into <see cref="NodeEnvironmentSettings"/>.</summary>
 internal static class NodeCommand
 {
-    public static readonly Option<string> Roles = Env(new Option<string>("--roles") { Description = "Comma-separated roles: router, models (env AGENTROUTER_ROLES)." }, NodeEnvironment.Roles, "router,models");
-    public static readonly Option<string> Host = Env(new Option<string>("--host") { Description = "Address to bind (env AGENTROUTER_HOST)." }, NodeEnvironment.Host, "127.0.0.1");
-    public static readonly Option<string?> PublicHost = EnvNullable(new Option<string?>("--public-host") { Description = "Address other nodes use, when not --host (env AGENTROUTER_PUBLIC_HOST)." }, NodeEnvironment.PublicHost);
-    public static readonly Option<int> Port = Env(new Option<int>("--port") { Description = "Remoting port; fixed for nodes that restart (env AGENTROUTER_PORT)." }, NodeEnvironment.Port, NodeEnvironment.DefaultPort);
-    public static readonly Option<string?> Seeds = EnvNullable(new Option<string?>("--seeds") { Description = "Comma-separated seed nodes host:port; none founds a cluster (env AGENTROUTER_SEEDS)." }, NodeEnvironment.Seeds);
-    public static readonly Option<string?> Agents = EnvNullable(new Option<string?>("--agents") { Description = "Directory of agent manifests (models role; env AGENTROUTER_AGENTS)." }, NodeEnvironment.Agents);
-    public static readonly Option<string?> Redis = EnvNullable(new Option<string?>("--redis") { Description = "Redis configuration (host:port) for shared policy state; none keeps state per node (env AGENTROUTER_REDIS)." }, NodeEnvironment.Redis);
-    public static readonly Option<string> Policy = Env(new Option<string>("--policy") { Description = "Routing policy of the router (env AGENTROUTER_POLICY)." }, NodeEnvironment.Policy, "ema");
-    public static readonly Option<string?> PolicyPreset = EnvNullable(new Option<string?>("--policy-preset") { Description = "A policy preset (name in --policies, or a file) instead of --policy (env AGENTROUTER_POLICY_PRESET)." }, NodeEnvironment.PolicyPreset);
-    public static readonly Option<string?> Policies = EnvNullable(new Option<string?>("--policies") { Description = "Directory of policy presets (env AGENTROUTER_POLICIES); default: ./policies when present, else the presets shipped with the program." }, NodeEnvironment.Policies);
-    public static readonly Option<string> RouterName = Env(new Option<string>("--router-name") { Description = "Router name; routers sharing a name share policy state (env AGENTROUTER_ROUTER)." }, NodeEnvironment.Router, "default");
-    public static readonly Option<int> Panel = Env(new Option<int>("--panel") { Description = "Panel size (env AGENTROUTER_PANEL)." }, NodeEnvironment.Panel, 3);
-    public static readonly Option<string?> NodeId = EnvNullable(new Option<string?>("--node-id") { Description = "Stable node id (Redis consumer names); default host-port (env AGENTROUTER_NODE_ID)." }, NodeEnvironment.NodeId);
+    public static readonly Option<string> Roles = Env(new Option<string>("--roles") { Description = "Comma-separated roles: router, models (env AGENTROUTER_ROLES)." }, e => e.Roles, "router,models");
+    public static readonly Option<string> Host = Env(new Option<string>("--host") { Description = "Address to bind (env AGENTROUTER_HOST)." }, e => e.Host, "127.0.0.1");
+    public static readonly Option<string?> PublicHost = EnvNullable(new Option<string?>("--public-host") { Description = "Address other nodes use, when not --host (env AGENTROUTER_PUBLIC_HOST)." }, e => e.PublicHost);
+    public static readonly Option<int> Port = Env(new Option<int>("--port") { Description = "Remoting port; fixed for nodes that restart (env AGENTROUTER_PORT)." }, e => e.Port, NodeEnvironment.DefaultPort);
+    public static readonly Option<string?> Seeds = EnvNullable(new Option<string?>("--seeds") { Description = "Comma-separated seed nodes host:port; none founds a cluster (env AGENTROUTER_SEEDS)." }, e => e.Seeds);
+    public static readonly Option<string?> Agents = EnvNullable(new Option<string?>("--agents") { Description = "Directory of agent manifests (models role; env AGENTROUTER_AGENTS)." }, e => e.Agents);
+    public static readonly Option<string?> Redis = EnvNullable(new Option<string?>("--redis") { Description = "Redis configuration (host:port) for shared policy state; none keeps state per node (env AGENTROUTER_REDIS)." }, e => e.Redis);
+    public static readonly Option<string> Policy = Env(new Option<string>("--policy") { Description = "Routing policy of the router (env AGENTROUTER_POLICY)." }, e => e.Policy, "ema");
+    public static readonly Option<string?> PolicyPreset = EnvNullable(new Option<string?>("--policy-preset") { Description = "A policy preset (name in --policies, or a file) instead of --policy (env AGENTROUTER_POLICY_PRESET)." }, e => e.PolicyPreset);
+    public static readonly Option<string?> Policies = EnvNullable(new Option<string?>("--policies") { Description = "Directory of policy presets (env AGENTROUTER_POLICIES); default: ./policies when present, else the presets shipped with the program." }, e => e.Policies);
+    public static readonly Option<string> RouterName = Env(new Option<string>("--router-name") { Description = "Router name; routers sharing a name share policy state (env AGENTROUTER_ROUTER)." }, e => e.Router, "default");
+    public static readonly Option<int> Panel = Env(new Option<int>("--panel") { Description = "Panel size (env AGENTROUTER_PANEL)." }, e => e.Panel, 3);
+    public static readonly Option<string?> NodeId = EnvNullable(new Option<string?>("--node-id") { Description = "Stable node id (Redis consumer names); default host-port (env AGENTROUTER_NODE_ID)." }, e => e.NodeId);
     public static readonly Option<bool> FastFailureDetection = new("--fast-failure-detection") { Description = "Notice dead nodes in about a second (loopback clusters, benchmarks)." };
-    public static readonly Option<string?> HttpUrls = EnvNullable(new Option<string?>("--http-urls") { Description = $"Run the OpenAI-compatible HTTP server on this router node at these comma-separated URLs, e.g. {ServerOptions.DefaultUrl}; beyond loopback it requires API keys (env AGENTROUTER_HTTP_URLS)." }, NodeEnvironment.HttpUrls);
+    public static readonly Option<string?> HttpUrls = EnvNullable(new Option<string?>("--http-urls") { Description = $"Run the OpenAI-compatible HTTP server on this router node at these comma-separated URLs, e.g. {ServerOptions.DefaultUrl}; beyond loopback it requires API keys (env AGENTROUTER_HTTP_URLS)." }, e => e.HttpUrls);
     public static readonly Option<string[]> ApiKeys = new("--api-key") { Description = "A bearer API key HTTP clients must present (repeatable). Prefer AGENTROUTER_API_KEYS (comma-separated): command lines are visible to other users." };
     public static readonly Option<string?> StatusFile = new("--status-file") { Description = "Rewrite this file with the node's status (JSON) every second." };
 
@@ -191,27 +193,35 @@ internal static class NodeCommand
     public static IReadOnlyList<string> Split(string? list) =>
         string.IsNullOrWhiteSpace(list) ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    private static Option<T> Env<T>(Option<T> option, string variable, T fallback)
+    private static Option<string> Env(Option<string> option, Func<NodeEnvironmentSettings, string?> variable, string fallback)
     {
-        option.DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? Parse<T>(value, variable) : fallback;
+        option.DefaultValueFactory = _ => variable(FromEnvironment()) is { Length: > 0 } value ? value : fallback;
         return option;
     }
 
-    private static Option<string?> EnvNullable(Option<string?> option, string variable)
+    private static Option<int> Env(Option<int> option, Func<NodeEnvironmentSettings, int?> variable, int fallback)
     {
-        option.DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;
+        option.DefaultValueFactory = _ => variable(FromEnvironment()) ?? fallback;
         return option;
     }
 
-    private static T Parse<T>(string value, string variable)
+    private static Option<string?> EnvNullable(Option<string?> option, Func<NodeEnvironmentSettings, string?> variable)
     {
-        if (typeof(T) == typeof(int))
+        option.DefaultValueFactory = _ => variable(FromEnvironment()) is { Length: > 0 } value ? value : null;
+        return option;
+    }
+
+    /// <summary>The node's <c>AGENTROUTER_*</c> variables through configuration; a value of the wrong type is a usage
+    /// error naming its key.</summary>
+    private static NodeEnvironmentSettings FromEnvironment()
+    {
+        try
         {
-            return int.TryParse(value, out var number)
-                ? (T)(object)number
-                : throw new ManifestValidationException([new ManifestError(variable, variable, $"'{value}' is not an integer")]);
+            return NodeEnvironmentSettings.From();
         }
-
-        return (T)(object)value;
+        catch (InvalidOperationException e)
+        {
+            throw new ManifestValidationException([new ManifestError("environment", AgentRouterEnvironment.Prefix + "*", e.Message)]);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using AgentRouter.Core.Configuration;
 
 namespace AgentRouter.Cli.Data;
 
@@ -48,10 +49,11 @@ internal sealed class DataFetcher
     /// <c>~/.cache/agentrouter/data</c>.</summary>
     public static string DefaultCacheRoot()
     {
-        if (Environment.GetEnvironmentVariable("AGENTROUTER_DATA_CACHE") is { Length: > 0 } configured)
+        if (AgentRouterSettings.FromEnvironment().DataCache is { Length: > 0 } configured)
         {
             return configured;
         }
+        // XDG_CACHE_HOME is the platform's convention, not a product setting.
         var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
             ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");

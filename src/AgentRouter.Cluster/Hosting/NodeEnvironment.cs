@@ -1,3 +1,6 @@
+using AgentRouter.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
 namespace AgentRouter.Cluster.Hosting;
 
 /// <summary>The environment variables a node reads when an option is not given on the command line (containers
@@ -31,4 +34,58 @@ public static class NodeEnvironment
     public const int DefaultHttpPort = 8080;
 
     public static readonly IReadOnlyList<string> All = [Roles, Host, PublicHost, Port, Seeds, Agents, Redis, Policy, PolicyPreset, Policies, Router, Panel, NodeId, HttpUrls, ApiKeys];
+}
+
+/// <summary>A node's settings from its environment (the variables of <see cref="NodeEnvironment"/>), bound by the
+/// standard configuration binder from <see cref="AgentRouterEnvironment"/>; null where unset.</summary>
+public sealed class NodeEnvironmentSettings
+{
+    [ConfigurationKeyName("ROLES")]
+    public string? Roles { get; set; }
+
+    [ConfigurationKeyName("HOST")]
+    public string? Host { get; set; }
+
+    [ConfigurationKeyName("PUBLIC_HOST")]
+    public string? PublicHost { get; set; }
+
+    [ConfigurationKeyName("PORT")]
+    public int? Port { get; set; }
+
+    [ConfigurationKeyName("SEEDS")]
+    public string? Seeds { get; set; }
+
+    [ConfigurationKeyName("AGENTS")]
+    public string? Agents { get; set; }
+
+    [ConfigurationKeyName("REDIS")]
+    public string? Redis { get; set; }
+
+    [ConfigurationKeyName("POLICY")]
+    public string? Policy { get; set; }
+
+    [ConfigurationKeyName("POLICY_PRESET")]
+    public string? PolicyPreset { get; set; }
+
+    [ConfigurationKeyName("POLICIES")]
+    public string? Policies { get; set; }
+
+    [ConfigurationKeyName("ROUTER")]
+    public string? Router { get; set; }
+
+    [ConfigurationKeyName("PANEL")]
+    public int? Panel { get; set; }
+
+    [ConfigurationKeyName("NODE_ID")]
+    public string? NodeId { get; set; }
+
+    [ConfigurationKeyName("HTTP_URLS")]
+    public string? HttpUrls { get; set; }
+
+    [ConfigurationKeyName("API_KEYS")]
+    public string? ApiKeys { get; set; }
+
+    /// <summary>The settings <paramref name="configuration"/> holds (default: the process environment, read now).</summary>
+    /// <exception cref="InvalidOperationException">A value of the wrong type (e.g. a non-numeric port); the message names the key.</exception>
+    public static NodeEnvironmentSettings From(IConfiguration? configuration = null) => AgentRouterEnvironment.Bind<NodeEnvironmentSettings>(configuration);
 }

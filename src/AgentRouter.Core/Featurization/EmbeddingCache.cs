@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using AgentRouter.Core.Configuration;
 
 namespace AgentRouter.Core.Featurization;
 
@@ -16,10 +17,16 @@ public sealed class EmbeddingCache(string directory)
     public string Directory { get; } = directory;
 
     /// <summary>The default folder: $AGENTROUTER_EMBEDDING_CACHE, else ~/.cache/agentrouter/embeddings.</summary>
-    public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable("AGENTROUTER_EMBEDDING_CACHE") is { Length: > 0 } configured
+    public static string DefaultDirectory => DirectoryFrom(AgentRouterSettings.FromEnvironment());
+
+    /// <summary>The folder <paramref name="settings"/> name (<see cref="AgentRouterSettings.EmbeddingCache"/>), else the default.</summary>
+    public static string DirectoryFrom(AgentRouterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.EmbeddingCache is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "agentrouter", "embeddings");
+    }
 
     /// <summary>Where the vectors of these texts under this model are (or would be) kept.</summary>
     public string PathFor(ITextEmbedder embedder, IReadOnlyList<string> texts)

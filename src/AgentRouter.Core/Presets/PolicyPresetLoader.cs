@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Configuration;
 using AgentRouter.Core.IO;
 using AgentRouter.Core.Json;
 using AgentRouter.Core.Policies;
@@ -13,10 +14,11 @@ public static class PolicyPresetLoader
 {
     /// <summary>The policy preset folder: AGENTROUTER_POLICIES when set, else <c>policies</c> in the current directory when
     /// it exists (a checkout, or a deployment's own presets), else the presets shipped beside the program
-    /// (<c>policies/</c> in its output folder). <paramref name="start"/> replaces the current directory.</summary>
-    public static string DefaultDirectory(string? start = null)
+    /// (<c>policies/</c> in its output folder). <paramref name="start"/> replaces the current directory;
+    /// <paramref name="settings"/> replaces the process environment's.</summary>
+    public static string DefaultDirectory(string? start = null, AgentRouterSettings? settings = null)
     {
-        var configured = Environment.GetEnvironmentVariable("AGENTROUTER_POLICIES");
+        var configured = (settings ?? AgentRouterSettings.FromEnvironment()).Policies;
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return configured;

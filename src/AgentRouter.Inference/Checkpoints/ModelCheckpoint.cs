@@ -1,3 +1,4 @@
+using AgentRouter.Core.Configuration;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Modules;
 using AgentRouter.Inference.Safetensors;
@@ -19,7 +20,7 @@ public static class ModelCheckpoint
     /// <summary>The most memory one model's parameters may take: <see cref="MemoryBudgetVariable"/> when set,
     /// else the memory this process may use (physical memory or its container's limit).</summary>
     public static long DefaultMemoryBudgetBytes =>
-        long.TryParse(Environment.GetEnvironmentVariable(MemoryBudgetVariable), out var mebibytes) && mebibytes > 0
+        AgentRouterSettings.FromEnvironment().ModelMemoryBudgetMebibytes is > 0 and var mebibytes
             ? mebibytes * 1024 * 1024
             : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentRouter.Core.Configuration;
 using static TorchSharp.torch;
 
 namespace AgentRouter.Inference.Hosting;
@@ -10,9 +11,13 @@ public static class InferenceDevice
     /// <summary>Set to "cpu" to force the CPU even where CUDA is available.</summary>
     public const string EnvironmentVariable = "AGENTROUTER_DEVICE";
 
-    public static Device Select()
+    public static Device Select() => Select(AgentRouterSettings.FromEnvironment());
+
+    /// <summary>As <see cref="Select()"/>, with <see cref="AgentRouterSettings.Device"/> from <paramref name="settings"/>.</summary>
+    public static Device Select(AgentRouterSettings settings)
     {
-        var requested = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        ArgumentNullException.ThrowIfNull(settings);
+        var requested = settings.Device;
         if (string.Equals(requested, "cpu", StringComparison.OrdinalIgnoreCase))
         {
             return CPU;

@@ -1,3 +1,4 @@
+using AgentRouter.Core.Configuration;
 using AgentRouter.Actors.Runtime;
 
 namespace AgentRouter.Server.Hosting;
@@ -122,12 +123,13 @@ public sealed class ServerOptions
     /// otherwise it needs an API key like the API.</summary>
     public bool LoopbackOnly => Urls.All(Security.BindingGuard.IsLoopback);
 
-    /// <summary>Reads keys from <c>AGENTROUTER_API_KEYS</c> (comma-separated) when none are set in code.</summary>
-    public ServerOptions WithEnvironmentKeys()
+    /// <summary>Reads keys from <c>AGENTROUTER_API_KEYS</c> (comma-separated; <see cref="AgentRouterSettings.ApiKeys"/>
+    /// of <paramref name="settings"/>, default the process environment's) when none are set in code.</summary>
+    public ServerOptions WithEnvironmentKeys(AgentRouterSettings? settings = null)
     {
-        if (ApiKeys.Count == 0 && Environment.GetEnvironmentVariable("AGENTROUTER_API_KEYS") is { Length: > 0 } keys)
+        if (ApiKeys.Count == 0)
         {
-            ApiKeys.AddRange(keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            ApiKeys.AddRange(AgentRouterEnvironment.List((settings ?? AgentRouterSettings.FromEnvironment()).ApiKeys));
         }
 
         return this;

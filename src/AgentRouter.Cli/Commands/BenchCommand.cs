@@ -13,5 +13,6 @@ internal static class BenchCommand
         BenchLoadCommand.Build(),
         BenchMoeCommand.Build(),
         BenchLlamaCppCommand.Build(),
+        AgentRouter.Cli.Bench.BareKestrelFloor.BuildCommand(),
     };
 }

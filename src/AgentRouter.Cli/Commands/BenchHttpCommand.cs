@@ -14,8 +14,11 @@ namespace AgentRouter.Cli.Commands;
 
 /// <summary><c>agentrouter bench http</c>: closed-loop HTTP load on <c>/v1/chat/completions</c> from this
 /// process against a server in another process (started here on a free loopback port with the built-in
-/// zero-latency simulated agents, or an existing one with <c>--url</c>), then the same load through the
-/// in-process <see cref="IAgentRouter"/> with the same agents and router, so both figures come from one run.</summary>
+/// zero-latency simulated agents, or an existing one with <c>--url</c>), whole and streamed; then the same load on
+/// the bare-Kestrel floor (<see cref="BareKestrelFloor"/>, another child process: same request JSON parsed, a
+/// response of the same size written, nothing behind it); then the same queries through the in-process
+/// <see cref="IAgentRouter"/> with the same agents and router. All four figures come from one run, so their
+/// ratios hold whatever else the machine is doing.</summary>
 internal static class BenchHttpCommand
 {
     public static Command Build()
@@ -39,21 +42,29 @@ internal static class BenchHttpCommand
             {
                 if (baseUrl is null)
                 {
-                    (child, baseUrl) = await StartServerProcessAsync(cancellationToken);
+                    baseUrl = FreeLoopbackUrl();
+                    child = await StartChildProcessAsync(baseUrl, ["serve", "--builtin-agents", "--urls", baseUrl, "--rate-limit", "100000000", "--max-streams-per-client", Math.Max(16, clients).ToString(CultureInfo.InvariantCulture)], cancellationToken);
                 }
 
-                var http = await MeasureHttpAsync(baseUrl, modelId, clients, warm, measured);
-                child?.Kill(entireProcessTree: true);
-                child?.WaitForExit();
+                var responseBytes = await ResponseBytesAsync(baseUrl, modelId, cancellationToken);
+                var http = await MeasureHttpAsync("HTTP /v1/chat/completions (separate process, loopback)", baseUrl, modelId, stream: false, clients, warm, measured);
+                var streamed = await MeasureHttpAsync("HTTP /v1/chat/completions, stream: true (same server)", baseUrl, modelId, stream: true, clients, warm, measured);
+                Stop(ref child);
+
+                var floorUrl = FreeLoopbackUrl();
+                child = await StartChildProcessAsync(floorUrl, ["bench", "http-floor", "--urls", floorUrl, "--response-bytes", responseBytes.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+                var floor = await MeasureHttpAsync(BareKestrelFloor.Describe(responseBytes), floorUrl, modelId, stream: false, clients, warm, measured);
+                Stop(ref child);
+
                 var inProcess = await MeasureInProcessAsync(modelId, clients, warm, measured, cancellationToken);
-                var report = Report(http, inProcess, baseUrl, Environment.GetCommandLineArgs().Skip(1));
+                var report = Report([http, streamed, floor, inProcess], http, floor, inProcess, baseUrl, Environment.GetCommandLineArgs().Skip(1));
                 Console.WriteLine(report);
                 if (parseResult.GetValue(output) is { } file)
                 {
                     await File.WriteAllTextAsync(file.FullName, report, cancellationToken);
                 }
 
-                return http.Errors == 0 && inProcess.Errors == 0 ? 0 : 1;
+                return new[] { http, streamed, floor, inProcess }.All(r => r.Errors == 0) ? 0 : 1;
             }
             finally
             {
@@ -68,13 +79,37 @@ internal static class BenchHttpCommand
         return command;
     }
 
-    private static async Task<HttpLoadResult> MeasureHttpAsync(string baseUrl, string model, int clients, TimeSpan warm, TimeSpan measured)
+    private static void Stop(ref Process? child)
+    {
+        child?.Kill(entireProcessTree: true);
+        child?.WaitForExit();
+        child?.Dispose();
+        child = null;
+    }
+
+    private static string RequestBody(string model, long i, bool stream) => stream
+        ? $$"""{"model":"{{model}}","stream":true,"messages":[{"role":"user","content":"Question {{i}}: which option is right? A, B, C or D"}]}"""
+        : $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Question {{i}}: which option is right? A, B, C or D"}]}""";
+
+    /// <summary>The size of the server's answer to one request of the load, which the floor then writes.</summary>
+    private static async Task<int> ResponseBytesAsync(string baseUrl, string model, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/") };
+        using var content = new StringContent(RequestBody(model, 1, stream: false), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("v1/chat/completions", content, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK
+            ? body.Length
+            : throw new InvalidOperationException($"the server answered HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
+    }
+
+    private static async Task<HttpLoadResult> MeasureHttpAsync(string path, string baseUrl, string model, bool stream, int clients, TimeSpan warm, TimeSpan measured)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        return await HttpLoadRun.RunAsync("HTTP /v1/chat/completions (separate process, loopback)", clients, warm, measured, async (i, ct) =>
+        return await HttpLoadRun.RunAsync(path, clients, warm, measured, async (i, ct) =>
         {
-            var body = $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Question {{i}}: which option is right? A, B, C or D"}]}""";
+            var body = RequestBody(model, i, stream);
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             using var response = await client.PostAsync("v1/chat/completions", content, ct).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
@@ -101,17 +136,17 @@ internal static class BenchHttpCommand
             await runtime.Client.AskAsync(new Query("bench-" + i.ToString(CultureInfo.InvariantCulture), $"Question {i}: which option is right? A, B, C or D"), ask).ConfigureAwait(false));
     }
 
-    /// <summary>Runs <c>agentrouter serve</c> on a free loopback port in a child process and waits for /readyz.</summary>
-    private static async Task<(Process Process, string BaseUrl)> StartServerProcessAsync(CancellationToken cancellationToken)
+    private static string FreeLoopbackUrl()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)}";
+    }
 
-        var baseUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>Runs this executable with <paramref name="arguments"/> in a child process and waits for /readyz on
+    /// <paramref name="baseUrl"/>.</summary>
+    private static async Task<Process> StartChildProcessAsync(string baseUrl, string[] arguments, CancellationToken cancellationToken)
+    {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the agentrouter executable");
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
@@ -119,12 +154,12 @@ internal static class BenchHttpCommand
             start.ArgumentList.Add(typeof(BenchHttpCommand).Assembly.Location);
         }
 
-        foreach (var argument in new[] { "serve", "--builtin-agents", "--urls", baseUrl, "--rate-limit", "100000000" })
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start '{string.Join(' ', arguments)}'");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[server] " + e.Data); } };
         process.BeginOutputReadLine();
@@ -135,7 +170,7 @@ internal static class BenchHttpCommand
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"the server process exited with code {process.ExitCode}");
+                throw new InvalidOperationException($"'{string.Join(' ', arguments)}' exited with code {process.ExitCode}");
             }
 
             try
@@ -143,7 +178,7 @@ internal static class BenchHttpCommand
                 using var ready = await client.GetAsync("/readyz", cancellationToken);
                 if (ready.IsSuccessStatusCode)
                 {
-                    return (process, baseUrl);
+                    return process;
                 }
             }
             catch (HttpRequestException)
@@ -155,22 +190,24 @@ internal static class BenchHttpCommand
         }
 
         process.Kill(entireProcessTree: true);
-        throw new TimeoutException("the server process did not become ready within 60 s");
+        throw new TimeoutException($"'{string.Join(' ', arguments)}' did not become ready within 60 s");
     }
 
-    private static string Report(HttpLoadResult http, HttpLoadResult inProcess, string baseUrl, IEnumerable<string> arguments)
+    private static string Report(HttpLoadResult[] results, HttpLoadResult http, HttpLoadResult floor, HttpLoadResult inProcess, string baseUrl, IEnumerable<string> arguments)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"| path | clients | requests/s | p50 ms | p99 ms | requests | errors |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in new[] { http, inProcess })
+        foreach (var r in results)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Concurrency} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.000} | {r.P99Ms:0.000} | {r.Requests:N0} | {r.Errors} |");
         }
 
         text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"chat completions through the router: {http.RequestsPerSecond / floor.RequestsPerSecond:0.00}x the bare-Kestrel floor's rate (goal >= 0.50), "
+            + $"{http.RequestsPerSecond / inProcess.RequestsPerSecond:0.00}x the in-process rate (goal >= 0.20), p99 {http.P99Ms / floor.P99Ms:0.00}x the floor's (goal <= 2)");
         text.AppendLine(CultureInfo.InvariantCulture, $"server: {baseUrl}; command: agentrouter {string.Join(' ', arguments)}; {Environment.ProcessorCount} logical cores");
-        if ((http.FirstError ?? inProcess.FirstError) is { } error)
+        if (results.Select(r => r.FirstError).FirstOrDefault(e => e is not null) is { } error)
         {
             text.AppendLine("first error: " + error);
         }

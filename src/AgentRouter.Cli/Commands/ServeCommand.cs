@@ -27,12 +27,20 @@ internal static class ServeCommand
         var preset = new Option<string>("--preset") { Description = "Preset behind the plain 'router' model.", DefaultValueFactory = _ => "ema-orch" };
         var panel = new Option<int>("--panel-size") { Description = "Agents per query for the routers.", DefaultValueFactory = _ => 3 };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key.", DefaultValueFactory = _ => 6000 };
+        var streamsPerClient = new Option<int>("--max-streams-per-client") { Description = "Open SSE streams (streamed chats, dashboard viewers) allowed per client address; more get 429 with Retry-After.", DefaultValueFactory = _ => 16 };
+        streamsPerClient.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--max-streams-per-client must be at least 1.");
+            }
+        });
         var cors = new Option<string[]>("--cors-origin") { Description = "Allow this browser origin (repeatable); CORS is off by default." };
         var recorded = new Option<FileInfo?>("--recorded") { Description = "Serve a RouterBench CSV's models as recorded agents (one per model column, named as in the file) answering with their recorded responses and costs, instead of --agents." };
         var recordedLatency = new Option<double>("--recorded-latency-scale") { Description = "Recorded agents wait this multiple of the replay latency model's time (0 answers at once).", DefaultValueFactory = _ => 0 };
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server (/v1/chat/completions, /v1/models, /v1/feedback, /v1/route, /metrics, /dashboard).")
         {
-            urls, apiKeys, agents, builtIn, policies, preset, panel, rate, cors, recorded, recordedLatency,
+            urls, apiKeys, agents, builtIn, policies, preset, panel, rate, streamsPerClient, cors, recorded, recordedLatency,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -44,6 +52,7 @@ internal static class ServeCommand
                 DefaultPreset = parseResult.GetValue(preset)!,
                 PanelSize = parseResult.GetValue(panel),
                 RequestsPerMinute = parseResult.GetValue(rate),
+                MaxStreamsPerClient = parseResult.GetValue(streamsPerClient),
                 RecordedFile = parseResult.GetValue(recorded)?.FullName,
                 RecordedLatencyScale = parseResult.GetValue(recordedLatency),
             };

@@ -22,12 +22,20 @@ public sealed class AllocationFreeDecisionTests
             policy.SelectInto(queries[i % queries.Length], candidates, 3, decision);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The least of three rounds: when a collection set off by tests running beside this one retires this
+        // thread's allocation context, the counter can move by a few hundred bytes with nothing allocated here
+        // (seen once for epsilon at load ~5); an allocation per decision shows in every round, as >= 240 KB.
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            policy.SelectInto(queries[i % queries.Length], candidates, 3, decision);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                policy.SelectInto(queries[i % queries.Length], candidates, 3, decision);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
         Assert.Equal(name == "all" ? candidates.Length : 3, decision.PanelCount);

@@ -66,14 +66,7 @@ public sealed class AgentRouterRuntime : IAsyncDisposable
         try
         {
             var agents = await AgentSystemAssembly.StartAgentsAsync(system, options, settings, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
-            IActorRef? llmAgent = null;
-            if (options.LlmMergeAgent is { } llmName)
-            {
-                llmAgent = agents.FirstOrDefault(a => a.Name == llmName)?.Actor
-                    ?? throw new ManifestValidationException([new ManifestError("options", "LlmMergeAgent", $"no agent named '{llmName}'")]);
-            }
-
-            var mergeAgent = AgentSystemAssembly.StartMergeAgent(system, options, composition, llmAgent);
+            var mergeAgent = AgentSystemAssembly.StartMergeAgent(system, options, composition, AgentSystemAssembly.LlmMergeJudge(options, agents));
             var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
             foreach (var definition in routerDefinitions)
             {

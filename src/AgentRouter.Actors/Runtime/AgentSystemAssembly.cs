@@ -61,6 +61,13 @@ internal static class AgentSystemAssembly
         return [.. manifests.Select(m => new AgentHandle(m.ToProfile(), children.ByName[m.Name], vitals[m.Name]))];
     }
 
+    /// <summary>The agent named by <see cref="AgentRouterOptions.LlmMergeAgent"/> among <paramref name="agents"/>, or
+    /// null when none is named; a name that is not among them is a validation error.</summary>
+    public static IActorRef? LlmMergeJudge(AgentRouterOptions options, IReadOnlyList<AgentHandle> agents) =>
+        options.LlmMergeAgent is not { } name ? null
+        : agents.FirstOrDefault(a => a.Name == name)?.Actor
+            ?? throw new ManifestValidationException([new ManifestError("options", "LlmMergeAgent", $"no agent named '{name}'")]);
+
     /// <param name="llmAgent">The agent that performs LLM merges; null: LLM merges fall back to the fallback strategy.</param>
     public static IActorRef StartMergeAgent(ActorSystem system, AgentRouterOptions options, AgentRouterComposition composition, IActorRef? llmAgent) =>
         system.ActorOf(

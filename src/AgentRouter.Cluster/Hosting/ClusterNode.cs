@@ -121,9 +121,10 @@ public sealed class ClusterNode : IAsyncDisposable
         {
             var cluster = Akka.Cluster.Cluster.Get(system);
             var nodeId = options.NodeId ?? $"{cluster.SelfAddress.Host}-{cluster.SelfAddress.Port}";
+            IReadOnlyList<AgentHandle> agents = [];
             if (isModels)
             {
-                var agents = await AgentSystemAssembly.StartAgentsAsync(system, runtime, runtimeSettings, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
+                agents = await AgentSystemAssembly.StartAgentsAsync(system, runtime, runtimeSettings, manifests, backends, composition, cancellationToken).ConfigureAwait(false);
                 var adverts = agents.Select(a => new DiscoveryProtocol.AgentAdvertisement(a.Profile, a.Vitals.Capacity, a.Actor)).ToList();
                 system.ActorOf(AgentRegistryActor.Props(adverts), AgentRegistryActor.Name);
             }
@@ -147,8 +148,10 @@ public sealed class ClusterNode : IAsyncDisposable
             IActorRef? feedback = null;
             if (isRouter)
             {
-                // A router node hosts no agents, so no LLM merge judge: LLM merges fall back to the fallback strategy.
-                var mergeAgent = AgentSystemAssembly.StartMergeAgent(system, runtime, composition, llmAgent: null);
+                // The judge is wired as in process when it runs on this node (roles router and models). A router-only
+                // node does not reach agents on other nodes for merges yet: there LLM merges fall back to the vote.
+                var judge = isModels ? AgentSystemAssembly.LlmMergeJudge(runtime, agents) : null;
+                var mergeAgent = AgentSystemAssembly.StartMergeAgent(system, runtime, composition, judge);
                 foreach (var definition in routerDefinitions)
                 {
                     var policy = policies[definition.Settings.Name]();

@@ -11,8 +11,8 @@ public sealed record ManifestLoadResult(IReadOnlyList<AgentManifest> Manifests, 
 
 /// <summary>Reads and schema-checks agent manifests. Schema (camelCase JSON):
 /// <c>name</c> (required, [A-Za-z0-9._-]+), <c>backend</c> (required string), <c>tags</c> (string array),
-/// <c>cost</c> ({perCall, perInputToken, perOutputToken} ≥ 0), <c>expectedLatencyMs</c> (&gt; 0, default 1000),
-/// <c>capacity</c> (≥ 1, default 4), <c>queueLimit</c> (≥ 0, default 64), <c>weightsId</c> (string),
+/// <c>cost</c> ({perCall ≤ 1000, perInputToken ≤ 1, perOutputToken ≤ 1} ≥ 0), <c>expectedLatencyMs</c> (&gt; 0, ≤ 1 h, default 1000),
+/// <c>capacity</c> (1–4096, default 4), <c>queueLimit</c> (0–1,000,000, default 64), <c>weightsId</c> (string),
 /// <c>settings</c> (object, backend-specific), <c>description</c>; <c>$</c>-prefixed fields (<c>$schema</c>) are ignored.
 /// Unknown fields are errors, so typos never pass silently. Read with the shared <see cref="StrictJsonObject"/>.</summary>
 public static class AgentManifestLoader
@@ -70,7 +70,12 @@ public static class AgentManifestLoader
         }
 
         var name = manifest.String("name", required: true);
-        if (name is not null && !IsValidName(name))
+        if (name is { Length: > MaxNameChars })
+        {
+            manifest.Fail("name", $"has {name.Length} characters; the limit is {MaxNameChars}");
+            name = null;
+        }
+        else if (name is not null && !IsValidName(name))
         {
             manifest.Fail("name", $"'{name}' may contain only letters, digits, '.', '_' and '-'");
         }
@@ -78,9 +83,9 @@ public static class AgentManifestLoader
         var backend = manifest.String("backend", required: true);
         var tags = manifest.Strings("tags");
         var cost = ReadCost(manifest);
-        var latency = manifest.Double("expectedLatencyMs", 1000, min: 0, minExclusive: true);
-        var capacity = manifest.Int("capacity", 4, min: 1);
-        var queueLimit = manifest.Int("queueLimit", 64, min: 0);
+        var latency = manifest.Double("expectedLatencyMs", 1000, min: 0, max: MaxExpectedLatencyMs, minExclusive: true);
+        var capacity = manifest.Int("capacity", 4, min: 1, max: MaxCapacity);
+        var queueLimit = manifest.Int("queueLimit", 64, min: 0, max: MaxQueueLimit);
         var weightsId = manifest.String("weightsId");
         var settings = manifest.Element("settings", JsonValueKind.Object) is { } settingsElement
             ? JsonNode.Parse(settingsElement.GetRawText())!.AsObject()
@@ -131,6 +136,16 @@ public static class AgentManifestLoader
         return result.Manifests;
     }
 
+    // Ceilings on numbers that passed the lower-bound checks and then broke serving: a cost of 1e308 summed to infinity
+    // (every routed chat a 500, +Inf in Prometheus), an expected latency of 1e308 ms overflowed TimeSpan, a capacity of
+    // 2^31-1 pinned unbounded concurrency. Each is far above any real model's figure.
+    public const int MaxNameChars = 128;
+    public const double MaxExpectedLatencyMs = 3_600_000; // an hour
+    public const int MaxCapacity = 4096;
+    public const int MaxQueueLimit = 1_000_000;
+    public const double MaxCostPerCall = 1_000; // US dollars
+    public const double MaxCostPerToken = 1; // US dollars, i.e. $1M per million tokens
+
     private static bool IsValidName(string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
@@ -142,9 +157,9 @@ public static class AgentManifestLoader
         }
 
         var model = new CostModel(
-            cost.Double("perCall", 0, min: 0),
-            cost.Double("perInputToken", 0, min: 0),
-            cost.Double("perOutputToken", 0, min: 0));
+            cost.Double("perCall", 0, min: 0, max: MaxCostPerCall),
+            cost.Double("perInputToken", 0, min: 0, max: MaxCostPerToken),
+            cost.Double("perOutputToken", 0, min: 0, max: MaxCostPerToken));
         cost.RejectUnknownFields();
         return model;
     }

@@ -36,6 +36,11 @@ internal sealed class ParameterReader
         }
 
         var value = ReadNumber(name, node);
+        // Unbounded parameters still get sane ceilings: 1e308 passed every check once and then made scores, costs
+        // and TimeSpans overflow at serving time; a non-zero magnitude below 1e-12 (e.g. a ridge of 1e-320) is noise
+        // that overflows when inverted.
+        max = Math.Min(max, MaxMagnitude);
+        min = Math.Max(min, -MaxMagnitude);
         var tooLow = minExclusive ? value <= min : value < min;
         if (tooLow || value > max)
         {
@@ -43,8 +48,19 @@ internal sealed class ParameterReader
             throw Error(name, $"must be in {lower}, {Format(max)}], got {Format(value)}");
         }
 
+        if (value != 0 && Math.Abs(value) < MinMagnitude)
+        {
+            throw Error(name, $"must be 0 or at least {Format(MinMagnitude)} in magnitude, got {Format(value)}");
+        }
+
         return value;
     }
+
+    /// <summary>The largest magnitude any number parameter may have unless its own range is narrower.</summary>
+    public const double MaxMagnitude = 1e9;
+
+    /// <summary>The smallest non-zero magnitude any number parameter may have.</summary>
+    public const double MinMagnitude = 1e-12;
 
     public int Int(string name, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
     {

@@ -44,12 +44,15 @@ public sealed class PheromonePolicy : IRoutingPolicy
     private double _costEpsilon = 1;
     private string? _lastClusteredQuery;
 
+    private const double MaxExponent = 20;
+
     public PheromonePolicy(PolicySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var p = new ParameterReader(Name, settings.Parameters);
-        _alpha = p.Double("alpha", 1, 0);
-        _beta = p.Double("beta", 2, 0);
+        // Exponents of τ and η: beyond ~20 every score is 0 or overflows, which ranks nothing.
+        _alpha = p.Double("alpha", 1, 0, MaxExponent);
+        _beta = p.Double("beta", 2, 0, MaxExponent);
         _q0 = p.Double("q0", 0.9, 0, 1);
         _rho = p.Double("rho", 0.1, 0, 1);
         _depositQ = p.Double("depositQ", 1, 0);

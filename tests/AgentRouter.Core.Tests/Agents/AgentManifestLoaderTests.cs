@@ -7,6 +7,17 @@ public sealed class AgentManifestLoaderTests
     private static ManifestLoadResult Parse(string json) => AgentManifestLoader.Parse(json, "agents/x.json");
 
     [Fact]
+    public void A_name_over_the_limit_is_refused_without_echoing_it()
+    {
+        var result = Parse($$"""{ "name": "{{new string('a', 100_000)}}", "backend": "simulated" }""");
+        Assert.Empty(result.Manifests);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("name", error.Field);
+        Assert.Contains("limit is 128", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Length < 200, error.Message);
+    }
+
+    [Fact]
     public void Reads_every_field()
     {
         var result = Parse("""
@@ -28,13 +39,19 @@ public sealed class AgentManifestLoaderTests
     [InlineData("""{ "name": "a b", "backend": "simulated" }""", "name", "may contain only")]
     [InlineData("""{ "name": "a" }""", "backend", "is required")]
     [InlineData("""{ "name": "a", "backend": "simulated", "capacity": 1.5 }""", "capacity", "whole number")]
-    [InlineData("""{ "name": "a", "backend": "simulated", "queueLimit": -1 }""", "queueLimit", "≥ 0")]
-    [InlineData("""{ "name": "a", "backend": "simulated", "expectedLatencyMs": 0 }""", "expectedLatencyMs", "> 0")]
-    [InlineData("""{ "name": "a", "backend": "simulated", "cost": { "perCall": -1 } }""", "cost.perCall", "≥ 0")]
+    [InlineData("""{ "name": "a", "backend": "simulated", "queueLimit": -1 }""", "queueLimit", "in [0, 1000000]")]
+    [InlineData("""{ "name": "a", "backend": "simulated", "expectedLatencyMs": 0 }""", "expectedLatencyMs", "in (0, 3600000]")]
+    [InlineData("""{ "name": "a", "backend": "simulated", "cost": { "perCall": -1 } }""", "cost.perCall", "in [0, 1000]")]
     [InlineData("""{ "name": "a", "backend": "simulated", "cost": { "perCal": 1 } }""", "cost.perCal", "unknown field")]
     [InlineData("""{ "name": "a", "backend": "simulated", "tags": ["ok", 3] }""", "tags[1]", "non-empty string")]
     [InlineData("""{ "name": "a", "backend": "simulated", "settings": [] }""", "settings", "must be an object")]
     [InlineData("""{ "name": "a", "backend": "simulated", "capacty": 2 }""", "capacty", "unknown field")]
+    // Issue 16 probe 5: values that passed the lower bounds and then broke serving (infinite cost, TimeSpan overflow).
+    [InlineData("""{ "name": "a", "backend": "simulated", "cost": { "perCall": 1e308 } }""", "cost.perCall", "in [0, 1000]")]
+    [InlineData("""{ "name": "a", "backend": "simulated", "cost": { "perOutputToken": 5 } }""", "cost.perOutputToken", "in [0, 1]")]
+    [InlineData("""{ "name": "a", "backend": "simulated", "expectedLatencyMs": 1e308 }""", "expectedLatencyMs", "in (0, 3600000]")]
+    [InlineData("""{ "name": "a", "backend": "simulated", "capacity": 2147483647 }""", "capacity", "4096")]
+    [InlineData("""{ "name": "a", "backend": "simulated", "queueLimit": 2147483647 }""", "queueLimit", "1000000")]
     public void Errors_name_the_field(string json, string field, string message)
     {
         var result = Parse(json);

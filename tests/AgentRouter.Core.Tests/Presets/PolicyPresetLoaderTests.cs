@@ -29,6 +29,12 @@ public sealed class PolicyPresetLoaderTests : IDisposable
         { """{ "policy": "ucb1", "seed": 1.5 }""", "seed" },
         { """{ "policy": "ucb1", "costWeight": -1 }""", "costWeight" },
         { """{ "policy": "ucb1", "costweight": 1 }""", "costweight" },
+        // Issue 16 probe 5: accepted once, then overflowed at serving time.
+        { """{ "policy": "pheromone", "parameters": { "alpha": 1e308 } }""", "parameters.alpha" },
+        { """{ "policy": "pheromone", "parameters": { "beta": 1e308 } }""", "parameters.beta" },
+        { """{ "policy": "pheromone", "parameters": { "tauMax": 1e308 } }""", "parameters.tauMax" },
+        { """{ "policy": "linucb", "parameters": { "ridge": 1e-320 } }""", "parameters.ridge" },
+        { """{ "policy": "ema", "parameters": { "latencyRefMs": 1e300 } }""", "parameters.latencyRefMs" },
     };
 
     [Theory]

@@ -31,7 +31,7 @@ internal sealed class ActorAgentRouter(RouterLocator locator, IActorRef feedback
         var router = locator.Resolve(options?.Router, out var routerName);
         _served.Add(query.Id, routerName);
         await using var registration = cancellationToken.Register(() => router.Tell(new CancelQuery(query.Id))).ConfigureAwait(false);
-        var outcome = await router.Ask<QueryOutcome>(new RouteQuery(query, options?.ToRouteOptions()), Timeout(options), CancellationToken.None).ConfigureAwait(false);
+        var outcome = await router.Ask<QueryOutcome>(new RouteQuery(query, options?.ToRouteOptions(), TraceParent: Tracing.RouterTracing.CurrentTraceParent()), Timeout(options), CancellationToken.None).ConfigureAwait(false);
         switch (outcome)
         {
             case QueryAnswered answered:
@@ -55,7 +55,7 @@ internal sealed class ActorAgentRouter(RouterLocator locator, IActorRef feedback
         var channel = Channel.CreateUnbounded<RouterEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var relay = locator.System.ActorOf(StreamRelayActor.Props(channel.Writer));
         await using var registration = cancellationToken.Register(() => router.Tell(new CancelQuery(query.Id))).ConfigureAwait(false);
-        router.Tell(new RouteQuery(query, options?.ToRouteOptions(), Observer: relay), relay);
+        router.Tell(new RouteQuery(query, options?.ToRouteOptions(), Observer: relay, TraceParent: Tracing.RouterTracing.CurrentTraceParent()), relay);
 
         // Read to the end even when cancelled: the router answers a cancellation with one terminal event.
         await foreach (var item in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
@@ -101,7 +101,7 @@ internal sealed class ActorAgentRouter(RouterLocator locator, IActorRef feedback
 
         // Addressed to the router that served the query; only an id this client never routed goes to every router.
         var target = _served.TryGet(queryId, out var routerName) && locator.Routers.TryGetValue(routerName, out var served) ? served : feedbackCoordinator;
-        var reply = await target.Ask<object>(new SubmitFeedback(queryId, signal), ControlTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await target.Ask<object>(new SubmitFeedback(queryId, signal, Tracing.RouterTracing.CurrentTraceParent()), ControlTimeout, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             FeedbackAccepted accepted => new FeedbackResult(queryId, true, null, $"accepted by router '{accepted.Router}'", accepted.Router, accepted.Rewards),

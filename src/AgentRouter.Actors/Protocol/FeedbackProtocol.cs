@@ -3,7 +3,8 @@ namespace AgentRouter.Actors.Protocol;
 /// <summary>Delayed feedback: what a routed query's answer turned out to be worth.</summary>
 public static class FeedbackProtocol
 {
-    public sealed record SubmitFeedback(string QueryId, FeedbackSignal Signal);
+    /// <param name="TraceParent">The caller's span as a W3C <c>traceparent</c>; null when untraced.</param>
+    public sealed record SubmitFeedback(string QueryId, FeedbackSignal Signal, string? TraceParent = null);
 
     /// <param name="Rewards">The per-agent reward each router delivered to its policy.</param>
     public sealed record FeedbackAccepted(string QueryId, string Router, IReadOnlyDictionary<string, double> Rewards);

@@ -8,9 +8,10 @@ namespace AgentRouter.Actors.Protocol;
 /// exactly one <see cref="QueryOutcome"/> (answered or failed) back to its sender.</summary>
 public static class RouterProtocol
 {
+    /// <param name="TraceParent">The caller's span as a W3C <c>traceparent</c> (see <see cref="Tracing.RouterTracing"/>); null when untraced.</param>
     /// <param name="Observer">Receives <see cref="QueryDecided"/>, <see cref="AgentAnswered"/> and
     /// <see cref="AgentProtocol.TokenProduced"/> as the query progresses (streaming); null for none.</param>
-    public sealed record RouteQuery(Query Query, RouteOptions? Options = null, IActorRef? Observer = null);
+    public sealed record RouteQuery(Query Query, RouteOptions? Options = null, IActorRef? Observer = null, string? TraceParent = null);
 
     /// <summary>Cancel a query in flight; it ends with <see cref="QueryFailureReason.Cancelled"/>. Ignored when
     /// the query has already ended.</summary>

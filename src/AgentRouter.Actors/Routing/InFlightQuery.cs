@@ -49,6 +49,15 @@ internal sealed class InFlightQuery(Query query, IActorRef replyTo, IActorRef? o
     /// when nobody answers, the query is rejected with it rather than failed.</summary>
     public Protocol.AgentProtocol.AnalysisFailed? InvalidQuery { get; set; }
 
+    /// <summary>The query's span in the router (<see cref="Tracing.RouterTracing.RouteSpan"/>); null when untraced.</summary>
+    public System.Diagnostics.Activity? Span { get; set; }
+
+    /// <summary>One open agent-call span per slot while traced; null when untraced.</summary>
+    public System.Diagnostics.Activity?[]? AgentSpans { get; set; }
+
+    /// <summary>The LLM merge's span while the merge agent works; null otherwise.</summary>
+    public System.Diagnostics.Activity? MergeSpan { get; set; }
+
     /// <summary>Agents already asked for this query (panel and retries), so a retry never repeats one.</summary>
     public HashSet<int>? Tried { get; set; }
 }

@@ -19,6 +19,7 @@ public sealed partial class RouterActor
         }
 
         query.Slots[completed.Slot].Done = true;
+        EndAgentSpan(query, completed.Slot, null);
         query.Analyses[completed.Slot] = completed.Analysis;
         query.Observer?.Tell(new AgentAnswered(query.Query.Id, completed.Analysis));
         if (--query.Remaining == 0)
@@ -37,6 +38,7 @@ public sealed partial class RouterActor
         ref var state = ref query.Slots[failed.Slot];
         var now = _time.GetTimestamp();
         var latencyMs = _time.GetElapsedTime(state.StartedTicks, now).TotalMilliseconds;
+        EndAgentSpan(query, failed.Slot, failed.Kind.ToString());
         if (failed.Kind is AgentFailureKind.Crashed or AgentFailureKind.Failed)
         {
             Observe(query.Query, new AgentOutcome(failed.Agent, 0, latencyMs, 0, OutcomeStatus.Failed));
@@ -135,6 +137,7 @@ public sealed partial class RouterActor
                 }
 
                 state.Done = true;
+                EndAgentSpan(query, slot, nameof(OutcomeStatus.TimedOut));
                 _agentTimeouts++;
                 var agent = _agents[state.Agent];
                 agent.Actor.Tell(new CancelAnalysis(query.Query.Id, slot, state.Attempt), Self);

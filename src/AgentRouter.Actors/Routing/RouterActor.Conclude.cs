@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using AgentRouter.Actors.Protocol;
+using AgentRouter.Actors.Tracing;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using static AgentRouter.Actors.Protocol.AgentProtocol;
@@ -48,6 +49,8 @@ public sealed partial class RouterActor
                 return;
             }
 
+            query.MergeSpan = query.Span is null ? null : RouterTracing.StartDetached(RouterTracing.MergeSpan, query.Span.Context)?
+                .SetTag("agentrouter.merge_strategy", MergeProtocol.LlmStrategy);
             query.MergeCorrelation = ++_mergeSequence;
             _merging[query.MergeCorrelation] = query.Query.Id;
             _mergeAgent.Tell(new MergeProtocol.Merge(query.MergeCorrelation, MergeProtocol.LlmStrategy, query.Query.Text, query.Query.Options, answers, context), Self);
@@ -56,12 +59,16 @@ public sealed partial class RouterActor
 
         TryResolveMerge(query.MergeStrategy, out var strategy, out _);
         MergeResult result;
+        var mergeSpan = query.Span is null ? null : RouterTracing.StartDetached(RouterTracing.MergeSpan, query.Span.Context)?
+            .SetTag("agentrouter.merge_strategy", query.MergeStrategy).SetTag("agentrouter.answers", answers.Count);
         try
         {
             result = strategy!.Merge(answers, context);
+            mergeSpan?.Dispose();
         }
         catch (Exception e)
         {
+            RouterTracing.Fail(mergeSpan, nameof(QueryFailureReason.MergeFailed));
             _log.Error(e, "merge strategy {0} failed on query {1}", query.MergeStrategy, query.Query.Id);
             Fail(query, QueryFailureReason.MergeFailed, $"merge strategy '{query.MergeStrategy}' failed: {e.Message}");
             return;
@@ -74,6 +81,7 @@ public sealed partial class RouterActor
     {
         if (_merging.Remove(merged.Correlation, out var queryId) && _inFlight.TryGetValue(queryId, out var query) && query.MergeCorrelation == merged.Correlation)
         {
+            query.MergeSpan?.SetTag("agentrouter.merge_fell_back", merged.FellBack).Dispose();
             Answer(query, merged.Result, merged.FellBack);
         }
     }
@@ -82,7 +90,7 @@ public sealed partial class RouterActor
     {
         if (_merging.Remove(failed.Correlation, out var queryId) && _inFlight.TryGetValue(queryId, out var query) && query.MergeCorrelation == failed.Correlation)
         {
-            Fail(query, QueryFailureReason.MergeFailed, failed.Reason);
+            Fail(query, QueryFailureReason.MergeFailed, failed.Reason); // Fail ends the merge span
         }
     }
 
@@ -93,6 +101,11 @@ public sealed partial class RouterActor
         var analyses = (AgentAnalysis[])query.Analyses!;
         _ledger.Add(id, _answeredCodec.Encode(query.Query, analyses, result.Choice), _time.GetTimestamp());
         _answered++;
+        if (query.Span is { } span)
+        {
+            span.SetTag("agentrouter.choice", result.Choice).SetTag("agentrouter.retries", query.Retries).Dispose();
+        }
+
         query.ReplyTo.Tell(new QueryAnswered(id, _settings.Name, result, analyses, query.Decision, query.Retries, fellBack));
     }
 
@@ -107,6 +120,17 @@ public sealed partial class RouterActor
                 state.Done = true;
                 _agents[state.Agent].Actor.Tell(new CancelAnalysis(query.Query.Id, slot, state.Attempt), Self);
             }
+        }
+
+        if (query.Span is not null)
+        {
+            for (var slot = 0; slot < query.Slots.Length; slot++)
+            {
+                EndAgentSpan(query, slot, reason.ToString());
+            }
+
+            RouterTracing.Fail(query.MergeSpan, reason.ToString());
+            RouterTracing.Fail(query.Span, reason.ToString());
         }
 
         _failed++;

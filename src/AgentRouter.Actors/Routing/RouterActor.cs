@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AgentRouter.Actors.Feedback;
 using AgentRouter.Actors.Protocol;
 using AgentRouter.Actors.Timing;
+using AgentRouter.Actors.Tracing;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Merging;
 using AgentRouter.Core.Policies;
@@ -148,6 +150,9 @@ public sealed partial class RouterActor : ReceiveActor
             return;
         }
 
+        var span = RouterTracing.StartDetached(RouterTracing.RouteSpan, route.TraceParent);
+        span?.SetTag("agentrouter.query_id", query.Id).SetTag("agentrouter.router", _settings.Name);
+        var decideSpan = span is null ? null : RouterTracing.StartDetached(RouterTracing.DecideSpan, span.Context);
         RoutingDecision decision;
         try
         {
@@ -155,14 +160,25 @@ public sealed partial class RouterActor : ReceiveActor
         }
         catch (Exception e)
         {
+            RouterTracing.Fail(decideSpan, nameof(QueryFailureReason.PolicyFailed));
+            RouterTracing.Fail(span, nameof(QueryFailureReason.PolicyFailed));
             _log.Error(e, "policy {0} failed to select for query {1}", _policy.Name, query.Id);
             Reject(replyTo, query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' failed: {e.Message}");
             return;
         }
 
         var panel = decision.Panel;
+        if (decideSpan is not null)
+        {
+            decideSpan.SetTag("agentrouter.policy", _policy.Name)
+                .SetTag("agentrouter.candidates", string.Join(",", _candidates.Select(c => c.Profile.Name)))
+                .SetTag("agentrouter.panel", string.Join(",", panel));
+            decideSpan.Dispose();
+        }
+
         if (panel.Count == 0)
         {
+            RouterTracing.Fail(span, nameof(QueryFailureReason.NoAgents));
             Reject(replyTo, query.Id, QueryFailureReason.NoAgents, $"policy '{_policy.Name}' chose an empty panel");
             return;
         }
@@ -174,11 +190,14 @@ public sealed partial class RouterActor : ReceiveActor
             DeadlineTicks = now + (options?.QueryDeadline is { } queryDeadline ? Ticks(queryDeadline) : _queryDeadlineTicks),
             AgentDeadlineTicks = options?.AgentDeadline is { } agentDeadline ? Ticks(agentDeadline) : _agentDeadlineTicks,
             MergeStrategy = mergeName,
+            Span = span,
+            AgentSpans = span is null ? null : new System.Diagnostics.Activity?[panel.Count],
         };
         for (var slot = 0; slot < panel.Count; slot++)
         {
             if (!_agentIndex.TryGetValue(panel[slot], out var agentIndex) || IndexOf(panel, panel[slot]) != slot)
             {
+                RouterTracing.Fail(span, nameof(QueryFailureReason.PolicyFailed));
                 Reject(replyTo, query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' chose unknown or repeated agent '{panel[slot]}'");
                 return;
             }
@@ -215,7 +234,33 @@ public sealed partial class RouterActor : ReceiveActor
         state.Done = false;
         state.StartedTicks = now;
         state.DeadlineTicks = Math.Min(now + query.AgentDeadlineTicks, query.DeadlineTicks);
+        if (query.AgentSpans is { } spans)
+        {
+            spans[slot]?.Dispose(); // a retry replaces the failed attempt's span (already ended with its status)
+            spans[slot] = RouterTracing.StartDetached(RouterTracing.AgentCallSpan, query.Span!.Context, ActivityKind.Client)?
+                .SetTag("agentrouter.agent", _agents[agentIndex].Name)
+                .SetTag("agentrouter.slot", slot)
+                .SetTag("agentrouter.attempt", attempt);
+        }
+
         _agents[agentIndex].Actor.Tell(new Analyze(query.Query, slot, attempt, query.Observer), Self);
+    }
+
+    /// <summary>Ends a slot's agent-call span: ok when <paramref name="failure"/> is null, else with that reason.</summary>
+    private static void EndAgentSpan(InFlightQuery query, int slot, string? failure)
+    {
+        if (query.AgentSpans is { } spans && spans[slot] is { } span)
+        {
+            spans[slot] = null;
+            if (failure is null)
+            {
+                span.Dispose();
+            }
+            else
+            {
+                RouterTracing.Fail(span, failure);
+            }
+        }
     }
 
     private bool TryGetLiveSlot(string queryId, int slot, int attempt, out InFlightQuery query)

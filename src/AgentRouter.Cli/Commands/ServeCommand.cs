@@ -38,9 +38,20 @@ internal static class ServeCommand
         var cors = new Option<string[]>("--cors-origin") { Description = "Allow this browser origin (repeatable); CORS is off by default." };
         var recorded = new Option<FileInfo?>("--recorded") { Description = "Serve a RouterBench CSV's models as recorded agents (one per model column, named as in the file) answering with their recorded responses and costs, instead of --agents." };
         var recordedLatency = new Option<double>("--recorded-latency-scale") { Description = "Recorded agents wait this multiple of the replay latency model's time (0 answers at once).", DefaultValueFactory = _ => 0 };
+        var otlp = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Export traces (server request, routing decision, agent calls, merge, feedback) by OTLP/gRPC to this collector, e.g. http://127.0.0.1:4317. Off by default.",
+        };
+        otlp.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } given && OtlpEndpoint(given) is null)
+            {
+                result.AddError("--otlp-endpoint must be an absolute http:// or https:// URL.");
+            }
+        });
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server (/v1/chat/completions, /v1/models, /v1/feedback, /v1/route, /metrics, /dashboard).")
         {
-            urls, apiKeys, agents, builtIn, policies, preset, panel, rate, streamsPerClient, cors, recorded, recordedLatency,
+            urls, apiKeys, agents, builtIn, policies, preset, panel, rate, streamsPerClient, cors, recorded, recordedLatency, otlp,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -55,6 +66,7 @@ internal static class ServeCommand
                 MaxStreamsPerClient = parseResult.GetValue(streamsPerClient),
                 RecordedFile = parseResult.GetValue(recorded)?.FullName,
                 RecordedLatencyScale = parseResult.GetValue(recordedLatency),
+                OtlpEndpoint = parseResult.GetValue(otlp) is { } endpoint ? OtlpEndpoint(endpoint) : null,
             };
             if (parseResult.GetValue(urls) is { Length: > 0 } given)
             {
@@ -91,4 +103,8 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>An absolute http(s) URL, or null (System.CommandLine has no <see cref="Uri"/> converter).</summary>
+    private static Uri? OtlpEndpoint(string given) =>
+        Uri.TryCreate(given, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 }

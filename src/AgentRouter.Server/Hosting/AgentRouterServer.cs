@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AgentRouter.Actors;
+using AgentRouter.Actors.Tracing;
 using System.Threading.RateLimiting;
 using AgentRouter.Server.Dashboard;
 using AgentRouter.Server.Endpoints;
@@ -79,7 +80,8 @@ public sealed class AgentRouterServer : IAsyncDisposable
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
         builder.Services.AddSingleton<FeedbackEndpoint>();
         builder.Services.AddSingleton<DecisionEndpoint>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName, ServerMetrics.KvCacheMeterName, AgentRouter.Core.Policies.TaskTypeLimit.MeterName).AddPrometheusExporter());
+        var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName, ServerMetrics.KvCacheMeterName, AgentRouter.Core.Policies.TaskTypeLimit.MeterName).AddPrometheusExporter());
+        ServerTracing.Configure(telemetry, options);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -117,8 +119,10 @@ public sealed class AgentRouterServer : IAsyncDisposable
             await next(context).ConfigureAwait(false);
         });
 
-        app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(context));
-        app.MapPost("/v1/feedback", (HttpContext context, FeedbackEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) =>
+            ServerTracing.TraceAsync(RouterTracing.ServerChatSpan, context, endpoint.HandleAsync));
+        app.MapPost("/v1/feedback", (HttpContext context, FeedbackEndpoint endpoint) =>
+            ServerTracing.TraceAsync(RouterTracing.ServerFeedbackSpan, context, endpoint.HandleAsync));
         app.MapPost("/v1/route", (HttpContext context, DecisionEndpoint endpoint) => endpoint.HandleAsync(context));
         InfoEndpoints.Map(app);
         DashboardEndpoints.Map(app);

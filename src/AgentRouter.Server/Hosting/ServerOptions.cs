@@ -90,6 +90,14 @@ public sealed class ServerOptions
     /// neither starts nor stops it; the agent, policy and runtime options above do not apply then.</summary>
     public ServerBackend? Backend { get; set; }
 
+    /// <summary>An OTLP collector (gRPC, e.g. <c>http://127.0.0.1:4317</c>) to export traces to; null (the default) exports
+    /// nothing. Spans carry query ids, agent and policy names, never prompts or answers.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>Adds to the tracer provider (e.g. an in-memory exporter in tests); setting it turns tracing on like
+    /// <see cref="OtlpEndpoint"/> does.</summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; set; }
+
     /// <summary>Last chance to adjust the actor runtime (extra agents, backends, routers) before it starts.</summary>
     public Action<AgentRouterOptions>? ConfigureRuntime { get; set; }
 

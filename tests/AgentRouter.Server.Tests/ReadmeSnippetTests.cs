@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using AgentRouter.Actors;
 using AgentRouter.Actors.Protocol;
@@ -54,7 +53,8 @@ public sealed partial class ReadmeSnippetTests
     [Fact]
     public void The_document_shows_the_tested_snippet()
     {
-        var source = File.ReadAllText(ThisFile());
+        // The repository path, not [CallerFilePath]: CI builds set ContinuousIntegrationBuild, which maps source paths to /_/.
+        var source = File.ReadAllText(TestServer.RepositoryPath("tests", "AgentRouter.Server.Tests", "ReadmeSnippetTests.cs"));
         var begin = source.IndexOf("// snippet-begin", StringComparison.Ordinal);
         var end = source.IndexOf("// snippet-end", begin, StringComparison.Ordinal);
         var tested = Normalise(source[(source.IndexOf('\n', begin) + 1)..end]);
@@ -69,5 +69,4 @@ public sealed partial class ReadmeSnippetTests
     private static string Normalise(string code) =>
         string.Join("\n", code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
 }

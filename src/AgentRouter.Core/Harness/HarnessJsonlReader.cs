@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AgentRouter.Core.Replay;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Core.Harness;
 
@@ -34,7 +35,7 @@ public static class HarnessJsonlReader
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(trimmed);
+                document = CheckedJson.Parse(trimmed);
             }
             catch (JsonException error)
             {

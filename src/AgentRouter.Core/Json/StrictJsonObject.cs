@@ -44,7 +44,7 @@ public sealed class StrictJsonObject
         JsonElement root;
         try
         {
-            using var document = JsonDocument.Parse(json, Lenient);
+            using var document = CheckedJson.Parse(json, Lenient);
             root = document.RootElement.Clone();
         }
         catch (JsonException e)

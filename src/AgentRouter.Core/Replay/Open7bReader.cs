@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AgentRouter.Core.Domain;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Core.Replay;
 
@@ -50,6 +51,7 @@ public static partial class Open7bReader
                 load.RowsRead++;
                 try
                 {
+                    CheckItem(item.RootElement, itemIndex, fileName, line);
                     var row = ParseItem(item.RootElement, itemIndex, fileName, line);
                     foreach (var model in row.Scores.Keys)
                     {
@@ -172,6 +174,18 @@ public static partial class Open7bReader
         }
 
         return (question.GetString()!, cluster, parsed);
+    }
+
+    private static void CheckItem(JsonElement item, int index, string file, long line)
+    {
+        try
+        {
+            CheckedJson.Check(item);
+        }
+        catch (JsonException error)
+        {
+            throw new ReplayDataException(file, line, $"[{index}]", error.Message, error);
+        }
     }
 
     private static double AssumedCallCost(string model, ReplayReadOptions options, string file)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Core.Suite;
 
@@ -97,7 +98,7 @@ public static class SuiteJsonl
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line);
+            document = CheckedJson.Parse(line);
         }
         catch (JsonException error)
         {

@@ -7,7 +7,7 @@ namespace AgentRouter.Inference.Tests;
 public sealed class TokenizerTests
 {
     private const string TinyByteLevelBpe = """
-        {"version":"1.0","model":{"type":"BPE","vocab":{"h":0,"e":1,"l":2,"o":3,"Ġ":4,"w":5,"r":6,"d":7,"he":8,"ll":9,"hell":10,"hello":11,"Ġw":12,"<|endoftext|>":13},
+        {"version":"1.0","model":{"type":"BPE","unk_token":"<unk>","vocab":{"h":0,"e":1,"l":2,"o":3,"Ġ":4,"w":5,"r":6,"d":7,"he":8,"ll":9,"hell":10,"hello":11,"Ġw":12,"<|endoftext|>":13,"<unk>":14},
          "merges":["h e","l l","he ll",["hell","o"],"Ġ w"]},
          "added_tokens":[{"id":13,"content":"<|endoftext|>","special":true}],
          "pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false,"use_regex":true},

@@ -2,6 +2,7 @@ using AgentRouter.Core.IO;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Adapters;
 
@@ -53,7 +54,7 @@ public sealed record LoraAdapterConfig(
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = CheckedJson.Parse(json);
         }
         catch (JsonException exception)
         {

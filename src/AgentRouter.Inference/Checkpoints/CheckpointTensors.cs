@@ -3,6 +3,7 @@ using System.Text.Json;
 using AgentRouter.Core.IO;
 using AgentRouter.Inference.Safetensors;
 using TorchSharp;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Checkpoints;
 
@@ -115,8 +116,9 @@ public sealed class CheckpointTensors : IDisposable
         Dictionary<string, string> weightMap;
         try
         {
-            using var document = JsonDocument.Parse(InputFiles.ReadAllText(indexPath));
-            if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            using var document = CheckedJson.Parse(InputFiles.ReadAllText(indexPath));
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
                 throw new CheckpointException(indexPath, null, "no 'weight_map' object");
             }

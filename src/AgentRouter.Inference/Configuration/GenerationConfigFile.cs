@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentRouter.Core.IO;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Configuration;
 
@@ -43,7 +44,7 @@ public sealed record GenerationConfigFile
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            document = CheckedJson.Parse(text);
         }
         catch (JsonException exception)
         {

@@ -1,6 +1,7 @@
 using AgentRouter.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Configuration;
 
@@ -63,7 +64,7 @@ public sealed record MoeModelConfig
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = CheckedJson.Parse(json);
         }
         catch (JsonException exception)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Gguf;
 
@@ -160,7 +161,7 @@ public static class GgufTokenizerMetadata
     {
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
+            return CheckedJson.Parse(File.ReadAllBytes(path));
         }
         catch (JsonException exception)
         {

@@ -3,6 +3,7 @@ using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using AgentRouter.Inference.Checkpoints;
 using TorchSharp;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Safetensors;
 
@@ -129,7 +130,7 @@ public sealed class SafetensorsFile : IDisposable
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(header);
+            document = CheckedJson.Parse(header);
         }
         catch (JsonException exception)
         {

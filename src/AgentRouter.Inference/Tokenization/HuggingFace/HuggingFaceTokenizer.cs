@@ -1,3 +1,4 @@
+using AgentRouter.Inference.Configuration;
 using System.Text;
 using AgentRouter.Inference.Templates;
 using AgentRouter.Inference.Tokenization.Normalization;
@@ -29,6 +30,15 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
         _bytePairs = new BytePairModel(model.Vocabulary, model.Merges, model.IgnoreMerges,
             model.UnknownToken is { } unknown && model.Vocabulary.TryGetValue(unknown, out var unknownId) ? unknownId : null);
         _splitter = new AddedTokenSplitter(model.AddedTokens);
+        foreach (var (token, id) in model.Vocabulary)
+        {
+            // Checked before the id table is allocated: one id of 2^31 - 1 used to overflow it (found by the fuzz test),
+            // and one of 10^9 would allocate 8 GB.
+            if (id >= MoeModelConfigParser.MaxVocabSize)
+            {
+                throw new TokenizerLoadException(source, $"token '{(token.Length <= 64 ? token : token[..64] + "…")}' has id {id}; ids must be below {MoeModelConfigParser.MaxVocabSize}");
+            }
+        }
         VocabularySize = model.Vocabulary.Values.Append(-1).Max() + 1;
         _idToToken = new string?[VocabularySize];
         foreach (var (token, id) in model.Vocabulary)

@@ -23,6 +23,8 @@ internal static class PreTokenizerExtensions
 
 internal sealed class SequencePreTokenizer(IReadOnlyList<IPreTokenizer> steps) : IPreTokenizer
 {
+    public IReadOnlyList<IPreTokenizer> Steps => steps;
+
     public void Split(string piece, List<string> output)
     {
         var pieces = new List<string> { piece };

@@ -1,5 +1,6 @@
 using AgentRouter.Core.IO;
 using System.Text.Json;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Tokenization.HuggingFace;
 
@@ -29,7 +30,7 @@ public sealed record TokenizerConfigFile
     {
         try
         {
-            using var document = JsonDocument.Parse(InputFiles.ReadAllText(path));
+            using var document = CheckedJson.Parse(InputFiles.ReadAllText(path));
             return Parse(document.RootElement, path);
         }
         catch (InputFileException exception)

@@ -1,5 +1,6 @@
 using AgentRouter.Core.IO;
 using System.Text.Json;
+using AgentRouter.Core.Json;
 
 namespace AgentRouter.Inference.Tokenization.HuggingFace;
 
@@ -28,7 +29,7 @@ internal static class TokenizerJsonReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(InputFiles.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 });
+            document = CheckedJson.Parse(InputFiles.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (InputFileException exception)
         {
@@ -120,17 +121,53 @@ internal static class TokenizerJsonReader
             rank++;
         }
         var unknown = model.TryGetProperty("unk_token", out var unknownElement) && unknownElement.ValueKind == JsonValueKind.String ? unknownElement.GetString() : null;
+        var normalizerStep = ReadNormalizer(root.TryGetProperty("normalizer", out var normalizer) ? normalizer : default, path);
+        var preTokenizerStep = ReadPreTokenizer(root.TryGetProperty("pre_tokenizer", out var preTokenizer) ? preTokenizer : default, path, "pre_tokenizer");
+        var byteLevelDecoder = ReadDecoder(root.TryGetProperty("decoder", out var decoder) ? decoder : default, path);
+        var postProcessorPieces = ReadPostProcessor(root.TryGetProperty("post_processor", out var postProcessor) ? postProcessor : default, path, vocabulary);
+        CheckEveryTextEncodes(preTokenizerStep, modelVocabulary, unknown is not null && vocabulary.ContainsKey(unknown), path);
         return new TokenizerJsonModel(
             vocabulary,
             merges,
             model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True,
             unknown,
             addedTokens,
-            ReadNormalizer(root.TryGetProperty("normalizer", out var normalizer) ? normalizer : default, path),
-            ReadPreTokenizer(root.TryGetProperty("pre_tokenizer", out var preTokenizer) ? preTokenizer : default, path, "pre_tokenizer"),
-            ReadDecoder(root.TryGetProperty("decoder", out var decoder) ? decoder : default, path),
-            ReadPostProcessor(root.TryGetProperty("post_processor", out var postProcessor) ? postProcessor : default, path, vocabulary));
+            normalizerStep,
+            preTokenizerStep,
+            byteLevelDecoder,
+            postProcessorPieces);
     }
+
+    /// <summary>Byte-level BPE encodes any text only when the pre-tokenizer maps it onto the 256-symbol byte alphabet
+    /// and the vocabulary holds every symbol of it (or an unk_token stands in). Checked here so that a broken file is
+    /// a load error naming it, rather than an agent that starts and then fails every request (issue 16, found by
+    /// the tokenizer.json fuzz test).</summary>
+    private static void CheckEveryTextEncodes(IPreTokenizer? preTokenizer, Dictionary<string, int> modelVocabulary, bool hasUnknownToken, string path)
+    {
+        if (!IsByteLevel(preTokenizer))
+        {
+            throw new TokenizerLoadException(path, "pre_tokenizer has no ByteLevel step: only byte-level BPE is supported (text would not map onto the vocabulary's byte alphabet)");
+        }
+        if (hasUnknownToken)
+        {
+            return;
+        }
+        for (var value = 0; value < 256; value++)
+        {
+            var symbol = ByteLevelAlphabet.ToChar((byte)value).ToString();
+            if (!modelVocabulary.ContainsKey(symbol))
+            {
+                throw new TokenizerLoadException(path, $"model.vocab lacks the byte-level symbol '{symbol}' (byte 0x{value:X2}) and no unk_token is defined: text holding that byte could not be encoded");
+            }
+        }
+    }
+
+    private static bool IsByteLevel(IPreTokenizer? preTokenizer) => preTokenizer switch
+    {
+        ByteLevelPreTokenizer => true,
+        SequencePreTokenizer sequence => sequence.Steps.Any(IsByteLevel),
+        _ => false,
+    };
 
     private static List<AddedToken> ReadAddedTokens(JsonElement root, string path)
     {

@@ -46,7 +46,7 @@ public sealed class FuzzRegressionTests
     [InlineData(new byte[] { 0x80 }, "stray continuation byte")]
     public void Open7b_with_invalid_utf8_in_a_string_throws_ReplayDataException(byte[] bad, string what)
     {
-        byte[] json = [.. Encoding.UTF8.GetBytes("""[{"question": "q"""), .. bad, .. Encoding.UTF8.GetBytes("""", "scores": {"a-7B": 1}}]""")];
+        byte[] json = [.. Encoding.UTF8.GetBytes("""[{"question": "q"""), .. bad, .. Encoding.UTF8.GetBytes("\", \"scores\": {\"a-7B\": 1}}]")];
         using var stream = new MemoryStream(json);
         var error = Assert.Throws<ReplayDataException>(() => Open7bReader.Read(stream, "gsm8k.json", new ReplayReadOptions()));
         Assert.Equal("[0]", error.Field);

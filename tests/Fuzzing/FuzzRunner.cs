@@ -7,19 +7,18 @@ namespace AgentRouter.Tests.Fuzzing;
 /// failure (any other exception, a case over its time budget).</summary>
 internal sealed class FuzzReport(string parser, int seed)
 {
-    private readonly Dictionary<string, int> _refusals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _outcomes = new(StringComparer.Ordinal);
 
     public List<string> Failures { get; } = [];
 
     public int Cases { get; private set; }
 
-    public int Accepted { get; private set; }
-
     public TimeSpan Slowest { get; private set; }
 
     public TimeSpan Total { get; private set; }
 
-    public void Record(FuzzCase fuzzCase, int index, TimeSpan elapsed, string? refusal, string? failure)
+    /// <param name="outcome">What the parser did with the case (parsed, its typed error, an HTTP status); null when it failed.</param>
+    public void Record(FuzzCase fuzzCase, int index, TimeSpan elapsed, string? outcome, string? failure)
     {
         Cases++;
         Total += elapsed;
@@ -28,19 +27,15 @@ internal sealed class FuzzReport(string parser, int seed)
         {
             Failures.Add($"case {index} ({fuzzCase.Mutation}): {failure}\n  input ({fuzzCase.Bytes.Length} bytes): {Excerpt(fuzzCase.Bytes)}");
         }
-        else if (refusal is not null)
+        else if (outcome is not null)
         {
-            _refusals[refusal] = _refusals.GetValueOrDefault(refusal) + 1;
-        }
-        else
-        {
-            Accepted++;
+            _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
         }
     }
 
     public string Summary =>
-        $"{parser}: {Cases} cases (seed {seed}) in {Total.TotalSeconds:0.0} s, slowest {Slowest.TotalMilliseconds:0} ms; accepted {Accepted}; refused " +
-        string.Join(", ", _refusals.OrderByDescending(r => r.Value).Select(r => $"{r.Key} {r.Value}")) + $"; failures {Failures.Count}";
+        $"{parser}: {Cases} cases (seed {seed}) in {Total.TotalSeconds:0.0} s, slowest {Slowest.TotalMilliseconds:0} ms; " +
+        string.Join(", ", _outcomes.OrderByDescending(r => r.Value).Select(r => $"{r.Key} {r.Value}")) + $"; failures {Failures.Count}";
 
     /// <summary>Fails the test with the first failures, each with what reproduces it (seed and case index).</summary>
     public void AssertNoFailures()
@@ -68,30 +63,29 @@ internal sealed class FuzzReport(string parser, int seed)
 /// <see cref="Task.WaitAsync(TimeSpan)"/> (a hang fails the run instead of stalling CI).</summary>
 internal static class FuzzRunner
 {
-    /// <summary>Runs <see cref="FuzzSettings.Iterations"/> cases. <paramref name="parse"/> returns normally for an
-    /// accepted input; <paramref name="refusal"/> names an exception the parser documents for bad input (its type,
-    /// or a finer label) and returns null for anything else, which is a failure.</summary>
+    /// <summary>Runs <see cref="FuzzSettings.Iterations"/> cases. <paramref name="parse"/> returns what it did with an
+    /// accepted input (a label counted in the summary: "parsed", an HTTP status); <paramref name="refusal"/> names an
+    /// exception the parser documents for bad input (its type, or a finer label) and returns null for anything else,
+    /// which is a failure.</summary>
     public static async Task<FuzzReport> RunAsync(
         string parser,
         Func<Random, FuzzCase> generate,
-        Func<FuzzCase, CancellationToken, Task> parse,
-        Func<Exception, string?> refusal,
-        int? iterations = null)
+        Func<FuzzCase, CancellationToken, Task<string>> parse,
+        Func<Exception, string?> refusal)
     {
         var seed = FuzzSettings.Seed;
         var report = new FuzzReport(parser, seed);
         var budget = FuzzSettings.CaseBudget;
-        var cases = iterations ?? FuzzSettings.Iterations;
-        for (var index = 0; index < cases; index++)
+        for (var index = 0; index < FuzzSettings.Iterations; index++)
         {
             var fuzzCase = generate(FuzzSettings.CaseRandom(seed, index));
             using var cancellation = new CancellationTokenSource(budget);
             var clock = Stopwatch.StartNew();
-            string? refused = null;
+            string? outcome = null;
             string? failure = null;
             try
             {
-                await Task.Run(() => parse(fuzzCase, cancellation.Token), cancellation.Token).WaitAsync(budget).ConfigureAwait(false);
+                outcome = await Task.Run(() => parse(fuzzCase, cancellation.Token), cancellation.Token).WaitAsync(budget).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -103,23 +97,27 @@ internal static class FuzzRunner
             }
             catch (Exception error)
             {
-                refused = refusal(error);
-                failure = refused is null ? $"{error.GetType().FullName}: {error.Message}\n{FirstFrames(error)}" : null;
+                outcome = refusal(error);
+                failure = outcome is null ? $"{error.GetType().FullName}: {error.Message}\n{FirstFrames(error)}" : null;
             }
 
-            report.Record(fuzzCase, index, clock.Elapsed, refused, failure);
+            report.Record(fuzzCase, index, clock.Elapsed, outcome, failure);
         }
 
         return report;
     }
 
-    /// <summary>Synchronous parsers: the same, with the parse as an action.</summary>
+    /// <summary>Synchronous parsers: the same, with the parse as an action (a normal return counts as "parsed").</summary>
     public static Task<FuzzReport> RunAsync(string parser, Func<Random, FuzzCase> generate, Action<FuzzCase> parse, Func<Exception, string?> refusal) =>
         RunAsync(parser, generate, (fuzzCase, _) =>
         {
             parse(fuzzCase);
-            return Task.CompletedTask;
+            return Task.FromResult("parsed");
         }, refusal);
+
+    /// <summary>Synchronous parsers that say what they did (e.g. "errors" for a result holding errors).</summary>
+    public static Task<FuzzReport> RunAsync(string parser, Func<Random, FuzzCase> generate, Func<FuzzCase, string> parse, Func<Exception, string?> refusal) =>
+        RunAsync(parser, generate, (fuzzCase, _) => Task.FromResult(parse(fuzzCase)), refusal);
 
     private static string FirstFrames(Exception error) =>
         string.Join("\n", (error.StackTrace ?? "").Split('\n').Take(6).Select(line => "    " + line.Trim()));

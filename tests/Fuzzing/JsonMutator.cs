@@ -49,7 +49,8 @@ internal static class JsonMutator
         var seedIndex = random.Next(seeds.Count);
         var bytes = Encoding.UTF8.GetBytes(seeds[seedIndex]);
         var steps = new List<string> { $"seed {seedIndex}" };
-        var structural = 1 + random.Next(3);
+        // Mostly one structural change, so that many mutants stay close enough to valid to reach the checks past parsing.
+        var structural = random.Next(10) switch { < 6 => 1, < 9 => 2, _ => 3 };
         for (var i = 0; i < structural; i++)
         {
             if (Tokens.TryRead(bytes) is not { } tokens)
@@ -91,7 +92,7 @@ internal static class JsonMutator
     private static (byte[] Bytes, string Step) MutateStructure(byte[] bytes, Tokens tokens, Random random)
     {
         var choice = random.Next(10);
-        if (choice < 5 || tokens.Properties.Count == 0)
+        if (choice < 6 || tokens.Properties.Count == 0)
         {
             var value = Pick(tokens.Values, random);
             var literal = HostileLiteral(random);
@@ -101,7 +102,7 @@ internal static class JsonMutator
         var property = Pick(tokens.Properties, random);
         switch (choice)
         {
-            case 5 or 6:
+            case 6:
                 // The same key twice: the copy goes right after the original.
                 var copy = Encoding.UTF8.GetString(bytes, property.NameStart, property.ValueEnd - property.NameStart);
                 return (Splice(bytes, property.ValueEnd, property.ValueEnd, "," + copy), $"duplicate key@{property.NameStart}");

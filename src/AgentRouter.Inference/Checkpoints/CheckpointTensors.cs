@@ -126,7 +126,7 @@ public sealed class CheckpointTensors : IDisposable
             foreach (var entry in map.EnumerateObject())
             {
                 var shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : "";
-                if (shard.Length == 0 || Path.GetFileName(shard) != shard)
+                if (shard.Length == 0 || shard.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Path.GetFileName(shard) != shard)
                 {
                     throw new CheckpointException(indexPath, entry.Name, $"shard name {entry.Value.GetRawText()} is not a file name in the folder");
                 }

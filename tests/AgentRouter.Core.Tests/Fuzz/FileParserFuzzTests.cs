@@ -29,6 +29,7 @@ public sealed class FileParserFuzzTests(ITestOutputHelper output)
                 // Either a manifest or errors naming the file: a silent empty result is a defect too.
                 Assert.True(result.Manifests.Count == 1 ^ result.Errors.Count > 0, "neither a manifest nor an error");
                 Assert.All(result.Errors, error => Assert.Equal("fuzz.json", error.File));
+                return result.Errors.Count > 0 ? "ManifestError" : "parsed";
             },
             _ => null);
         Finish(report);
@@ -126,7 +127,6 @@ public sealed class FileParserFuzzTests(ITestOutputHelper output)
     {
         output.WriteLine(report.Summary);
         report.AssertNoFailures();
-        Assert.True(report.Cases >= FuzzSettings.Iterations);
     }
 
     /// <summary>Every file under a repository folder (found from the test binaries, never [CallerFilePath]).</summary>

@@ -23,6 +23,19 @@ public sealed class InferenceFuzzRegressionTests
         Assert.Contains("weight_map", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\\u0000")]
+    [InlineData("a\\u0000.safetensors")]
+    [InlineData("../model.safetensors")]
+    public void A_shard_name_that_is_not_a_plain_file_name_is_a_CheckpointException(string escapedShard)
+    {
+        // "\u0000" was an ArgumentException ("Null character in path") from opening the shard.
+        using var folder = new TemporaryDirectory();
+        File.WriteAllText(folder.Combine(CheckpointTensors.IndexFileName), "{\"weight_map\":{\"a\":\"" + escapedShard + "\"}}");
+        var error = Assert.Throws<CheckpointException>(() => CheckpointTensors.Open(folder.Path));
+        Assert.Contains("is not a file name in the folder", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_safetensors_header_with_a_lone_surrogate_name_is_a_SafetensorsFormatException()
     {

@@ -19,10 +19,11 @@ public static class CheckedJson
         return Parse(Encoding.UTF8.GetBytes(json), options);
     }
 
-    /// <summary>The same for UTF-8 bytes.</summary>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8Json, JsonDocumentOptions options = default)
+    /// <summary>The same for UTF-8 bytes. <paramref name="allowDuplicateKeys"/> is for readers that find duplicates
+    /// themselves to name them in their own terms (a safetensors header names the tensor given twice).</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8Json, JsonDocumentOptions options = default, bool allowDuplicateKeys = false)
     {
-        options.AllowDuplicateProperties = false;
+        options.AllowDuplicateProperties = allowDuplicateKeys;
         CheckUtf8(utf8Json.Span);
         JsonDocument document;
         try
@@ -48,13 +49,13 @@ public static class CheckedJson
     }
 
     /// <summary>Checks an element parsed some other way (<see cref="JsonDocument.ParseValue"/> over a streaming
-    /// reader): every escaped string decodes and, when <paramref name="duplicateKeys"/> is false, no object names
+    /// reader): every escaped string decodes and, unless <paramref name="allowDuplicateKeys"/>, no object names
     /// a key twice.</summary>
-    public static void Check(JsonElement element, bool duplicateKeys = false)
+    public static void Check(JsonElement element, bool allowDuplicateKeys = false)
     {
         CheckUtf8(JsonMarshal.GetRawUtf8Value(element));
         CheckEscapes(element);
-        if (!duplicateKeys)
+        if (!allowDuplicateKeys)
         {
             CheckDuplicateKeys(element);
         }

@@ -130,7 +130,7 @@ public sealed class SafetensorsFile : IDisposable
         JsonDocument document;
         try
         {
-            document = CheckedJson.Parse(header);
+            document = CheckedJson.Parse(header, allowDuplicateKeys: true); // a tensor given twice is named below
         }
         catch (JsonException exception)
         {

@@ -70,7 +70,6 @@ public sealed class TrainingConfigReaderTests
     [InlineData("\"loss\": \"tokens\",", "loss", "\"answer\" or \"sequence\"")]
     [InlineData("\"eval_every\": 0,", "eval_every", "≥ 1")]
     [InlineData("\"aux_loss_coefficient\": -1,", "aux_loss_coefficient", "[0, 10]")]
-    [InlineData("\"seed\": -3,", "seed", "non-negative")]
     [InlineData("\"sequence_loss_weight\": 11,", "sequence_loss_weight", "[0, 10]")]
     [InlineData("\"loss\": \"sequence\", \"sequence_loss_weight\": 1,", "sequence_loss_weight", "only applies to")]
     public void BadTopLevelFieldsAreNamed(string extra, string field, string problem)
@@ -80,6 +79,25 @@ public sealed class TrainingConfigReaderTests
         Assert.Equal(field, error.Field);
         Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
         Assert.StartsWith($"tiny.json: field '{field}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANegativeSeedIsNamed()
+    {
+        var error = Assert.Throws<TrainingConfigException>(() => TrainingConfigReader.Parse(Config().Replace("\"seed\": 7", "\"seed\": -3", StringComparison.Ordinal), "tiny.json"));
+
+        Assert.Equal("seed", error.Field);
+        Assert.Contains("non-negative", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFieldGivenTwiceIsADocumentError()
+    {
+        // Before issue 16's fuzzing the last "seed" silently won; CheckedJson now refuses the same key twice.
+        var error = Assert.Throws<TrainingConfigException>(() => TrainingConfigReader.Parse(Config("\"seed\": 3,"), "tiny.json"));
+
+        Assert.Equal("(document)", error.Field);
+        Assert.Contains("seed", error.Problem, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -30,6 +30,14 @@ public sealed record SimulatedBackendSettings(
     /// <summary>The backend kind of simulated agents' manifests.</summary>
     public const string Kind = "simulated";
 
+    /// <summary>Most entries in <c>skillByTaskType</c>: as many task types as a policy tracks on its own (its
+    /// <c>maxTaskTypes</c> default); the probe of issue 16 had 100,000 accepted.</summary>
+    public const int MaxSkillTaskTypes = 1024;
+
+    /// <summary>Longest task type in <c>skillByTaskType</c>: a client cannot send a longer one (the server's
+    /// <c>MaxFieldChars</c> default), so a longer entry could never apply.</summary>
+    public const int MaxTaskTypeChars = 256;
+
     /// <summary>The <see cref="BackendFactory"/> of kind <see cref="Kind"/> (registered by default), whose simulated work
     /// time passes on <paramref name="time"/>, the composition's clock.</summary>
     public static BackendFactory Factory(TimeProvider time) => (manifest, errors) =>
@@ -46,7 +54,20 @@ public sealed record SimulatedBackendSettings(
         Dictionary<string, double>? byType = null;
         if (settings.Child("skillByTaskType") is { } types)
         {
-            byType = types.FieldNames.ToDictionary(task => task, task => types.Double(task, 0, 0, 1), StringComparer.Ordinal);
+            var taskTypes = types.FieldNames;
+            if (taskTypes.Count > MaxSkillTaskTypes)
+            {
+                settings.Fail("skillByTaskType", $"has {taskTypes.Count:N0} task types; the limit is {MaxSkillTaskTypes:N0}");
+            }
+            else if (taskTypes.FirstOrDefault(task => task.Length > MaxTaskTypeChars) is { } tooLong)
+            {
+                // Not echoed: it may be 100,000 characters.
+                settings.Fail("skillByTaskType", $"a task type has {tooLong.Length:N0} characters; the limit is {MaxTaskTypeChars}");
+            }
+            else
+            {
+                byType = taskTypes.ToDictionary(task => task, task => types.Double(task, 0, 0, 1), StringComparer.Ordinal);
+            }
         }
 
         var result = new SimulatedBackendSettings(

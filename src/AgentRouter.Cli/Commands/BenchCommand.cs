@@ -13,6 +13,7 @@ internal static class BenchCommand
         BenchLoadCommand.Build(),
         BenchMoeCommand.Build(),
         BenchLlamaCppCommand.Build(),
+        BenchSoakCommand.Build(),
         AgentRouter.Cli.Bench.BareKestrelFloor.BuildCommand(),
     };
 }

@@ -20,7 +20,6 @@ public sealed record LlamaCppBackendSettings(string ModelPath, int ContextSize, 
         ArgumentNullException.ThrowIfNull(errors);
         var settings = AgentManifestLoader.Settings(manifest, errors);
         var before = settings.ProblemCount;
-        var manifestDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
         var modelPath = settings.String("modelPath", required: true);
         var contextSize = settings.Int("contextSize", 2048, 16, 131072);
         var threads = settings.Int("threads", 1, 1, 256);
@@ -40,7 +39,7 @@ public sealed record LlamaCppBackendSettings(string ModelPath, int ContextSize, 
         settings.RejectUnknownFields("llamacpp-backend setting");
         return settings.ProblemCount > before || modelPath is null
             ? null
-            : new LlamaCppBackendSettings(Path.GetFullPath(Path.Combine(manifestDirectory, modelPath)), contextSize, threads, maxTokens, temperature, topP,
+            : new LlamaCppBackendSettings(manifest.ResolvePath(modelPath), contextSize, threads, maxTokens, temperature, topP,
                 systemPrompt, seed);
     }
 }

@@ -34,7 +34,6 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
         ArgumentNullException.ThrowIfNull(errors);
         var settings = AgentManifestLoader.Settings(manifest, errors);
         var before = settings.ProblemCount;
-        var manifestDirectory = manifest.SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
         var modelPath = settings.String("modelPath", required: true);
         var adapterPath = settings.String("adapterPath");
         var workingTokens = settings.Int("workingTokens", 8, 0, 256);
@@ -66,10 +65,10 @@ public sealed record LocalBackendSettings(string ModelDirectory, int WorkingToke
         settings.RejectUnknownFields("local-backend setting");
         return settings.ProblemCount == before && modelPath is not null
             ? new LocalBackendSettings(
-                Path.GetFullPath(Path.Combine(manifestDirectory, modelPath)),
+                manifest.ResolvePath(modelPath),
                 workingTokens,
                 manifest.Capacity,
-                adapterPath is null ? null : Path.GetFullPath(Path.Combine(manifestDirectory, adapterPath)),
+                adapterPath is null ? null : manifest.ResolvePath(adapterPath),
                 SharedKvCache: kvCache == "shared",
                 LowRankKvCache: kvCache == "low-rank",
                 DType: dtype,

@@ -1,7 +1,4 @@
 using Akka.Actor;
-using AgentRouter.Actors.Protocol;
-using AgentRouter.Core.Domain;
-using AgentRouter.Core.Merging;
 using static AgentRouter.Actors.Protocol.RouterProtocol;
 
 namespace AgentRouter.Cli.Bench;
@@ -11,9 +8,7 @@ namespace AgentRouter.Cli.Bench;
 /// The router's cost over this is the price of routing itself.</summary>
 internal sealed class BareFanOutActor : ReceiveActor
 {
-    private static readonly MergeResult NoMerge = new("none", null, "", null, new Dictionary<string, double>(), "bare fan-out");
-    private static readonly RoutingDecision NoDecision = new("", "none", [], [], "bare fan-out");
-    private static readonly AgentAnalysis[] NoAnalyses = [];
+    private static readonly StandInAnswer Answer = new("bare fan-out", "none");
 
     public BareFanOutActor(IActorRef[] echoes)
     {
@@ -33,7 +28,7 @@ internal sealed class BareFanOutActor : ReceiveActor
             if (remaining == 1)
             {
                 pending.Remove(echo.QueryId);
-                client.Tell(new QueryAnswered(echo.QueryId, "bare", NoMerge, NoAnalyses, NoDecision, 0, false));
+                client.Tell(Answer.For(echo.QueryId));
             }
             else
             {

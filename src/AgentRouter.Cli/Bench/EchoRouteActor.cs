@@ -1,7 +1,4 @@
 using Akka.Actor;
-using AgentRouter.Actors.Protocol;
-using AgentRouter.Core.Domain;
-using AgentRouter.Core.Merging;
 using static AgentRouter.Actors.Protocol.RouterProtocol;
 
 namespace AgentRouter.Cli.Bench;
@@ -11,12 +8,10 @@ namespace AgentRouter.Cli.Bench;
 /// reference for how much of the routed run's CPU and latency is the harness rather than the router.</summary>
 internal sealed class EchoRouteActor : ReceiveActor
 {
-    private static readonly MergeResult Fixed = new("A", null, "", null, new Dictionary<string, double>(), "echo");
-    private static readonly RoutingDecision NoDecision = new("", "echo", [], [], "echo");
-    private static readonly AgentAnalysis[] NoAnalyses = [];
+    private static readonly StandInAnswer Answer = new("echo", "A");
 
     public EchoRouteActor() =>
-        Receive<RouteQuery>(route => Sender.Tell(new QueryAnswered(route.Query.Id, "echo", Fixed, NoAnalyses, NoDecision, 0, false)));
+        Receive<RouteQuery>(route => Sender.Tell(Answer.For(route.Query.Id)));
 
     public static IActorRef Start(ActorSystem system) => system.ActorOf(Props.Create(() => new EchoRouteActor()), "paced-echo");
 }

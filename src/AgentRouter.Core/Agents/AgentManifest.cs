@@ -25,4 +25,12 @@ public sealed record AgentManifest(
     string? SourceFile = null)
 {
     public AgentProfile ToProfile() => new(Name, Tags, Cost, ExpectedLatencyMs, WeightsId);
+
+    /// <summary>A path from the settings as a full path: relative paths are relative to the manifest's folder (the current
+    /// directory for a manifest built in code), so that an agent folder can be moved as a whole.</summary>
+    public string ResolvePath(string path)
+    {
+        var directory = SourceFile is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
+        return Path.GetFullPath(Path.Combine(directory, path));
+    }
 }

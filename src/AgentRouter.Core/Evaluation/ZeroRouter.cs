@@ -13,24 +13,7 @@ public static class ZeroRouter
     /// <see cref="CostQualityPoint.CostWeight"/> holds the agent's index in the workload (it has no λ).</summary>
     public static IReadOnlyList<CostQualityPoint> SingleModelPoints(ReplayWorkload workload)
     {
-        var count = workload.Agents.Count;
-        var quality = new double[count];
-        var cost = new double[count];
-        var seen = new int[count];
-        foreach (var item in workload.Items)
-        {
-            foreach (var agent in item.CandidateAgents)
-            {
-                var answer = item.AnswerOf(agent)!.Value;
-                quality[agent] += answer.Quality;
-                cost[agent] += answer.Cost;
-                seen[agent]++;
-            }
-        }
-
-        return Enumerable.Range(0, count)
-            .Where(agent => seen[agent] > 0)
-            .Select(agent => new CostQualityPoint(agent, cost[agent] / seen[agent], quality[agent] / seen[agent]))
-            .ToArray();
+        ArgumentNullException.ThrowIfNull(workload);
+        return AgentMean.Of(workload).Select(mean => new CostQualityPoint(mean.Agent, mean.Cost, mean.Quality)).ToArray();
     }
 }

@@ -17,6 +17,9 @@ internal sealed class AgentRegistry
 
     public string NameOf(int slot) => _names[slot];
 
+    /// <summary>Every agent's name, by slot (a copy: for snapshots).</summary>
+    public string[] Names() => [.. _names];
+
     public int GetOrAdd(string name)
     {
         if (_slots.TryGetValue(name, out var slot))

@@ -8,7 +8,7 @@ namespace AgentRouter.Core.Policies;
 /// <remarks>Shared parameters: costWeight (λ_cost, default 0; <see cref="PolicySettings.CostWeight"/>
 /// overrides), latencyWeight (λ_lat per ms, default 0), costRef (cost scale; default the candidates' mean
 /// expected per-call cost, see <see cref="CostReference"/>).</remarks>
-public abstract class BanditPolicyBase : IRoutingPolicy
+public abstract class BanditPolicyBase : RoutingPolicyBase
 {
     /// <summary>The index of an arm never observed: above any real index, so untried arms go first (in
     /// candidate order). Finite so that decisions stay serialisable.</summary>
@@ -20,9 +20,9 @@ public abstract class BanditPolicyBase : IRoutingPolicy
     private double _costRef = 1;
 
     private protected BanditPolicyBase(string name, PolicySettings settings, out ParameterReader parameters)
+        : base(name)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Name = name;
         _seed = settings.Seed;
         Random = new DeterministicRandom(settings.Seed);
         parameters = new ParameterReader(name, settings.Parameters);
@@ -32,8 +32,6 @@ public abstract class BanditPolicyBase : IRoutingPolicy
         _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
         _costRef = _fixedCostRef ?? 1;
     }
-
-    public string Name { get; }
 
     public RewardWeights Weights { get; }
 
@@ -46,13 +44,8 @@ public abstract class BanditPolicyBase : IRoutingPolicy
 
     protected abstract string Rule { get; }
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected sealed override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var slots = _registry.Resolve(candidates, out var changed);
         Arms.EnsureCapacity(_registry.Count);
@@ -84,7 +77,7 @@ public abstract class BanditPolicyBase : IRoutingPolicy
         Decisions++;
     }
 
-    public void Observe(Query query, AgentOutcome outcome)
+    public sealed override void Observe(Query query, AgentOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var slot = _registry.GetOrAdd(outcome.Agent);
@@ -100,15 +93,10 @@ public abstract class BanditPolicyBase : IRoutingPolicy
     /// <summary>Fills <paramref name="panel"/> with candidate indices, best first (by default the top indices).</summary>
     private protected virtual void ChoosePanel(ReadOnlySpan<double> index, Span<int> panel) => PanelSelection.TopK(index, panel);
 
-    public JsonObject Snapshot()
+    public sealed override JsonObject Snapshot()
     {
         var state = PolicyState.Header(Name);
-        var agents = new string[_registry.Count];
-        for (var slot = 0; slot < agents.Length; slot++)
-        {
-            agents[slot] = _registry.NameOf(slot);
-        }
-
+        var agents = _registry.Names();
         state["seed"] = _seed;
         state["agents"] = PolicyState.Strings(agents);
         Arms.WriteTo(state, agents.Length);
@@ -118,7 +106,7 @@ public abstract class BanditPolicyBase : IRoutingPolicy
         return state;
     }
 
-    public void Restore(JsonObject state)
+    public sealed override void Restore(JsonObject state)
     {
         PolicyState.CheckPolicy(state, Name);
         var agents = PolicyState.ReadStrings(state, "agents");

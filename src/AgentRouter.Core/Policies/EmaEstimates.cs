@@ -109,12 +109,7 @@ internal sealed class EmaEstimates
     public JsonObject Snapshot()
     {
         var state = PolicyState.Header(_policy);
-        var agents = new string[_registry.Count];
-        for (var slot = 0; slot < agents.Length; slot++)
-        {
-            agents[slot] = _registry.NameOf(slot);
-        }
-
+        var agents = _registry.Names();
         state["agents"] = PolicyState.Strings(agents);
         state["overall"] = TableToJson(_overall, agents.Length);
         var byTask = new JsonObject();

@@ -8,12 +8,13 @@ namespace AgentRouter.Core.Policies;
 /// lower latency, lower cost, higher stability, then candidate order. Same parameters as the EMA estimates
 /// of <see cref="EmaPolicy"/> (alpha, perTaskType, cold-start values); no weights, so
 /// <see cref="PolicySettings.CostWeight"/> does not apply.</summary>
-public sealed class EmaLexicographicPolicy : IRoutingPolicy
+public sealed class EmaLexicographicPolicy : RoutingPolicyBase
 {
     private readonly EmaEstimates _estimates;
     private readonly string _rule;
 
     public EmaLexicographicPolicy(PolicySettings settings)
+        : base("ema-lex")
     {
         ArgumentNullException.ThrowIfNull(settings);
         var parameters = new ParameterReader(Name, settings.Parameters);
@@ -23,15 +24,8 @@ public sealed class EmaLexicographicPolicy : IRoutingPolicy
             $"lexicographic over EMAs (α={_estimates.Alpha}): highest quality, then lowest latency, lowest cost, highest stability, then candidate order; score = quality EMA");
     }
 
-    public string Name => "ema-lex";
-
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var slots = _estimates.Resolve(candidates, out _);
         Span<double> buffer = count <= 64 ? stackalloc double[4 * count] : new double[4 * count];
@@ -85,9 +79,9 @@ public sealed class EmaLexicographicPolicy : IRoutingPolicy
         return stability[a] > stability[b];
     }
 
-    public void Observe(Query query, AgentOutcome outcome) => _estimates.Observe(query, outcome);
+    public override void Observe(Query query, AgentOutcome outcome) => _estimates.Observe(query, outcome);
 
-    public JsonObject Snapshot() => _estimates.Snapshot();
+    public override JsonObject Snapshot() => _estimates.Snapshot();
 
-    public void Restore(JsonObject state) => _estimates.Restore(state);
+    public override void Restore(JsonObject state) => _estimates.Restore(state);
 }

@@ -12,7 +12,7 @@ namespace AgentRouter.Core.Policies;
 /// costWeight 0.1 (<see cref="PolicySettings.CostWeight"/> overrides), costRef: when absent, the mean
 /// expected per-call cost of the offered candidates (<see cref="CostReference"/>), or 1 if they are all
 /// free — so w_c is unit-free and the same weight means the same trade-off on any price scale.</remarks>
-public sealed class EmaPolicy : IRoutingPolicy
+public sealed class EmaPolicy : RoutingPolicyBase
 {
     private const double PenaltyCap = 3;
     private readonly EmaEstimates _estimates;
@@ -25,6 +25,7 @@ public sealed class EmaPolicy : IRoutingPolicy
     private double _costRef = 1;
 
     public EmaPolicy(PolicySettings settings)
+        : base("ema")
     {
         ArgumentNullException.ThrowIfNull(settings);
         var parameters = new ParameterReader(Name, settings.Parameters);
@@ -40,18 +41,11 @@ public sealed class EmaPolicy : IRoutingPolicy
             $"score = q + {_stabilityWeight}·stability − {_latencyWeight}·min(latency/{_latencyRefMs}ms, 3) − {_costWeight}·min(cost/costRef, 3) over EMAs (α={_estimates.Alpha}{(_estimates.PerTaskType ? ", per task type" : "")}); panel = top-k by score, ties by candidate order");
     }
 
-    public string Name => "ema";
-
     /// <summary>The cost scale in use (fixed by the costRef parameter or derived from the candidates).</summary>
     public double CostRef => _costRef;
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var slots = _estimates.Resolve(candidates, out var changed);
         if (changed)
@@ -82,16 +76,16 @@ public sealed class EmaPolicy : IRoutingPolicy
         - _latencyWeight * Math.Min(latencyMs / _latencyRefMs, PenaltyCap)
         - _costWeight * Math.Min(cost / _costRef, PenaltyCap);
 
-    public void Observe(Query query, AgentOutcome outcome) => _estimates.Observe(query, outcome);
+    public override void Observe(Query query, AgentOutcome outcome) => _estimates.Observe(query, outcome);
 
-    public JsonObject Snapshot()
+    public override JsonObject Snapshot()
     {
         var state = _estimates.Snapshot();
         state["costRef"] = _costRef;
         return state;
     }
 
-    public void Restore(JsonObject state)
+    public override void Restore(JsonObject state)
     {
         _estimates.Restore(state);
         _costRef = PolicyState.Required<double>(state, "costRef");

@@ -6,12 +6,13 @@ namespace AgentRouter.Core.Policies;
 /// <summary>Baseline: always the same agent (parameter <c>agent</c>; default the first candidate). Panels of
 /// k &gt; 1 add the other candidates in their order. Naming an agent that is not offered is an error rather
 /// than a silent substitution.</summary>
-public sealed class FixedPolicy : IRoutingPolicy
+public sealed class FixedPolicy : BaselinePolicyBase
 {
     private readonly string? _agent;
     private readonly string _rule;
 
     public FixedPolicy(PolicySettings settings)
+        : base("fixed")
     {
         ArgumentNullException.ThrowIfNull(settings);
         var parameters = new ParameterReader(Name, settings.Parameters);
@@ -20,15 +21,8 @@ public sealed class FixedPolicy : IRoutingPolicy
         _rule = _agent is null ? "fixed: always the first candidate" : $"fixed: always '{_agent}'";
     }
 
-    public string Name => "fixed";
-
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var chosen = 0;
         if (_agent is not null)
@@ -66,12 +60,4 @@ public sealed class FixedPolicy : IRoutingPolicy
             scores[i] = new CandidateScore(candidates[i].Name, i == chosen ? 1 : 0, 0, 0);
         }
     }
-
-    public void Observe(Query query, AgentOutcome outcome)
-    {
-    }
-
-    public JsonObject Snapshot() => PolicyState.Header(Name);
-
-    public void Restore(JsonObject state) => PolicyState.CheckPolicy(state, Name);
 }

@@ -1,27 +1,20 @@
-using System.Text.Json.Nodes;
 using AgentRouter.Core.Domain;
 
 namespace AgentRouter.Core.Policies;
 
 /// <summary>Baseline: the k candidates with the lowest <see cref="Candidate.Load"/>, ties by candidate order.
 /// Learns nothing. No parameters.</summary>
-public sealed class LeastLoadedPolicy : IRoutingPolicy
+public sealed class LeastLoadedPolicy : BaselinePolicyBase
 {
     public LeastLoadedPolicy(PolicySettings settings)
+        : base("least-loaded")
     {
         ArgumentNullException.ThrowIfNull(settings);
         new ParameterReader(Name, settings.Parameters).RejectUnknown();
     }
 
-    public string Name => "least-loaded";
-
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         Span<double> negativeLoad = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
         var scores = decision.Start(count, panelSize, "least loaded: lowest load first (score = −load), ties by candidate order", out var panel);
@@ -33,12 +26,4 @@ public sealed class LeastLoadedPolicy : IRoutingPolicy
 
         PanelSelection.TopK(negativeLoad, panel);
     }
-
-    public void Observe(Query query, AgentOutcome outcome)
-    {
-    }
-
-    public JsonObject Snapshot() => PolicyState.Header(Name);
-
-    public void Restore(JsonObject state) => PolicyState.CheckPolicy(state, Name);
 }

@@ -26,7 +26,7 @@ namespace AgentRouter.Core.Policies;
 /// enqueues and the queue is drained at the start of the next Select, Snapshot or
 /// <see cref="ApplyPendingUpdates"/>.
 /// </remarks>
-public sealed class PheromonePolicy : IRoutingPolicy
+public sealed class PheromonePolicy : RoutingPolicyBase
 {
     private const double LatencyAlpha = 0.2;
     private const double LoadFloor = 0.05;
@@ -47,6 +47,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
     private const double MaxExponent = 20;
 
     public PheromonePolicy(PolicySettings settings)
+        : base("pheromone")
     {
         ArgumentNullException.ThrowIfNull(settings);
         var p = new ParameterReader(Name, settings.Parameters);
@@ -89,20 +90,13 @@ public sealed class PheromonePolicy : IRoutingPolicy
             $"ant colony: score = τ^{_alpha}·η^{_beta}, η = {_abilityWeight}·ability + {_loadWeight}·norm(1/load) + {_latencyWeight}·norm(1/latency); argmax with probability {_q0}, else roulette; panel without replacement");
     }
 
-    public string Name => "pheromone";
-
     public bool SynchronousUpdates { get; }
 
     /// <summary>Outcomes observed but not yet applied (always 0 in synchronous mode).</summary>
     public int PendingUpdates => _pending.Count;
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         ApplyPendingUpdates();
         var count = candidates.Count;
         var slots = _registry.Resolve(candidates, out var changed);
@@ -149,7 +143,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
         ChoosePanel(weight, panel);
     }
 
-    public void Observe(Query query, AgentOutcome outcome)
+    public override void Observe(Query query, AgentOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -330,17 +324,12 @@ public sealed class PheromonePolicy : IRoutingPolicy
         _ => Math.Pow(value, exponent),
     };
 
-    public JsonObject Snapshot()
+    public override JsonObject Snapshot()
     {
         ApplyPendingUpdates();
         var agents = _registry.Count;
         EnsureAgents(agents);
-        var names = new string[agents];
-        for (var slot = 0; slot < agents; slot++)
-        {
-            names[slot] = _registry.NameOf(slot);
-        }
-
+        var names = _registry.Names();
         var state = PolicyState.Header(Name);
         state["agents"] = PolicyState.Strings(names);
         state["qualitySum"] = PolicyState.Doubles(_qualitySum.AsSpan(0, agents));
@@ -358,7 +347,7 @@ public sealed class PheromonePolicy : IRoutingPolicy
         return state;
     }
 
-    public void Restore(JsonObject state)
+    public override void Restore(JsonObject state)
     {
         PolicyState.CheckPolicy(state, Name);
         _pending.Clear();

@@ -4,12 +4,13 @@ using AgentRouter.Core.Domain;
 namespace AgentRouter.Core.Policies;
 
 /// <summary>Baseline: a uniformly random panel. Learns nothing.</summary>
-public sealed class RandomPolicy : IRoutingPolicy
+public sealed class RandomPolicy : BaselinePolicyBase
 {
     private readonly DeterministicRandom _random;
     private readonly int _seed;
 
     public RandomPolicy(PolicySettings settings)
+        : base("random")
     {
         ArgumentNullException.ThrowIfNull(settings);
         new ParameterReader(Name, settings.Parameters).RejectUnknown();
@@ -17,15 +18,8 @@ public sealed class RandomPolicy : IRoutingPolicy
         _random = new DeterministicRandom(_seed);
     }
 
-    public string Name => "random";
-
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var scores = decision.Start(count, panelSize, "uniformly random panel", out var panel);
         Span<int> order = count <= PanelSelection.StackLimit ? stackalloc int[count] : new int[count];
@@ -37,11 +31,7 @@ public sealed class RandomPolicy : IRoutingPolicy
         }
     }
 
-    public void Observe(Query query, AgentOutcome outcome)
-    {
-    }
-
-    public JsonObject Snapshot()
+    public override JsonObject Snapshot()
     {
         var state = PolicyState.Header(Name);
         state["seed"] = _seed;
@@ -49,7 +39,7 @@ public sealed class RandomPolicy : IRoutingPolicy
         return state;
     }
 
-    public void Restore(JsonObject state)
+    public override void Restore(JsonObject state)
     {
         PolicyState.CheckPolicy(state, Name);
         _random.Restore(state["random"]);

@@ -5,25 +5,19 @@ namespace AgentRouter.Core.Policies;
 
 /// <summary>Baseline: the panel starts at the next candidate in turn and takes k consecutive ones
 /// (wrapping). Learns nothing; the turn counter is its only state. No parameters.</summary>
-public sealed class RoundRobinPolicy : IRoutingPolicy
+public sealed class RoundRobinPolicy : BaselinePolicyBase
 {
     private long _turn;
 
     public RoundRobinPolicy(PolicySettings settings)
+        : base("round-robin")
     {
         ArgumentNullException.ThrowIfNull(settings);
         new ParameterReader(Name, settings.Parameters).RejectUnknown();
     }
 
-    public string Name => "round-robin";
-
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize) =>
-        DecisionBuffer.Decide(this, query, candidates, panelSize);
-
-    public void SelectInto(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
-        ArgumentNullException.ThrowIfNull(decision);
         var count = candidates.Count;
         var start = (int)(_turn % count);
         _turn++;
@@ -41,18 +35,14 @@ public sealed class RoundRobinPolicy : IRoutingPolicy
 
     private const string Rule = "round robin: the next candidate in turn, then the following ones";
 
-    public void Observe(Query query, AgentOutcome outcome)
-    {
-    }
-
-    public JsonObject Snapshot()
+    public override JsonObject Snapshot()
     {
         var state = PolicyState.Header(Name);
         state["turn"] = _turn;
         return state;
     }
 
-    public void Restore(JsonObject state)
+    public override void Restore(JsonObject state)
     {
         PolicyState.CheckPolicy(state, Name);
         _turn = PolicyState.Required<long>(state, "turn");

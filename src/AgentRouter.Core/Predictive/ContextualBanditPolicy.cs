@@ -167,7 +167,7 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
             var norm = 0.0;
             for (var r = 0; r < _projectionSize; r++)
             {
-                z[r] = DenseMath.Dot(_projection.AsSpan(r * _inputDimension, _inputDimension), vector);
+                z[r] = VectorMath.Dot(_projection.AsSpan(r * _inputDimension, _inputDimension), vector);
                 norm += z[r] * z[r];
             }
 

@@ -1,65 +1,15 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
+using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Predictive;
 
-/// <summary>Float kernels for the predictive routers (SIMD dot product and axpy).</summary>
+/// <summary>Float helpers for the predictive routers (normalising, base64 storage, Adam); the SIMD dot product and
+/// axpy are <see cref="VectorMath"/>'s.</summary>
 internal static class DenseMath
 {
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var length = a.Length;
-        var sum = 0f;
-        var i = 0;
-        if (Vector.IsHardwareAccelerated && length >= Vector<float>.Count)
-        {
-            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var vb = MemoryMarshal.Cast<float, Vector<float>>(b[..length]);
-            var acc = Vector<float>.Zero;
-            for (var v = 0; v < va.Length; v++)
-            {
-                acc += va[v] * vb[v];
-            }
-
-            sum = Vector.Sum(acc);
-            i = va.Length * Vector<float>.Count;
-        }
-
-        for (; i < length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
-    }
-
-    /// <summary>y += alpha · x.</summary>
-    public static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
-    {
-        var length = x.Length;
-        var i = 0;
-        if (Vector.IsHardwareAccelerated && length >= Vector<float>.Count)
-        {
-            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var vy = MemoryMarshal.Cast<float, Vector<float>>(y[..length]);
-            var va = new Vector<float>(alpha);
-            for (var v = 0; v < vx.Length; v++)
-            {
-                vy[v] += va * vx[v];
-            }
-
-            i = vx.Length * Vector<float>.Count;
-        }
-
-        for (; i < length; i++)
-        {
-            y[i] += alpha * x[i];
-        }
-    }
-
     public static float[] Normalised(ReadOnlySpan<float> x)
     {
-        var norm = MathF.Sqrt(Dot(x, x));
+        var norm = MathF.Sqrt(VectorMath.Dot(x, x));
         var result = x.ToArray();
         if (norm > 0)
         {

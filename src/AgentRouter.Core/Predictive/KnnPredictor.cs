@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Predictive;
 
@@ -52,7 +53,7 @@ public sealed class KnnPredictor : IOutcomePredictor
         var filled = 0;
         for (var row = 0; row < _unitFeatures.Length; row++)
         {
-            var similarity = DenseMath.Dot(query, _unitFeatures[row]);
+            var similarity = VectorMath.Dot(query, _unitFeatures[row]);
             if (filled == k && similarity <= bestSimilarity[k - 1])
             {
                 continue;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Predictive;
 
@@ -81,7 +82,7 @@ public sealed class MatrixFactorizationPredictor : IOutcomePredictor
 
                     for (var r = 0; r < rank; r++)
                     {
-                        projected[r] = DenseMath.Dot(projection.AsSpan(r * d, d), noisy);
+                        projected[r] = VectorMath.Dot(projection.AsSpan(r * d, d), noisy);
                     }
 
                     Array.Clear(projectedGrad);
@@ -95,7 +96,7 @@ public sealed class MatrixFactorizationPredictor : IOutcomePredictor
 
                         pairs++;
                         var row = modelEmbedding.AsSpan(m * rank, rank);
-                        var norm = MathF.Max(MathF.Sqrt(DenseMath.Dot(row, row)), 1e-12f);
+                        var norm = MathF.Max(MathF.Sqrt(VectorMath.Dot(row, row)), 1e-12f);
                         var logit = bias[m];
                         for (var r = 0; r < rank; r++)
                         {
@@ -125,7 +126,7 @@ public sealed class MatrixFactorizationPredictor : IOutcomePredictor
                     {
                         if (projectedGrad[r] != 0)
                         {
-                            DenseMath.Axpy(projectedGrad[r], noisy, gradients[0].AsSpan(r * d, d));
+                            VectorMath.AddScaled(gradients[0].AsSpan(r * d, d), noisy, projectedGrad[r]);
                         }
                     }
                 }
@@ -156,13 +157,13 @@ public sealed class MatrixFactorizationPredictor : IOutcomePredictor
         Span<float> projected = _rank <= 512 ? stackalloc float[_rank] : new float[_rank];
         for (var r = 0; r < _rank; r++)
         {
-            projected[r] = DenseMath.Dot(_projection.AsSpan(r * Dimension, Dimension), features);
+            projected[r] = VectorMath.Dot(_projection.AsSpan(r * Dimension, Dimension), features);
         }
 
         for (var m = 0; m < ModelCount; m++)
         {
             var row = _modelEmbedding.AsSpan(m * _rank, _rank);
-            var norm = MathF.Max(MathF.Sqrt(DenseMath.Dot(row, row)), 1e-12f);
+            var norm = MathF.Max(MathF.Sqrt(VectorMath.Dot(row, row)), 1e-12f);
             var logit = _bias[m];
             for (var r = 0; r < _rank; r++)
             {

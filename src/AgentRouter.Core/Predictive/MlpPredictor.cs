@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Predictive;
 
@@ -210,7 +211,7 @@ public sealed class MlpPredictor : IOutcomePredictor
                                 var delta = deltas[l][o];
                                 if (delta != 0)
                                 {
-                                    DenseMath.Axpy(delta, input, weightGrad[l].AsSpan(o * _sizes[l], _sizes[l]));
+                                    VectorMath.AddScaled(weightGrad[l].AsSpan(o * _sizes[l], _sizes[l]), input, delta);
                                     biasGrad[l][o] += delta;
                                 }
                             }
@@ -222,7 +223,7 @@ public sealed class MlpPredictor : IOutcomePredictor
                                 {
                                     if (deltas[l][o] != 0)
                                     {
-                                        DenseMath.Axpy(deltas[l][o], Weights[l].AsSpan(o * _sizes[l], _sizes[l]), back);
+                                        VectorMath.AddScaled(back, Weights[l].AsSpan(o * _sizes[l], _sizes[l]), deltas[l][o]);
                                     }
                                 }
 
@@ -283,7 +284,7 @@ public sealed class MlpPredictor : IOutcomePredictor
             var last = l == Weights.Length - 1;
             for (var o = 0; o < outputs.Length; o++)
             {
-                var value = DenseMath.Dot(Weights[l].AsSpan(o * _sizes[l], _sizes[l]), input) + Biases[l][o];
+                var value = VectorMath.Dot(Weights[l].AsSpan(o * _sizes[l], _sizes[l]), input) + Biases[l][o];
                 outputs[o] = last || value > 0 ? value : 0;
             }
 

@@ -24,27 +24,12 @@ public static class ReplayBaselines
     /// ties go to the lower mean cost, then to the name.</summary>
     public static IReadOnlyList<string> BestSingleRanking(ReplayWorkload workload)
     {
-        var count = workload.Agents.Count;
-        var quality = new double[count];
-        var cost = new double[count];
-        var seen = new int[count];
-        foreach (var item in workload.Items)
-        {
-            foreach (var agent in item.CandidateAgents)
-            {
-                var answer = item.AnswerOf(agent)!.Value;
-                quality[agent] += answer.Quality;
-                cost[agent] += answer.Cost;
-                seen[agent]++;
-            }
-        }
-
-        return Enumerable.Range(0, count)
-            .Where(agent => seen[agent] > 0)
-            .OrderByDescending(agent => quality[agent] / seen[agent])
-            .ThenBy(agent => cost[agent] / seen[agent])
-            .ThenBy(agent => workload.Agents[agent].Name, StringComparer.Ordinal)
-            .Select(agent => workload.Agents[agent].Name)
+        ArgumentNullException.ThrowIfNull(workload);
+        return AgentMean.Of(workload)
+            .OrderByDescending(mean => mean.Quality)
+            .ThenBy(mean => mean.Cost)
+            .ThenBy(mean => workload.Agents[mean.Agent].Name, StringComparer.Ordinal)
+            .Select(mean => workload.Agents[mean.Agent].Name)
             .ToArray();
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -19,48 +20,26 @@ internal static unsafe class SmallBatchGemv
     /// <param name="weight">[outFeatures, inFeatures], row-major (the nn.Linear layout).</param>
     /// <param name="bias">[outFeatures] or null.</param>
     /// <param name="output">[rows, outFeatures], row-major; overwritten.</param>
-    public static void Multiply(float* input, int rows, float* weight, int outFeatures, int inFeatures, float* bias, float* output)
-    {
-        for (var feature = 0; feature < outFeatures; feature++)
-        {
-            var weightRow = weight + ((long)feature * inFeatures);
-            var offset = bias is null ? 0f : bias[feature];
-            for (var row = 0; row < rows; row++)
-            {
-                output[((long)row * outFeatures) + feature] = Dot(weightRow, input + ((long)row * inFeatures), inFeatures) + offset;
-            }
-        }
-    }
+    public static void Multiply(float* input, int rows, float* weight, int outFeatures, int inFeatures, float* bias, float* output) =>
+        Multiply<float, Float32Weights>(input, rows, weight, outFeatures, inFeatures, bias, output);
+
+    /// <summary><see cref="Multiply(float*, int, float*, int, int, float*, float*)"/> with bf16 weights widened on the fly
+    /// (float32 accumulation): half the weight bytes to stream.</summary>
+    public static void MultiplyBFloat16(float* input, int rows, ushort* weight, int outFeatures, int inFeatures, float* bias, float* output) =>
+        Multiply<ushort, BFloat16Weights>(input, rows, weight, outFeatures, inFeatures, bias, output);
 
     /// <summary>Σ a[i]·b[i] with four independent vector accumulators (the loads, not the FMAs, are the limit).</summary>
-    public static float Dot(float* a, float* b, int length)
-    {
-        var index = 0;
-        var sum0 = Vector256<float>.Zero;
-        var sum1 = Vector256<float>.Zero;
-        var sum2 = Vector256<float>.Zero;
-        var sum3 = Vector256<float>.Zero;
-        for (; index <= length - 32; index += 32)
-        {
-            sum0 = MultiplyAdd(Vector256.Load(a + index), Vector256.Load(b + index), sum0);
-            sum1 = MultiplyAdd(Vector256.Load(a + index + 8), Vector256.Load(b + index + 8), sum1);
-            sum2 = MultiplyAdd(Vector256.Load(a + index + 16), Vector256.Load(b + index + 16), sum2);
-            sum3 = MultiplyAdd(Vector256.Load(a + index + 24), Vector256.Load(b + index + 24), sum3);
-        }
-        for (; index <= length - 8; index += 8)
-        {
-            sum0 = MultiplyAdd(Vector256.Load(a + index), Vector256.Load(b + index), sum0);
-        }
-        var total = Vector256.Sum((sum0 + sum1) + (sum2 + sum3));
-        for (; index < length; index++)
-        {
-            total += a[index] * b[index];
-        }
-        return total;
-    }
+    public static float Dot(float* a, float* b, int length) => Dot<float, Float32Weights>(a, b, length);
 
-    /// <summary><see cref="Multiply"/> with bf16 weights widened on the fly (float32 accumulation).</summary>
-    public static void MultiplyBFloat16(float* input, int rows, ushort* weight, int outFeatures, int inFeatures, float* bias, float* output)
+    /// <summary>Σ a[i]·b[i] for bf16 <paramref name="a"/>.</summary>
+    public static float DotBFloat16(ushort* a, float* b, int length) => Dot<ushort, BFloat16Weights>(a, b, length);
+
+    // One loop for both weight types: TReader is a struct, so the JIT compiles each instantiation on its own with the
+    // reader's loads inlined, the same code the two hand-written copies were.
+    private static void Multiply<TWeight, TReader>(float* input, int rows, TWeight* weight, int outFeatures, int inFeatures, float* bias,
+        float* output)
+        where TWeight : unmanaged
+        where TReader : struct, IWeightReader<TWeight>
     {
         for (var feature = 0; feature < outFeatures; feature++)
         {
@@ -68,13 +47,14 @@ internal static unsafe class SmallBatchGemv
             var offset = bias is null ? 0f : bias[feature];
             for (var row = 0; row < rows; row++)
             {
-                output[((long)row * outFeatures) + feature] = DotBFloat16(weightRow, input + ((long)row * inFeatures), inFeatures) + offset;
+                output[((long)row * outFeatures) + feature] = Dot<TWeight, TReader>(weightRow, input + ((long)row * inFeatures), inFeatures) + offset;
             }
         }
     }
 
-    /// <summary>Σ a[i]·b[i] for bf16 <paramref name="a"/>: the same four accumulators, half the weight bytes to stream.</summary>
-    public static float DotBFloat16(ushort* a, float* b, int length)
+    private static float Dot<TWeight, TReader>(TWeight* a, float* b, int length)
+        where TWeight : unmanaged
+        where TReader : struct, IWeightReader<TWeight>
     {
         var index = 0;
         var sum0 = Vector256<float>.Zero;
@@ -83,21 +63,48 @@ internal static unsafe class SmallBatchGemv
         var sum3 = Vector256<float>.Zero;
         for (; index <= length - 32; index += 32)
         {
-            sum0 = MultiplyAdd(BFloat16Bits.Load8(a + index), Vector256.Load(b + index), sum0);
-            sum1 = MultiplyAdd(BFloat16Bits.Load8(a + index + 8), Vector256.Load(b + index + 8), sum1);
-            sum2 = MultiplyAdd(BFloat16Bits.Load8(a + index + 16), Vector256.Load(b + index + 16), sum2);
-            sum3 = MultiplyAdd(BFloat16Bits.Load8(a + index + 24), Vector256.Load(b + index + 24), sum3);
+            sum0 = MultiplyAdd(TReader.Load8(a + index), Vector256.Load(b + index), sum0);
+            sum1 = MultiplyAdd(TReader.Load8(a + index + 8), Vector256.Load(b + index + 8), sum1);
+            sum2 = MultiplyAdd(TReader.Load8(a + index + 16), Vector256.Load(b + index + 16), sum2);
+            sum3 = MultiplyAdd(TReader.Load8(a + index + 24), Vector256.Load(b + index + 24), sum3);
         }
         for (; index <= length - 8; index += 8)
         {
-            sum0 = MultiplyAdd(BFloat16Bits.Load8(a + index), Vector256.Load(b + index), sum0);
+            sum0 = MultiplyAdd(TReader.Load8(a + index), Vector256.Load(b + index), sum0);
         }
         var total = Vector256.Sum((sum0 + sum1) + (sum2 + sum3));
         for (; index < length; index++)
         {
-            total += BFloat16Bits.ToSingle(a[index]) * b[index];
+            total += TReader.ToSingle(a[index]) * b[index];
         }
         return total;
+    }
+
+    /// <summary>How a weight element becomes float32: eight at a time for the vector loop, one at a time for the tail.</summary>
+    private interface IWeightReader<TWeight>
+        where TWeight : unmanaged
+    {
+        static abstract Vector256<float> Load8(TWeight* source);
+
+        static abstract float ToSingle(TWeight value);
+    }
+
+    private readonly struct Float32Weights : IWeightReader<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Load8(float* source) => Vector256.Load(source);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float ToSingle(float value) => value;
+    }
+
+    private readonly struct BFloat16Weights : IWeightReader<ushort>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Load8(ushort* source) => BFloat16Bits.Load8(source);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float ToSingle(ushort value) => BFloat16Bits.ToSingle(value);
     }
 
     /// <summary>Dispatches on the weights' element type: float32 or bf16 (the only two the decode kernels take).</summary>

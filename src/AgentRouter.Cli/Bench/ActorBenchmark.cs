@@ -29,7 +29,8 @@ internal sealed record ActorBenchmarkSettings(
     int PacedPeriodMicros = PacedLoad.DefaultPeriodMicros,
     int MaxInFlight = RouterSettings.DefaultMaxInFlight,
     double? PacedRate = null,
-    int MaxMailboxBacklog = RouterSettings.DefaultMaxMailboxBacklog)
+    int MaxMailboxBacklog = RouterSettings.DefaultMaxMailboxBacklog,
+    bool AllocationProfile = false)
 {
     public TimeSpan EffectiveWarmup => Warmup ?? TimeSpan.FromSeconds(2);
 
@@ -61,7 +62,11 @@ internal sealed record LoadResult(
 /// <param name="EchoPaced">The same generator at the same rate against an actor that answers at once: the harness's own cost.</param>
 internal sealed record ActorBenchmarkResult(
     double AskPerSecond, double CpuMicrosPerAsk, LoadResult BareFanOut, LoadResult Peak, double PacedRate, LoadResult Paced, LatencySummary PacedSendLag,
-    long PacedOverloaded, LoadResult EchoPaced, LatencySummary EchoSendLag, LoadResult? Faults, long FaultRetries, long FaultTimeouts);
+    long PacedOverloaded, LoadResult EchoPaced, LatencySummary EchoSendLag, LoadResult? Faults, long FaultRetries, long FaultTimeouts)
+{
+    /// <summary>Each allocated type's share of the bytes allocated during the peak run (sampled), when profiled.</summary>
+    public IReadOnlyList<AllocationShare> PeakAllocations { get; init; } = [];
+}
 
 /// <summary>Zero-latency simulated agents behind the real runtime (router, agent actors, supervision), driven
 /// by closed-loop client actors; a raw Ask baseline in the same process; a paced run at half the peak rate;
@@ -80,6 +85,7 @@ internal static class ActorBenchmark
         long pacedOverloaded;
         LoadResult echo;
         LatencySummary echoLag;
+        IReadOnlyList<AllocationShare> allocations = [];
         await using (var runtime = await StartAsync(settings, crashRate: 0, hangRate: 0).ConfigureAwait(false))
         {
             progress("raw Ask baseline...");
@@ -89,7 +95,13 @@ internal static class ActorBenchmark
             bare = await ClosedLoopAsync(runtime.System, BareFanOutActor.Start(runtime.System, settings.Panel), settings, "b").ConfigureAwait(false);
             progress($"  {bare.QueriesPerSecond:N0} fan-outs/s");
             progress("router, closed loop at peak...");
-            peak = await ClosedLoopAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], settings, "p").ConfigureAwait(false);
+            using (var sampler = settings.AllocationProfile ? new AllocationSampler() : null)
+            {
+                sampler?.Start();
+                peak = await ClosedLoopAsync(runtime.System, runtime.Routers[runtime.DefaultRouter], settings, "p").ConfigureAwait(false);
+                allocations = sampler?.Stop() ?? [];
+            }
+
             progress($"  {peak.QueriesPerSecond:N0} queries/s");
             // A fixed rate makes runs comparable with each other; half of each run's own peak is the goal's definition.
             pacedRate = settings.PacedRate ?? peak.QueriesPerSecond / 2;
@@ -103,14 +115,14 @@ internal static class ActorBenchmark
 
         if (!settings.RunFaults)
         {
-            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, pacedOverloaded, echo, echoLag, null, 0, 0);
+            return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, pacedOverloaded, echo, echoLag, null, 0, 0) { PeakAllocations = allocations };
         }
 
         progress($"router with {settings.CrashRate:P0} crashes and {settings.TimeoutRate:P0} timeouts...");
         await using var faulty = await StartAsync(settings, settings.CrashRate, settings.TimeoutRate).ConfigureAwait(false);
         var faults = await ClosedLoopAsync(faulty.System, faulty.Routers[faulty.DefaultRouter], settings, "f").ConfigureAwait(false);
         var stats = await faulty.Routers[faulty.DefaultRouter].Ask<RouterStats>(GetRouterStats.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, pacedOverloaded, echo, echoLag, faults, stats.Retries, stats.AgentTimeouts);
+        return new ActorBenchmarkResult(askRate, askCpu, bare, peak, pacedRate, paced, sendLag, pacedOverloaded, echo, echoLag, faults, stats.Retries, stats.AgentTimeouts) { PeakAllocations = allocations };
     }
 
     private static async Task<(LoadResult Result, LatencySummary SendLag, long Overloaded)> PacedAsync(

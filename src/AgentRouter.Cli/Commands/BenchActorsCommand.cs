@@ -27,10 +27,11 @@ internal static class BenchActorsCommand
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "The router's admission limit (RouterSettings.MaxInFlight).", DefaultValueFactory = _ => AgentRouter.Actors.Routing.RouterSettings.DefaultMaxInFlight };
         var maxBacklog = new Option<int>("--max-mailbox-backlog") { Description = "The router's mailbox admission bound (RouterSettings.MaxMailboxBacklog).", DefaultValueFactory = _ => AgentRouter.Actors.Routing.RouterSettings.DefaultMaxMailboxBacklog };
         var pacedRate = new Option<double?>("--paced-rate") { Description = "Queries/s of the paced run (default: half of this run's measured peak)." };
+        var allocationProfile = new Option<bool>("--allocation-profile") { Description = "Sample which types the peak run allocates (GC AllocationTick events) and print their bytes per routed query." };
         var hocon = new Option<string?>("--hocon") { Description = "Extra Akka HOCON for the benchmarked actor system (e.g. dispatcher settings)." };
         var command = new Command("actors", "Router throughput and latency with zero-latency agents, next to a raw Akka Ask; then with injected crashes and timeouts.")
         {
-            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity, latencyMode, pacedDuration, pacedPeriod, maxInFlight, pacedRate, maxBacklog,
+            duration, warmup, clients, window, agents, panel, policy, merge, noFaults, hocon, feedbackCapacity, latencyMode, pacedDuration, pacedPeriod, maxInFlight, pacedRate, maxBacklog, allocationProfile,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -50,7 +51,8 @@ internal static class BenchActorsCommand
                 PacedPeriodMicros: parseResult.GetValue(pacedPeriod),
                 MaxInFlight: parseResult.GetValue(maxInFlight),
                 PacedRate: parseResult.GetValue(pacedRate),
-                MaxMailboxBacklog: parseResult.GetValue(maxBacklog));
+                MaxMailboxBacklog: parseResult.GetValue(maxBacklog),
+                AllocationProfile: parseResult.GetValue(allocationProfile));
             GCSettings.LatencyMode = parseResult.GetValue(latencyMode);
             var loadBefore = LoadAverage();
             var result = await ActorBenchmark.RunAsync(settings, line => Console.Error.WriteLine(line)).ConfigureAwait(false);
@@ -84,20 +86,21 @@ internal static class BenchActorsCommand
             $"| raw Akka Ask round trips/s (same run) | — | {Rate(r.AskPerSecond)} | |",
             $"| bare 3-way fan-out-and-collect through one actor, per second (same load) | — | {Rate(r.BareFanOut.QueriesPerSecond)} | |",
             $"| **router queries/s at peak** (closed loop) | ≥ 300,000 | {Rate(peak.QueriesPerSecond)} | {Met(peak.QueriesPerSecond >= 300_000)} |",
-            $"| router rate / raw Ask rate / bare fan-out rate (same run) | — | {Ratio(peak.QueriesPerSecond / r.AskPerSecond)} / {(peak.QueriesPerSecond / r.BareFanOut.QueriesPerSecond).ToString("P0", CultureInfo.InvariantCulture)} of bare | |",
-            $"| CPU time per raw Ask / per bare fan-out / per routed query (µs, all threads) | — | {Us(r.CpuMicrosPerAsk)} / {Us(r.BareFanOut.CpuMicrosPerQuery)} / {Us(peak.CpuMicrosPerQuery)} | |",
+            $"| router rate / raw Ask rate / bare fan-out rate (same run) | ≥ 50 % of bare | {Ratio(peak.QueriesPerSecond / r.AskPerSecond)} / {(peak.QueriesPerSecond / r.BareFanOut.QueriesPerSecond).ToString("P0", CultureInfo.InvariantCulture)} of bare | {Met(peak.QueriesPerSecond >= r.BareFanOut.QueriesPerSecond / 2)} |",
+            $"| CPU time per raw Ask / per bare fan-out / per routed query (µs, all threads) | routed ≤ 2× bare | {Us(r.CpuMicrosPerAsk)} / {Us(r.BareFanOut.CpuMicrosPerQuery)} / {Us(peak.CpuMicrosPerQuery)} ({Ratio(peak.CpuMicrosPerQuery / r.BareFanOut.CpuMicrosPerQuery)} bare) | {Met(peak.CpuMicrosPerQuery <= 2 * r.BareFanOut.CpuMicrosPerQuery)} |",
             $"| per-query CPU cost / one raw Ask's | ≤ 6× | {Ratio(cpuRatio)} | {Met(cpuRatio <= 6)} |",
             $"| per-query wall-clock cost / one raw Ask's | ≤ 6× | {Ratio(wallRatio)} | {Met(wallRatio <= 6)} |",
             $"| estimate: queries/s two dedicated cores could carry (2 s of CPU / CPU per query) | (≥ 300,000) | {Rate(2e6 / peak.CpuMicrosPerQuery)} | estimate only |",
-            $"| bytes allocated per routed query (whole process) | — | {peak.BytesPerQuery:N0} | |",
+            $"| bytes allocated per routed query (whole process); per bare fan-out, same load | ≤ 400 | {peak.BytesPerQuery:N0}; bare {r.BareFanOut.BytesPerQuery:N0} | {Met(peak.BytesPerQuery <= 400)} |",
             $"| p50 / p90 / p99 / p99.9 at peak (closed loop, ms) | — | {peak.Latency} | |",
             $"| GCs gen0 / gen1 / gen2 during the peak run | — | {peak.Gc} | |",
             $"| **p50 / p90 / p99 / p99.9 at half the peak rate** ({Rate(r.PacedRate)}/s paced{(settings.PacedRate is null ? "" : ", rate fixed by --paced-rate")}, ms) | p99 ≤ 1 ms | {r.Paced.Latency} | {Met(r.Paced.Latency.P99 <= 1)} |",
             $"| paced run: answered / refused as overloaded / other failures | — | {r.Paced.Answered:N0} / {r.PacedOverloaded:N0} / {r.Paced.Failed - r.PacedOverloaded:N0} | |",
             $"| paced run: generator send lag p50 / p90 / p99 / p99.9 (ms) | — | {r.PacedSendLag} | |",
-            $"| paced run: CPU per query (µs); GCs gen0 / gen1 / gen2 | — | {Us(r.Paced.CpuMicrosPerQuery)}; {r.Paced.Gc} | |",
+            $"| paced run: CPU per query (µs); GCs gen0 / gen1 / gen2 | no gen2 | {Us(r.Paced.CpuMicrosPerQuery)}; {r.Paced.Gc} | {Met(r.Paced.Gc.Gen2 == 0)} |",
             $"| harness reference: same generator, same rate, against an echo actor ({r.EchoPaced.Answered:N0} queries): p50 / p90 / p99 / p99.9 (ms) | — | {r.EchoPaced.Latency} | |",
             $"| harness reference: CPU per query (µs); send lag p99 (ms) | — | {Us(r.EchoPaced.CpuMicrosPerQuery)}; {r.EchoSendLag.P99:0.000} | |",
+            $"| paced router p99 / echo harness p99 (same rate, same run) | ≤ 2× | {Ratio(r.Paced.Latency.P99 / r.EchoPaced.Latency.P99)} | {Met(r.Paced.Latency.P99 <= 2 * r.EchoPaced.Latency.P99)} |",
             $"| lost queries (no terminal reply), fault-free runs | 0 | {peak.Lost + r.Paced.Lost} | {Met(peak.Lost + r.Paced.Lost == 0)} |",
         };
         if (r.Faults is { } f)
@@ -110,8 +113,23 @@ internal static class BenchActorsCommand
             lines.Add($"| with faults: lost queries | 0 | {f.Lost} | {Met(f.Lost == 0)} |");
         }
 
+        if (r.PeakAllocations.Count > 0)
+        {
+            lines.Add("");
+            lines.Add("Allocation profile of the peak run (GC AllocationTick samples, one per ~100 KB; each type's share of the sampled bytes times the bytes per routed query):");
+            lines.Add("");
+            lines.Add("| type | share | ≈ bytes per routed query |");
+            lines.Add("|---|---|---|");
+            foreach (var share in r.PeakAllocations.Take(AllocationRows))
+            {
+                lines.Add($"| `{share.Type}` | {share.Share.ToString("P1", CultureInfo.InvariantCulture)} | {(share.Share * peak.BytesPerQuery).ToString("N0", CultureInfo.InvariantCulture)} |");
+            }
+        }
+
         return string.Join(Environment.NewLine, lines);
     }
+
+    private const int AllocationRows = 20;
 
     // Other work on the machine changes every wall-clock figure, so the report states how busy it was.
     private static string LoadAverage() =>

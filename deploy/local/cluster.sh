@@ -60,9 +60,9 @@ up() {
     if alive "$name"; then echo "$name is already running (pid $(cat "$STATE_DIR/$name.pid")); run '$0 down' first" >&2; exit 1; fi
   done
   rm -f "$STATE_DIR"/*.status.json
-  # Append-only file, fsync once a second: accepted feedback and answered-query records survive a Redis
-  # kill -9 and restart (at most the last second of writes is at risk; docs/SECURITY.md).
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec --dir "$STATE_DIR" >"$STATE_DIR/redis.log" 2>&1 &
+  # Append-only file fsynced before each write is answered: accepted feedback survives a Redis kill -9 and
+  # restart (docs/SECURITY.md "Durability").
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync always --dir "$STATE_DIR" >"$STATE_DIR/redis.log" 2>&1 &
   echo $! >"$STATE_DIR/redis.pid"
   wait_for "redis on port $REDIS_PORT" 20 redis-cli -p "$REDIS_PORT" ping
   start_node router "$ROUTER_PORT" router --redis "127.0.0.1:$REDIS_PORT" --policy "${AGENTROUTER_POLICY:-ema}" --http-urls "$HTTP_URL"

@@ -117,22 +117,23 @@ public sealed class ClusterSpec(RedisFixture redis) : TestKit, IClassFixture<Red
         await AwaitAgentsAsync(router, 2);
         var policy = router.SharedPolicies["default"];
 
-        async Task AskAndRateAsync(string id)
+        async Task<FeedbackResult> AskAndRateAsync(string id)
         {
             var answer = await router.Client!.AskAsync(Question(id));
-            Assert.True((await router.Client.SubmitFeedbackAsync(answer.QueryId, new FeedbackSignal.CorrectChoice("C"))).Accepted);
+            return await router.Client.SubmitFeedbackAsync(answer.QueryId, new FeedbackSignal.CorrectChoice("C"));
         }
 
         for (var i = 0; i < 5; i++)
         {
-            await AskAndRateAsync($"before-{i}");
+            Assert.True((await AskAndRateAsync($"before-{i}")).Accepted);
         }
 
         await Eventually.Until(() => policy.AppliedCount == 10, "the first 5 feedbacks (2 rewards each) were learned");
         await server.StopAsync();
         for (var i = 0; i < 5; i++)
         {
-            await AskAndRateAsync($"during-{i}"); // served from local state while Redis is down
+            // Served from local state while Redis is down; the feedback cannot be recorded, so it is not accepted.
+            Assert.Equal(FeedbackRejection.Unavailable, (await AskAndRateAsync($"during-{i}")).Rejection);
         }
 
         await Eventually.Until(() => router.StateMonitor.Status() is { Degraded: true, Buffered: > 0 }, "the router reports degraded mode with buffered updates");
@@ -140,6 +141,12 @@ public sealed class ClusterSpec(RedisFixture redis) : TestKit, IClassFixture<Red
 
         await server.StartAsync();
         await Eventually.Until(() => router.StateMonitor.Status() is { Degraded: false, Buffered: 0 }, "the buffer was sent after Redis returned", TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 5; i++)
+        {
+            // The client sends the refused feedback again; the node still holds the answers it gave during the outage.
+            Assert.True((await router.Client!.SubmitFeedbackAsync($"during-{i}", new FeedbackSignal.CorrectChoice("C"))).Accepted);
+        }
+
         await Eventually.Until(() => policy.AppliedCount == 20 && router.StateMonitor.Status().FeedbackApplied == 10, "the feedback given during the outage was learned", TimeSpan.FromSeconds(30));
         Assert.Equal(0, router.StateMonitor.Status().Dropped);
     }

@@ -24,4 +24,20 @@ internal static class Eventually
             await Task.Delay(10);
         }
     }
+
+    /// <summary>As above, for a condition that must itself ask (Redis, an actor); re-checked every 50 ms.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var started = Stopwatch.GetTimestamp();
+        while (!await condition())
+        {
+            if (Stopwatch.GetElapsedTime(started) > limit)
+            {
+                throw new TimeoutException($"not reached within {limit}: {what()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }

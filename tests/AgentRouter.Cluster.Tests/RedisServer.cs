@@ -4,20 +4,16 @@ using System.Net.Sockets;
 
 namespace AgentRouter.Cluster.Tests;
 
-/// <summary>A private redis-server on a free loopback port, without persistence, in a temporary directory.
-/// It can be stopped and started again on the same port (the outage tests). When redis-server is missing the
-/// tests fail and say how to install it — they never pass without having run.</summary>
-public sealed class RedisServer : IAsyncDisposable
+/// <summary>A private redis-server on a free loopback port, in a temporary directory: without persistence, or with
+/// the append-only file fsynced on every write (<paramref name="durable"/>, as deploy/ runs the state Redis). It can be
+/// killed, paused and started again on the same port and directory (the outage and chaos tests). When redis-server
+/// is missing the tests fail and say how to install it — they never pass without having run.</summary>
+public sealed class RedisServer(bool durable = false) : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("agentrouter-redis-").FullName;
     private Process? _process;
 
-    public RedisServer()
-    {
-        Port = FreePort();
-    }
-
-    public int Port { get; }
+    public int Port { get; } = FreePort();
 
     public string Configuration => $"127.0.0.1:{Port}";
 
@@ -51,7 +47,8 @@ public sealed class RedisServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = _directory,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--protected-mode", "no" })
+        string[] persistence = durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+        foreach (var argument in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", .. persistence, "--dir", _directory, "--protected-mode", "no"])
         {
             start.ArgumentList.Add(argument);
         }
@@ -79,7 +76,8 @@ public sealed class RedisServer : IAsyncDisposable
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
     }
 
-    /// <summary>Kills the server (its data is gone: no persistence), as an outage would.</summary>
+    /// <summary>Kills the server with SIGKILL, as a crash would: without persistence its data is gone; a durable
+    /// server restarted by <see cref="StartAsync"/> reloads its append-only file.</summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
@@ -90,6 +88,24 @@ public sealed class RedisServer : IAsyncDisposable
 
         _process?.Dispose();
         _process = null;
+    }
+
+    /// <summary>SIGSTOP: the server keeps its connections open but answers nothing until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = (_process ?? throw new InvalidOperationException("redis-server is not running")).Id;
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {pid} exited with {kill.ExitCode}");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -117,13 +117,30 @@ public sealed class SharedStateTests(RedisFixture redis) : IClassFixture<RedisFi
     }
 
     [Fact]
-    public async Task Feedback_for_an_unknown_query_is_counted_not_applied()
+    public async Task Feedback_for_an_unknown_query_is_kept_pending_for_the_grace_then_counted_not_applied()
     {
-        var options = StateHarness.OptionsFor(redis.Server, "unknown");
+        var options = StateHarness.OptionsFor(redis.Server, "unknown", claimIdle: TimeSpan.FromMilliseconds(100)) with { UnknownFeedbackGrace = TimeSpan.FromMilliseconds(400) };
         await using var node = await StateHarness.StartAsync(options, "n", withFeedback: true);
         node.Writer.Enqueue(new PendingWrite.FeedbackAppend(new FeedbackEntry("never-answered", new FeedbackSignal.AnswerReward(1), DateTimeOffset.UtcNow).ToJson()));
-        await Eventually.Until(() => node.Monitor.Status().FeedbackUnknown == 1, "the unknown feedback was counted");
+        await Eventually.Until(() => node.Monitor.Status().FeedbackParked >= 1, "the feedback was parked, not dropped");
+        await Eventually.Until(() => node.Monitor.Status().FeedbackUnknown == 1, () => $"the unknown feedback was given up after the grace ({node.Describe()})");
         Assert.Equal(0, node.Policy.AppliedCount);
+        Assert.Equal(0, (await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers")).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task Feedback_that_arrives_before_its_answered_record_is_parked_and_applied_when_the_record_appears()
+    {
+        var options = StateHarness.OptionsFor(redis.Server, "early", claimIdle: TimeSpan.FromMilliseconds(100));
+        await using var node = await StateHarness.StartAsync(options, "n", withFeedback: true);
+        node.Writer.Enqueue(new PendingWrite.FeedbackAppend(new FeedbackEntry("q-early", new FeedbackSignal.CorrectChoice("B"), DateTimeOffset.UtcNow).ToJson()));
+        await Eventually.Until(() => node.Monitor.Status().FeedbackParked >= 2, "the feedback was parked and retried");
+        Assert.Equal(1, (await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers")).PendingMessageCount);
+
+        RecordAnswered(node, "q-early"); // e.g. the serving node's buffer flushed after a Redis outage
+        await Eventually.Until(() => node.Monitor.Status() is { FeedbackApplied: 1, FeedbackUnknown: 0 }, () => $"the parked feedback was applied ({node.Describe()})");
+        await Eventually.Until(() => node.Policy.AppliedCount == 2, "both panel members' rewards applied");
+        Assert.Equal(0, (await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers")).PendingMessageCount);
     }
 
     [Fact]

@@ -44,4 +44,8 @@ public enum FeedbackRejection
 
     /// <summary>The signal itself is invalid (reward outside [0, 1], agent not in the panel).</summary>
     Invalid,
+
+    /// <summary>The feedback could not be recorded durably now (a cluster node's shared state is unreachable): it
+    /// was not accepted, and the client should send it again later.</summary>
+    Unavailable,
 }

@@ -89,8 +89,11 @@ internal static class ClusterBenchCommand
                 {
                     var answer = await client.AskAsync(new Query(id, $"benchmark question {id}", "math", Options: ["A", "B", "C", "D"]), cancellationToken: CancellationToken.None);
                     records.Add(new Record(begin, Stopwatch.GetElapsedTime(started).TotalSeconds, Outcome.Answered, answer.Retries));
-                    await client.SubmitFeedbackAsync(id, new FeedbackSignal.CorrectChoice("A"), CancellationToken.None);
-                    Interlocked.Increment(ref feedbackSubmitted);
+                    // Only accepted feedback is promised to be applied; a refusal (Redis unreachable: 503) is the client's to resend.
+                    if ((await client.SubmitFeedbackAsync(id, new FeedbackSignal.CorrectChoice("A"), CancellationToken.None)).Accepted)
+                    {
+                        Interlocked.Increment(ref feedbackSubmitted);
+                    }
                 }
                 catch (QueryFailedException)
                 {
@@ -112,7 +115,7 @@ internal static class ClusterBenchCommand
     }
 
     /// <summary>Feedback is lost when, after the feedback stream drained, fewer queries have their
-    /// once-only marker in Redis than feedbacks were submitted.</summary>
+    /// once-only marker in Redis than feedbacks were accepted.</summary>
     private static async Task<long> CountLostFeedbackAsync(ClusterNode node, string redisConfig, string router, long submitted)
     {
         await using var redis = await RedisConnection.ConnectAsync(redisConfig);
@@ -161,7 +164,7 @@ internal static class ClusterBenchCommand
                 $"queries retried on the surviving node {affected.Count(r => r.Retries > 0)}, last of them done {(lastAffected - kill) * 1000:F0} ms after the kill; max latency of queries started after the kill {afterKill:F0} ms");
         }
 
-        Console.WriteLine($"feedback submitted {feedbackSubmitted}, lost {(lostFeedback is null ? "n/a (no Redis)" : lostFeedback.Value.ToString(CultureInfo.InvariantCulture))}; shared state: degraded={state.Degraded} buffered={state.Buffered} dropped={state.Dropped} feedbackApplied(this node)={state.FeedbackApplied} duplicates={state.FeedbackDuplicates}");
+        Console.WriteLine($"feedback accepted {feedbackSubmitted}, lost {(lostFeedback is null ? "n/a (no Redis)" : lostFeedback.Value.ToString(CultureInfo.InvariantCulture))}; shared state: degraded={state.Degraded} buffered={state.Buffered} dropped={state.Dropped} feedbackApplied(this node)={state.FeedbackApplied} duplicates={state.FeedbackDuplicates}");
     }
 
     private enum Outcome

@@ -12,7 +12,9 @@ namespace AgentRouter.Cluster.Feedback;
 /// feedback entry is worked on by one router node at a time. Delivery is at least once: an entry is acknowledged
 /// only after its rewards are in the policy's outcome log, and entries a stopped consumer left unacknowledged are
 /// taken over (XAUTOCLAIM) once idle. Applying is idempotent by query id: the rewards and a per-query marker are
-/// written by one Lua script, so a redelivered or repeated feedback appends nothing.</summary>
+/// written by one Lua script, so a redelivered or repeated feedback appends nothing. Feedback whose answered record is
+/// not in Redis (yet) is never dropped at once: it is left pending, retried every claim-idle through the same
+/// XAUTOCLAIM, and given up (counted as unknown) only after the unknown-feedback grace.</summary>
 public sealed class FeedbackProcessor(
     string consumer, IDatabase database, ClusterKeys keys, SharedStateOptions options, ClusterStateMonitor monitor, ILoggingAdapter log)
 {
@@ -113,11 +115,17 @@ public sealed class FeedbackProcessor(
             return;
         }
 
-        await Task.WhenAll(entries.Select(ApplyAsync)).ConfigureAwait(false);
-        await database.StreamAcknowledgeAsync(keys.Feedback, ClusterKeys.FeedbackGroup, entries.Select(e => e.Id).ToArray()).ConfigureAwait(false);
+        var settled = await Task.WhenAll(entries.Select(ApplyAsync)).ConfigureAwait(false);
+        var done = entries.Where((_, i) => settled[i]).Select(e => e.Id).ToArray();
+        if (done.Length > 0)
+        {
+            await database.StreamAcknowledgeAsync(keys.Feedback, ClusterKeys.FeedbackGroup, done).ConfigureAwait(false);
+        }
     }
 
-    private async Task ApplyAsync(StreamEntry entry)
+    /// <returns>Whether the entry is settled (applied, a duplicate, invalid, or given up) and may be acknowledged;
+    /// false leaves it pending, to be retried.</returns>
+    private async Task<bool> ApplyAsync(StreamEntry entry)
     {
         var id = entry.Id.ToString();
         FeedbackEntry feedback;
@@ -129,16 +137,26 @@ public sealed class FeedbackProcessor(
         {
             monitor.CountMalformed();
             log.Error(e, "feedback: skipped malformed entry {0}", id);
-            return;
+            return true;
         }
 
         var answeredKey = keys.Answered(feedback.QueryId);
         var answeredJson = await database.StringGetAsync(answeredKey).ConfigureAwait(false);
         if (answeredJson.IsNull)
         {
+            // The record may still be in the serving node's write buffer (Redis was unreachable or restarted): keep the
+            // entry pending, so XAUTOCLAIM hands it back after claim-idle, until the grace has passed.
+            var waited = DateTimeOffset.UtcNow - feedback.SubmittedAt;
+            if (waited < options.EffectiveUnknownFeedbackGrace)
+            {
+                monitor.CountFeedbackParked();
+                return false;
+            }
+
             monitor.CountFeedbackUnknown();
-            log.Warning("feedback for query {0} (entry {1}) ignored: no answered record (unknown id, or its window of {2} passed)", feedback.QueryId, id, options.EffectiveAnsweredTimeToLive);
-            return;
+            log.Warning("feedback for query {0} (entry {1}) given up after {2}: no answered record (unknown id, its window of {3} passed, or its router stopped before recording it)",
+                feedback.QueryId, id, waited, options.EffectiveAnsweredTimeToLive);
+            return true;
         }
 
         var answered = AnsweredQueryRecord.FromJson(answeredJson.ToString(), answeredKey);
@@ -147,7 +165,7 @@ public sealed class FeedbackProcessor(
         {
             monitor.CountFeedbackInvalid();
             log.Warning("feedback for query {0} (entry {1}) rejected: {2}", feedback.QueryId, id, error);
-            return;
+            return true;
         }
 
         var eventId = "fb:" + feedback.QueryId;
@@ -167,5 +185,7 @@ public sealed class FeedbackProcessor(
         {
             monitor.CountFeedbackDuplicate();
         }
+
+        return true;
     }
 }

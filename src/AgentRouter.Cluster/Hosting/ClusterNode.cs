@@ -25,6 +25,9 @@ namespace AgentRouter.Cluster.Hosting;
 /// facade and, with Redis, the shared-state loops. Start-up validates everything before the node joins.</summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
+    /// <summary>Size bound of the answered records a router node keeps in memory for feedback (about 128 MB of UTF-16).</summary>
+    private const long LocalAnswersMaxChars = 64L * 1024 * 1024;
+
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly ConnectionMultiplexer? _redis;
@@ -52,8 +55,10 @@ public sealed class ClusterNode : IAsyncDisposable
         if (DefaultRouter is not null)
         {
             // The same client as in process; shared state only changes where answers are recorded and feedback goes.
-            var shared = writer is null ? null : new SharedStateClient(writer);
-            Client = new ActorAgentRouter(new RouterLocator(system, routers, DefaultRouter), feedbackCoordinator!, AgentSystemAssembly.ServedQueryCapacity(routers.Count), shared, shared);
+            var capacity = AgentSystemAssembly.ServedQueryCapacity(routers.Count);
+            var shared = writer is null ? null
+                : new SharedStateClient(writer, new LocalAnswers(capacity, LocalAnswersMaxChars, options.SharedState!.EffectiveAnsweredTimeToLive));
+            Client = new ActorAgentRouter(new RouterLocator(system, routers, DefaultRouter), feedbackCoordinator!, capacity, shared, shared);
         }
     }
 

@@ -44,7 +44,8 @@ public sealed record ClusterSettings(
                 shared.Duration("poll-interval"),
                 shared.Duration("retry-interval"),
                 shared.Duration("snapshot-interval"),
-                shared.Duration("claim-idle")));
+                shared.Duration("claim-idle"),
+                shared.Duration("unknown-feedback-grace")));
     }
 }
 
@@ -58,4 +59,5 @@ public sealed record SharedStateDefaults(
     TimeSpan PollInterval,
     TimeSpan RetryInterval,
     TimeSpan SnapshotInterval,
-    TimeSpan ClaimIdle);
+    TimeSpan ClaimIdle,
+    TimeSpan UnknownFeedbackGrace);

@@ -11,6 +11,7 @@ public sealed class ClusterStateMonitor
     private long _feedbackUnknown;
     private long _feedbackInvalid;
     private long _feedbackReclaimed;
+    private long _feedbackParked;
     private long _outcomesApplied;
     private long _malformedEntries;
     private long _policyErrors;
@@ -50,6 +51,8 @@ public sealed class ClusterStateMonitor
 
     internal void CountFeedbackReclaimed(int count) => Interlocked.Add(ref _feedbackReclaimed, count);
 
+    internal void CountFeedbackParked() => Interlocked.Increment(ref _feedbackParked);
+
     internal void CountOutcomeApplied() => Interlocked.Increment(ref _outcomesApplied);
 
     internal void CountMalformed() => Interlocked.Increment(ref _malformedEntries);
@@ -72,7 +75,8 @@ public sealed class ClusterStateMonitor
         Interlocked.Read(ref _feedbackReclaimed),
         Interlocked.Read(ref _malformedEntries),
         Interlocked.Read(ref _policyErrors),
-        Interlocked.Read(ref _snapshotsSaved));
+        Interlocked.Read(ref _snapshotsSaved),
+        Interlocked.Read(ref _feedbackParked));
 }
 
 /// <param name="Buffered">Updates waiting for Redis (bounded; the oldest are dropped when full).</param>
@@ -80,8 +84,11 @@ public sealed class ClusterStateMonitor
 /// <param name="DegradedEpisodes">How many times Redis became unreachable.</param>
 /// <param name="OutcomesApplied">Outcome-log entries this node applied to its policies.</param>
 /// <param name="FeedbackDuplicates">Feedback entries ignored because their query's feedback was already applied.</param>
-/// <param name="FeedbackUnknown">Feedback for queries with no answered record (unknown id or window passed).</param>
-/// <param name="FeedbackReclaimed">Feedback entries taken over from consumers that stopped (XAUTOCLAIM).</param>
+/// <param name="FeedbackUnknown">Feedback given up because its query's answered record did not appear in Redis
+/// within the unknown-feedback grace (unknown id, window passed, or the serving node stopped before writing it).</param>
+/// <param name="FeedbackReclaimed">Feedback entries taken over from consumers that stopped, or retried (XAUTOCLAIM).</param>
+/// <param name="FeedbackParked">Times a feedback entry was left pending because its answered record was not in Redis
+/// yet; it is retried every claim-idle until the record appears or the grace passes.</param>
 public sealed record SharedStateStatus(
     bool Degraded,
     string? LastError,
@@ -96,4 +103,5 @@ public sealed record SharedStateStatus(
     long FeedbackReclaimed,
     long MalformedEntries,
     long PolicyErrors,
-    long SnapshotsSaved);
+    long SnapshotsSaved,
+    long FeedbackParked);

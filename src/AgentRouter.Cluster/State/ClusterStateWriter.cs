@@ -65,6 +65,23 @@ public sealed class ClusterStateWriter
         }
     }
 
+    /// <summary>The one write a caller waits for: a feedback acknowledgement promises that the feedback (and, when
+    /// given, its query's answered record) is in Redis, so both are written now, not buffered. The record first: the
+    /// feedback entry is only appended once the record it credits is stored.</summary>
+    /// <exception cref="RedisConnectionException">Redis is unreachable (commands fail fast while disconnected).</exception>
+    /// <exception cref="RedisTimeoutException">Redis did not answer within the connection's timeout (2 s).</exception>
+    public async Task AppendFeedbackNowAsync(FeedbackEntry entry, string? answeredJson, CancellationToken cancellationToken)
+    {
+        if (answeredJson is not null)
+        {
+            await _database.StringSetAsync(_keys.Answered(entry.QueryId), answeredJson, _options.EffectiveAnsweredTimeToLive)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _database.StreamAddAsync(_keys.Feedback, "f", entry.ToJson(), maxLength: _options.EffectiveFeedbackStreamMaxLength, useApproximateMaxLength: true)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private Task Send(PendingWrite write) => write switch
     {
         PendingWrite.OutcomeAppend append => _database.ScriptEvaluateAsync(

@@ -13,6 +13,8 @@ namespace AgentRouter.Cluster.State;
 /// <param name="RetryInterval">Wait between attempts while Redis is unreachable.</param>
 /// <param name="SnapshotInterval">How often each policy's snapshot is saved when it has changed.</param>
 /// <param name="ClaimIdle">A feedback entry read but not acknowledged for this long is taken over by another consumer.</param>
+/// <param name="UnknownFeedbackGrace">How long feedback whose answered record is not in Redis stays pending (retried
+/// every <paramref name="ClaimIdle"/>) before it is given up as unknown.</param>
 public sealed record SharedStateOptions(
     string Redis,
     string? KeyPrefix = null,
@@ -23,7 +25,8 @@ public sealed record SharedStateOptions(
     TimeSpan? PollInterval = null,
     TimeSpan? RetryInterval = null,
     TimeSpan? SnapshotInterval = null,
-    TimeSpan? ClaimIdle = null)
+    TimeSpan? ClaimIdle = null,
+    TimeSpan? UnknownFeedbackGrace = null)
 {
     public string EffectiveKeyPrefix => KeyPrefix ?? Defaults.KeyPrefix;
 
@@ -42,6 +45,8 @@ public sealed record SharedStateOptions(
     public TimeSpan EffectiveSnapshotInterval => SnapshotInterval ?? Defaults.SnapshotInterval;
 
     public TimeSpan EffectiveClaimIdle => ClaimIdle ?? Defaults.ClaimIdle;
+
+    public TimeSpan EffectiveUnknownFeedbackGrace => UnknownFeedbackGrace ?? Defaults.UnknownFeedbackGrace;
 
     /// <summary>The unset values' defaults: <c>agentrouter.cluster.shared-state</c> in reference.conf.</summary>
     private static SharedStateDefaults Defaults => ClusterSettings.Default.SharedState;

@@ -10,7 +10,7 @@ namespace AgentRouter.Server.Endpoints;
 
 /// <summary><c>POST /v1/feedback</c>: <c>{"query_id", and exactly one of "reward" (0..1), "correct" (bool),
 /// "choice" (the correct option), "rewards" ({agent: 0..1})}</c>. Unknown ids are 404, expired 410,
-/// duplicates 409, invalid signals 400.</summary>
+/// duplicates 409, invalid signals 400, and feedback a cluster node cannot record durably now 503.</summary>
 internal sealed class FeedbackEndpoint(ServerRuntime runtime, ServerOptions options, DashboardState dashboard, ServerMetrics metrics)
 {
     public async Task HandleAsync(HttpContext context)
@@ -51,6 +51,7 @@ internal sealed class FeedbackEndpoint(ServerRuntime runtime, ServerOptions opti
                 FeedbackRejection.UnknownQuery => ApiError.NotFound(result.Message, "query_id", "unknown_query"),
                 FeedbackRejection.Expired => new ApiError(StatusCodes.Status410Gone, "invalid_request_error", result.Message, "query_id", "feedback_expired"),
                 FeedbackRejection.Duplicate => new ApiError(StatusCodes.Status409Conflict, "invalid_request_error", result.Message, "query_id", "duplicate_feedback"),
+                FeedbackRejection.Unavailable => ApiError.Unavailable(result.Message),
                 _ => ApiError.BadRequest(result.Message, null, "invalid_feedback"),
             };
         }

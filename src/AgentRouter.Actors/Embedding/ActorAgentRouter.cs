@@ -24,6 +24,10 @@ internal sealed class ActorAgentRouter(RouterLocator locator, IActorRef feedback
 
     private readonly ServedQueries _served = new(servedCapacity);
 
+    // Cancelled when the actor system terminates (the node shut down or was aborted): its routers will never answer,
+    // and an aborted system does not even time out the asks, so calls in flight end with RouterStopped instead.
+    private readonly CancellationToken _systemStopped = StoppedToken(locator.System);
+
     public async Task<QueryAnswered> AskAsync(Query query, AskOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -31,7 +35,17 @@ internal sealed class ActorAgentRouter(RouterLocator locator, IActorRef feedback
         var router = locator.Resolve(options?.Router, out var routerName);
         _served.Add(query.Id, routerName);
         await using var registration = cancellationToken.Register(() => router.Tell(new CancelQuery(query.Id))).ConfigureAwait(false);
-        var outcome = await router.Ask<QueryOutcome>(new RouteQuery(query, options?.ToRouteOptions(), TraceParent: Tracing.RouterTracing.CurrentTraceParent()), Timeout(options), CancellationToken.None).ConfigureAwait(false);
+        QueryOutcome outcome;
+        try
+        {
+            outcome = await router.Ask<QueryOutcome>(new RouteQuery(query, options?.ToRouteOptions(), TraceParent: Tracing.RouterTracing.CurrentTraceParent()), Timeout(options), CancellationToken.None)
+                .WaitAsync(_systemStopped).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_systemStopped.IsCancellationRequested)
+        {
+            throw new QueryFailedException(RouterStopped(query.Id, routerName));
+        }
+
         switch (outcome)
         {
             case QueryAnswered answered:
@@ -54,6 +68,12 @@ internal sealed class ActorAgentRouter(RouterLocator locator, IActorRef feedback
         _served.Add(query.Id, routerName);
         var channel = Channel.CreateUnbounded<RouterEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var relay = locator.System.ActorOf(StreamRelayActor.Props(channel.Writer));
+        // The stream's contract holds when the node stops: one terminal event, here a RouterStopped failure.
+        await using var stopped = _systemStopped.Register(() =>
+        {
+            channel.Writer.TryWrite(new RouterEvent.Finished(query.Id, RouterStopped(query.Id, routerName)));
+            channel.Writer.TryComplete();
+        }).ConfigureAwait(false);
         await using var registration = cancellationToken.Register(() => router.Tell(new CancelQuery(query.Id))).ConfigureAwait(false);
         router.Tell(new RouteQuery(query, options?.ToRouteOptions(), Observer: relay, TraceParent: Tracing.RouterTracing.CurrentTraceParent()), relay);
 
@@ -109,6 +129,16 @@ internal sealed class ActorAgentRouter(RouterLocator locator, IActorRef feedback
             _ => throw new InvalidOperationException($"unexpected feedback reply {reply.GetType().Name}"),
         };
     }
+
+    private static CancellationToken StoppedToken(ActorSystem system)
+    {
+        var stopped = new CancellationTokenSource();
+        system.WhenTerminated.ContinueWith(_ => stopped.Cancel(), TaskScheduler.Default);
+        return stopped.Token;
+    }
+
+    private static QueryFailed RouterStopped(string queryId, string routerName) =>
+        new(queryId, routerName, QueryFailureReason.RouterStopped, $"router '{routerName}' stopped (its node shut down) before it answered query '{queryId}'", []);
 
     private static TimeSpan Timeout(AskOptions? options) => (options?.Deadline ?? TimeSpan.FromMinutes(5)) + ReplyMargin;
 }

@@ -99,4 +99,8 @@ public enum QueryFailureReason
     /// <summary>The router already had its admission limit (<see cref="Routing.RouterSettings.MaxInFlight"/>) of
     /// queries in flight; the query was refused at once, nothing was dispatched. Retry later or elsewhere.</summary>
     Overloaded,
+
+    /// <summary>The router's actor system stopped (its node shut down or was aborted) before the router answered. The
+    /// query may have reached agents, but no answer exists; send it again, to another router node.</summary>
+    RouterStopped,
 }

@@ -23,7 +23,8 @@ internal static class BareKestrelFloor
     /// <summary>Starts the floor; the returned application is listening.</summary>
     public static async Task<WebApplication> StartAsync(string url, int responseBytes, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The same host settings as the server's (no recursive watch of the working directory), so the floor differs only by what it leaves out.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();

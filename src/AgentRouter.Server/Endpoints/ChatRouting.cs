@@ -51,6 +51,7 @@ internal static class ChatRouting
             "every panel member failed or timed out: " + string.Join(", ", failed.Analyses.Select(a => $"{a.Agent} {a.Status}")), null, "agents_failed"),
         QueryFailureReason.DeadlineExceeded => new ApiError(StatusCodes.Status504GatewayTimeout, "server_error", $"the query deadline passed: {failed.Message}", null, "deadline_exceeded"),
         QueryFailureReason.Overloaded => new ApiError(StatusCodes.Status503ServiceUnavailable, "server_error", $"the router is overloaded: {failed.Message}", null, "overloaded"),
+        QueryFailureReason.RouterStopped => new ApiError(StatusCodes.Status503ServiceUnavailable, "server_error", "the router stopped before it answered: send the query again", null, "router_stopped"),
         QueryFailureReason.Cancelled => new ApiError(499, "invalid_request_error", "the request was cancelled", null, "cancelled"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, "server_error", $"the query failed on router '{failed.Router}' ({failed.Reason})", null, failed.Reason.ToString()),
     }).WithLogDetail(failed.Message);

@@ -47,12 +47,18 @@ public sealed class AgentRouterServer : IAsyncDisposable
         return new AgentRouterServer(app, addresses);
     }
 
+    /// <summary>The host's default reloads appsettings.json on change by watching the working directory recursively:
+    /// one inotify watch per folder under wherever `serve` was started (1,114 in this repository, thousands in a home
+    /// directory, against a per-user limit), and a share of the CPU under load whenever files change there (about 4 % of
+    /// the server's samples while a build ran). The server takes its settings from options and the environment.</summary>
+    internal static readonly string[] NoConfigWatching = ["--hostBuilder:reloadConfigOnChange=false"];
+
     public static WebApplication Build(ServerOptions options, Action<AgentRouterBuilder>? compose = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         BindingGuard.Check(options.Urls, options.ApiKeys);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(AgentRouterServer).Assembly.GetName().Name });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(AgentRouterServer).Assembly.GetName().Name, Args = NoConfigWatching });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         // A failed start is rethrown to the caller with its message; the host's own log of it would repeat it.

@@ -9,8 +9,8 @@ public sealed class AllPolicy : BaselinePolicyBase
     public AllPolicy(PolicySettings settings)
         : base("all")
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        new ParameterReader(Name, settings.Parameters).RejectUnknown();
+        // No parameters: any given are an error.
+        PolicyCatalog.ParametersOf<NoParameters>(Name, settings);
     }
 
     private protected override bool IgnoresPanelSize => true;

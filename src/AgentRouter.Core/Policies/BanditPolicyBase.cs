@@ -19,17 +19,15 @@ public abstract class BanditPolicyBase : RoutingPolicyBase
     private readonly int _seed;
     private double _costRef = 1;
 
-    private protected BanditPolicyBase(string name, PolicySettings settings, out ParameterReader parameters)
+    private protected BanditPolicyBase(string name, PolicySettings settings, RewardParameters reward)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(reward);
         _seed = settings.Seed;
         Random = new DeterministicRandom(settings.Seed);
-        parameters = new ParameterReader(name, settings.Parameters);
-        Weights = new RewardWeights(
-            ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(name, settings), parameters.Double("costWeight", 0, 0)),
-            parameters.Double("latencyWeight", 0, 0));
-        _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
+        Weights = reward.Weights(name, settings);
+        _fixedCostRef = reward.CostRef;
         _costRef = _fixedCostRef ?? 1;
     }
 

@@ -15,17 +15,17 @@ internal sealed class EmaEstimates
     private readonly Dictionary<string, EmaTable> _byTaskType = new(StringComparer.Ordinal);
     private readonly string _policy;
 
-    public EmaEstimates(string policy, ParameterReader parameters)
+    public EmaEstimates(string policy, EmaEstimateParameters parameters)
     {
         _policy = policy;
-        Alpha = parameters.Double("alpha", 0.2, 0, 1, minExclusive: true);
-        PerTaskType = parameters.Bool("perTaskType", true);
-        ColdQuality = parameters.Double("coldQuality", 0.5, 0, 1);
-        ColdLatencyMs = parameters.Double("coldLatencyMs", 2000, 0);
-        ColdCost = parameters.Double("coldCost", 0, 0);
-        ColdStability = parameters.Double("coldStability", 0.9, 0, 1);
-        QualityPriorWeight = parameters.Double("qualityPriorWeight", 0, 0);
-        MaxTaskTypes = parameters.Int("maxTaskTypes", TaskTypeLimit.DefaultMaxTaskTypes, 1, 1_000_000);
+        Alpha = parameters.Alpha;
+        PerTaskType = parameters.PerTaskType;
+        ColdQuality = parameters.ColdQuality;
+        ColdLatencyMs = parameters.ColdLatencyMs;
+        ColdCost = parameters.ColdCost;
+        ColdStability = parameters.ColdStability;
+        QualityPriorWeight = parameters.QualityPriorWeight;
+        MaxTaskTypes = parameters.MaxTaskTypes;
     }
 
     /// <summary>Task types tracked on their own (see <see cref="TaskTypeLimit"/>).</summary>

@@ -14,12 +14,18 @@ public sealed class EmaLexicographicPolicy : RoutingPolicyBase
     private readonly string _rule;
 
     public EmaLexicographicPolicy(PolicySettings settings)
+        : this(settings, PolicyCatalog.ParametersOf<EmaEstimateParameters>("ema-lex", settings))
+    {
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal EmaLexicographicPolicy(PolicySettings settings, EmaEstimateParameters parameters)
         : base("ema-lex")
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var parameters = new ParameterReader(Name, settings.Parameters);
+        ArgumentNullException.ThrowIfNull(parameters);
         _estimates = new EmaEstimates(Name, parameters);
-        parameters.RejectUnknown();
         _rule = string.Create(CultureInfo.InvariantCulture,
             $"lexicographic over EMAs (α={_estimates.Alpha}): highest quality, then lowest latency, lowest cost, highest stability, then candidate order; score = quality EMA");
     }

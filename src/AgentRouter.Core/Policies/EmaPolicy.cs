@@ -25,18 +25,24 @@ public sealed class EmaPolicy : RoutingPolicyBase
     private double _costRef = 1;
 
     public EmaPolicy(PolicySettings settings)
+        : this(settings, PolicyCatalog.ParametersOf<EmaParameters>("ema", settings))
+    {
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal EmaPolicy(PolicySettings settings, EmaParameters parameters)
         : base("ema")
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var parameters = new ParameterReader(Name, settings.Parameters);
-        _estimates = new EmaEstimates(Name, parameters);
-        _stabilityWeight = parameters.Double("stabilityWeight", 0.1, 0);
-        _latencyWeight = parameters.Double("latencyWeight", 0.3, 0);
-        _latencyRefMs = parameters.Double("latencyRefMs", 5000, 0, minExclusive: true);
-        _costWeight = ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), parameters.Double("costWeight", 0.1, 0));
-        _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
+        ArgumentNullException.ThrowIfNull(parameters);
+        _estimates = new EmaEstimates(Name, parameters.Estimates);
+        _stabilityWeight = parameters.StabilityWeight;
+        _latencyWeight = parameters.LatencyWeight;
+        _latencyRefMs = parameters.LatencyRefMs;
+        _costWeight = ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), parameters.CostWeight);
+        _fixedCostRef = parameters.CostRef;
         _costRef = _fixedCostRef ?? 1;
-        parameters.RejectUnknown();
         _rule = string.Create(CultureInfo.InvariantCulture,
             $"score = q + {_stabilityWeight}·stability − {_latencyWeight}·min(latency/{_latencyRefMs}ms, 3) − {_costWeight}·min(cost/costRef, 3) over EMAs (α={_estimates.Alpha}{(_estimates.PerTaskType ? ", per task type" : "")}); panel = top-k by score, ties by candidate order");
     }

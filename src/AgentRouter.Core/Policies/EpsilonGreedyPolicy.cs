@@ -16,12 +16,18 @@ public sealed class EpsilonGreedyPolicy : BanditPolicyBase
     private readonly double _epsilonMin;
 
     public EpsilonGreedyPolicy(PolicySettings settings)
-        : base("epsilon", settings, out var parameters)
+        : this(settings, PolicyCatalog.ParametersOf<EpsilonGreedyParameters>("epsilon", settings))
     {
-        _epsilon0 = parameters.Double("epsilon0", 0.1, 0, 1);
-        _decay = parameters.Double("decay", 0.999, 0, 1, minExclusive: true);
-        _epsilonMin = parameters.Double("epsilonMin", 0.01, 0, 1);
-        parameters.RejectUnknown();
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal EpsilonGreedyPolicy(PolicySettings settings, EpsilonGreedyParameters parameters)
+        : base("epsilon", settings, parameters.Reward)
+    {
+        _epsilon0 = parameters.Epsilon0;
+        _decay = parameters.Decay;
+        _epsilonMin = parameters.EpsilonMin;
         Rule = string.Create(CultureInfo.InvariantCulture,
             $"ε-greedy: with probability max({_epsilonMin}, {_epsilon0}·{_decay}^t) a random panel, else top-k mean reward (untried first); reward = quality − {Weights.CostWeight}·cost/costRef − {Weights.LatencyWeightPerMs}·latencyMs");
     }

@@ -12,12 +12,18 @@ public sealed class FixedPolicy : BaselinePolicyBase
     private readonly string _rule;
 
     public FixedPolicy(PolicySettings settings)
+        : this(settings, PolicyCatalog.ParametersOf<FixedParameters>("fixed", settings))
+    {
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal FixedPolicy(PolicySettings settings, FixedParameters parameters)
         : base("fixed")
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var parameters = new ParameterReader(Name, settings.Parameters);
-        _agent = parameters.String("agent", null);
-        parameters.RejectUnknown();
+        ArgumentNullException.ThrowIfNull(parameters);
+        _agent = parameters.Agent;
         _rule = _agent is null ? "fixed: always the first candidate" : $"fixed: always '{_agent}'";
     }
 

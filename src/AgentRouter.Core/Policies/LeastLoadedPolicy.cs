@@ -9,8 +9,8 @@ public sealed class LeastLoadedPolicy : BaselinePolicyBase
     public LeastLoadedPolicy(PolicySettings settings)
         : base("least-loaded")
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        new ParameterReader(Name, settings.Parameters).RejectUnknown();
+        // No parameters: any given are an error.
+        PolicyCatalog.ParametersOf<NoParameters>(Name, settings);
     }
 
     private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)

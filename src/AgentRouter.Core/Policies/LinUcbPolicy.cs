@@ -24,18 +24,22 @@ public sealed class LinUcbPolicy : IRoutingPolicy
     private int _dimension;
 
     public LinUcbPolicy(PolicySettings settings)
+        : this(settings, PolicyCatalog.ParametersOf<LinUcbParameters>("linucb", settings))
+    {
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal LinUcbPolicy(PolicySettings settings, LinUcbParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var parameters = new ParameterReader(Name, settings.Parameters);
-        _alpha = parameters.Double("alpha", 1, 0);
-        _ridge = parameters.Double("ridge", 1, 0, minExclusive: true);
-        _residentPenalty = parameters.Double("residentPenalty", 0, 0);
-        Weights = new RewardWeights(
-            ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), parameters.Double("costWeight", 0, 0)),
-            parameters.Double("latencyWeight", 0, 0));
-        _fixedCostRef = parameters.OptionalDouble("costRef", 0, minExclusive: true);
+        ArgumentNullException.ThrowIfNull(parameters);
+        _alpha = parameters.Alpha;
+        _ridge = parameters.Ridge;
+        _residentPenalty = parameters.ResidentPenalty;
+        Weights = parameters.Reward.Weights(Name, settings);
+        _fixedCostRef = parameters.Reward.CostRef;
         _costRef = _fixedCostRef ?? 1;
-        parameters.RejectUnknown();
         _rule = string.Create(CultureInfo.InvariantCulture,
             $"disjoint LinUCB: index = θᵀx + {_alpha}·sqrt(xᵀA⁻¹x) − {_residentPenalty}·[not resident] (ridge {_ridge}); reward = quality − {Weights.CostWeight}·cost/costRef − {Weights.LatencyWeightPerMs}·latencyMs; panel = top-k by index");
     }

@@ -44,47 +44,36 @@ public sealed class PheromonePolicy : RoutingPolicyBase
     private double _costEpsilon = 1;
     private string? _lastClusteredQuery;
 
-    private const double MaxExponent = 20;
-
     public PheromonePolicy(PolicySettings settings)
+        : this(settings, PolicyCatalog.ParametersOf<PheromoneParameters>("pheromone", settings))
+    {
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal PheromonePolicy(PolicySettings settings, PheromoneParameters parameters)
         : base("pheromone")
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var p = new ParameterReader(Name, settings.Parameters);
-        // Exponents of τ and η: beyond ~20 every score is 0 or overflows, which ranks nothing.
-        _alpha = p.Double("alpha", 1, 0, MaxExponent);
-        _beta = p.Double("beta", 2, 0, MaxExponent);
-        _q0 = p.Double("q0", 0.9, 0, 1);
-        _rho = p.Double("rho", 0.1, 0, 1);
-        _depositQ = p.Double("depositQ", 1, 0);
-        var tau0 = p.Double("tau0", 1, 0, minExclusive: true);
-        _tauMin = p.Double("tauMin", 0.01, 0, minExclusive: true);
-        _tauMax = p.Double("tauMax", 10, _tauMin);
-        if (tau0 < _tauMin || tau0 > _tauMax)
-        {
-            throw new ArgumentException($"Policy 'pheromone': parameter 'tau0' must lie in [tauMin, tauMax] = [{_tauMin}, {_tauMax}], got {tau0}.", "tau0");
-        }
-
-        _threshold = p.Double("threshold", 0.5);
-        _abilityWeight = p.Double("abilityWeight", 1, 0);
-        _loadWeight = p.Double("loadWeight", 0.5, 0);
-        _latencyWeight = p.Double("latencyWeight", 0.5, 0);
-        if (_abilityWeight + _loadWeight + _latencyWeight <= 0)
-        {
-            throw new ArgumentException("Policy 'pheromone': at least one of abilityWeight, loadWeight, latencyWeight must be positive.", "abilityWeight");
-        }
-
-        _costExponent = ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), p.Double("costExponent", 1, 0));
-        _fixedEpsilon = p.OptionalDouble("costEpsilon", 0, minExclusive: true);
+        ArgumentNullException.ThrowIfNull(parameters);
+        _alpha = parameters.Alpha;
+        _beta = parameters.Beta;
+        _q0 = parameters.Q0;
+        _rho = parameters.Rho;
+        _depositQ = parameters.DepositQ;
+        _tauMin = parameters.TauMin;
+        _tauMax = parameters.TauMax;
+        _threshold = parameters.Threshold;
+        _abilityWeight = parameters.AbilityWeight;
+        _loadWeight = parameters.LoadWeight;
+        _latencyWeight = parameters.LatencyWeight;
+        _costExponent = ParameterReader.PreferOverride(ParameterReader.CostWeightOverride(Name, settings), parameters.CostExponent);
+        _fixedEpsilon = parameters.CostEpsilon;
         _costEpsilon = _fixedEpsilon ?? 1;
-        var clusters = p.Int("clusters", 8, 1, 1024);
-        _clusters = new OnlineClusterer(clusters,
-            p.Double("clusterTemperature", 0.1, 0, minExclusive: true), p.Double("clusterSpawnDistance", 0.5, 0));
-        SynchronousUpdates = p.Bool("synchronousUpdates", true);
-        var maxTaskTypes = p.Int("maxTaskTypes", TaskTypeLimit.DefaultMaxTaskTypes, 1, 1_000_000);
-        _taskTypeAbility = p.Bool("abilityPerTaskType", false) ? new TaskTypeAbility(maxTaskTypes, Name) : null;
-        p.RejectUnknown();
-        _pheromone = new PheromoneTable(clusters, tau0);
+        _clusters = new OnlineClusterer(parameters.Clusters, parameters.ClusterTemperature, parameters.ClusterSpawnDistance);
+        SynchronousUpdates = parameters.SynchronousUpdates;
+        _taskTypeAbility = parameters.AbilityPerTaskType ? new TaskTypeAbility(parameters.MaxTaskTypes, Name) : null;
+        _pheromone = new PheromoneTable(parameters.Clusters, parameters.Tau0);
         _random = new DeterministicRandom(settings.Seed);
         _rule = string.Create(CultureInfo.InvariantCulture,
             $"ant colony: score = τ^{_alpha}·η^{_beta}, η = {_abilityWeight}·ability + {_loadWeight}·norm(1/load) + {_latencyWeight}·norm(1/latency); argmax with probability {_q0}, else roulette; panel without replacement");

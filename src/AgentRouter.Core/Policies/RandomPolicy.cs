@@ -12,8 +12,8 @@ public sealed class RandomPolicy : BaselinePolicyBase
     public RandomPolicy(PolicySettings settings)
         : base("random")
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        new ParameterReader(Name, settings.Parameters).RejectUnknown();
+        // No parameters: any given are an error.
+        PolicyCatalog.ParametersOf<NoParameters>(Name, settings);
         _seed = settings.Seed;
         _random = new DeterministicRandom(_seed);
     }

@@ -12,8 +12,8 @@ public sealed class RoundRobinPolicy : BaselinePolicyBase
     public RoundRobinPolicy(PolicySettings settings)
         : base("round-robin")
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        new ParameterReader(Name, settings.Parameters).RejectUnknown();
+        // No parameters: any given are an error.
+        PolicyCatalog.ParametersOf<NoParameters>(Name, settings);
     }
 
     private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)

@@ -19,14 +19,20 @@ public sealed class ThompsonPolicy : BanditPolicyBase
     private readonly bool _bernoulli;
 
     public ThompsonPolicy(PolicySettings settings)
-        : base("thompson", settings, out var parameters)
+        : this(settings, PolicyCatalog.ParametersOf<ThompsonParameters>("thompson", settings))
     {
-        _priorAlpha = parameters.Double("priorAlpha", 1, 0, minExclusive: true);
-        _priorBeta = parameters.Double("priorBeta", 1, 0, minExclusive: true);
-        _priorMean = parameters.Double("priorMean", 0);
-        _priorPrecision = 1 / parameters.Double("priorVariance", 1, 0, minExclusive: true);
-        _noisePrecision = 1 / parameters.Double("noiseVariance", 0.25, 0, minExclusive: true);
-        parameters.RejectUnknown();
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal ThompsonPolicy(PolicySettings settings, ThompsonParameters parameters)
+        : base("thompson", settings, parameters.Reward)
+    {
+        _priorAlpha = parameters.PriorAlpha;
+        _priorBeta = parameters.PriorBeta;
+        _priorMean = parameters.PriorMean;
+        _priorPrecision = 1 / parameters.PriorVariance;
+        _noisePrecision = 1 / parameters.NoiseVariance;
         _bernoulli = Weights.QualityOnly;
         Rule = _bernoulli
             ? string.Create(CultureInfo.InvariantCulture,

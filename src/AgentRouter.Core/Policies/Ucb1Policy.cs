@@ -13,10 +13,16 @@ public sealed class Ucb1Policy : BanditPolicyBase
     private double _logTotal;
 
     public Ucb1Policy(PolicySettings settings)
-        : base("ucb1", settings, out var parameters)
+        : this(settings, PolicyCatalog.ParametersOf<Ucb1Parameters>("ucb1", settings))
     {
-        _explorationScale = parameters.Double("c", 1, 0);
-        parameters.RejectUnknown();
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal Ucb1Policy(PolicySettings settings, Ucb1Parameters parameters)
+        : base("ucb1", settings, parameters.Reward)
+    {
+        _explorationScale = parameters.ExplorationScale;
         Rule = string.Create(CultureInfo.InvariantCulture,
             $"UCB1: index = mean reward + {_explorationScale}·sqrt(2 ln n / n_i), untried arms first; reward = quality − {Weights.CostWeight}·cost/costRef − {Weights.LatencyWeightPerMs}·latencyMs; panel = top-k by index");
     }

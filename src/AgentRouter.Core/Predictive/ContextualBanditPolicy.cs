@@ -52,9 +52,22 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
     /// "willingness", "alpha", "projection", "learn" (false: never update, so with alpha 0 it routes exactly as
     /// the trained router, <see cref="PredictiveRouterPolicy"/>); the settings' cost weight, when given, is λ.</summary>
     public ContextualBanditPolicy(PolicySettings settings)
-        : this(Read(settings, out var willingness, out var alpha, out var projection, out var learn), willingness, settings.Seed, alpha, projection, "contextual")
+        : this(settings, PolicyCatalog.ParametersOf<ContextualParameters>("contextual", settings))
     {
-        _learn = learn;
+    }
+
+    /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
+    /// override (its JSON parameters are not read).</summary>
+    internal ContextualBanditPolicy(PolicySettings settings, ContextualParameters parameters)
+        : this(
+            parameters.RouterFile is { } path ? RouterFile.Load(path) : null,
+            settings.CostWeight ?? parameters.Willingness,
+            settings.Seed,
+            parameters.Alpha,
+            parameters.Projection,
+            "contextual")
+    {
+        _learn = parameters.Learn;
     }
 
     public string Name { get; }
@@ -292,17 +305,5 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
             _costSum = state["costSum"]?.GetValue<double>() ?? 0;
             _pulls = state["pulls"]?.GetValue<int>() ?? 0;
         }
-    }
-
-    private static RouterFile? Read(PolicySettings settings, out double willingness, out double alpha, out int projection, out bool learn)
-    {
-        var parameters = new ParameterReader("contextual", settings.Parameters);
-        var path = parameters.String("routerFile", null);
-        willingness = settings.CostWeight ?? parameters.Double("willingness", PredictiveRouterPolicy.DefaultWillingness, 0);
-        alpha = parameters.Double("alpha", 0.2, 0);
-        projection = parameters.Int("projection", 32, 1, 4096);
-        learn = parameters.Bool("learn", true);
-        parameters.RejectUnknown();
-        return path is null ? null : RouterFile.Load(path);
     }
 }

@@ -7,9 +7,10 @@ using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Presets;
 
-/// <summary>Loads and validates policy presets. A preset is valid when its policy exists and the policy
-/// accepts its parameters, so every error a policy would raise surfaces at load time, naming the file and
-/// field.</summary>
+/// <summary>Loads and validates policy presets. A preset is valid when its policy exists and the policy's
+/// parameter reader (<see cref="PolicyCatalog.ReadParameters"/>) accepts its parameters, so every parameter error
+/// surfaces at load time, naming the file and field; the typed parameters are kept, so no policy built from the preset
+/// reads them again.</summary>
 public static class PolicyPresetLoader
 {
     /// <summary>The policy preset folder: AGENTROUTER_POLICIES when set, else <c>policies</c> in the current directory when
@@ -90,17 +91,15 @@ public static class PolicyPresetLoader
         preset.String("description");
         preset.RejectUnknownFields();
 
-        var result = new PolicyPreset(policy, seed, costWeight, parameters, source);
         try
         {
-            result.CreatePolicy();
+            ParameterReader.CostWeightOverride(policy, new PolicySettings(CostWeight: costWeight));
+            return new PolicyPreset(policy, seed, costWeight, parameters, source, PolicyCatalog.ReadParameters(policy, parameters));
         }
         catch (ArgumentException e)
         {
             var field = e.ParamName is null or "costWeight" ? e.ParamName : "parameters." + e.ParamName;
             throw new PolicyPresetException(source, field, e.Message, e);
         }
-
-        return result;
     }
 }

@@ -6,18 +6,13 @@ namespace AgentRouter.Inference.Kernels;
 
 /// <summary>
 /// <c>output[m, n] = Σ_k input[m, k] · W[n, k] (+ bias[n])</c> with W in <see cref="Int8BlockMatrix"/> blocks, for a
-/// few input rows (decoding). By default weight-only: int8 weights are widened to float32 in registers and multiplied
-/// with the float32 activations. With <see cref="QuantiseActivations"/>, each input row is quantised once per call to
+/// few input rows (decoding). With <see cref="Int8Activations.Float32"/> weight-only: int8 weights are widened to float32
+/// in registers and multiplied with the float32 activations. With <see cref="Int8Activations.Int8"/>, each input row is quantised once per call to
 /// the same 32-value blocks and every block pair is an integer dot product (AVX-VNNI <c>vpdpbusd</c> where present,
 /// else AVX2 <c>vpmaddubsw</c>/<c>vpmaddwd</c>) scaled by the two block scales — llama.cpp's q8_0 × q8_0 arithmetic.
 /// </summary>
 internal static unsafe class Int8Gemv
 {
-    /// <summary>True: activations are quantised to int8 blocks too and each block pair is an integer dot product
-    /// (llama.cpp's q8_0 arithmetic; fastest). False: weight-only — int8 weights widened to float32 in registers and
-    /// multiplied with the float32 activations (more accurate, more instructions per weight).</summary>
-    public static bool QuantiseActivations { get; set; }
-
     /// <summary>Weight-only variant: Σ_blocks scale_w · Σ float(w)·a.</summary>
     internal static float DotFloat(sbyte* weights, float* weightScales, float* activations, int blocks)
     {
@@ -39,14 +34,16 @@ internal static unsafe class Int8Gemv
     }
 
     /// <param name="input">[rows, matrix.Columns], row-major.</param>
+    /// <param name="activations">Weight-only float32 activations, or activations quantised to int8 blocks too.</param>
     /// <param name="firstRow">First row of <paramref name="matrix"/> to use (an expert's slice of a stacked matrix).</param>
     /// <param name="outFeatures">How many matrix rows from <paramref name="firstRow"/>.</param>
     /// <param name="output">[rows, outFeatures], overwritten.</param>
-    public static void Multiply(float* input, int rows, Int8BlockMatrix matrix, int firstRow, int outFeatures, float* bias, float* output)
+    public static void Multiply(float* input, int rows, Int8BlockMatrix matrix, Int8Activations activations, int firstRow, int outFeatures, float* bias,
+        float* output)
     {
         var columns = matrix.Columns;
         var blocks = matrix.BlocksPerRow;
-        if (!QuantiseActivations)
+        if (activations == Int8Activations.Float32)
         {
             fixed (sbyte* weightValues = matrix.Values)
             fixed (float* scaleValues = matrix.Scales)
@@ -79,7 +76,7 @@ internal static unsafe class Int8Gemv
             }
             fixed (sbyte* weights = matrix.Values)
             fixed (float* weightScales = matrix.Scales)
-            fixed (sbyte* activations = quantisedInput)
+            fixed (sbyte* quantisedActivations = quantisedInput)
             fixed (float* activationScales = inputScales)
             {
                 for (var feature = 0; feature < outFeatures; feature++)
@@ -90,7 +87,7 @@ internal static unsafe class Int8Gemv
                     for (var row = 0; row < rows; row++)
                     {
                         output[((long)row * outFeatures) + feature] =
-                            Dot(weightRow, weightRowScales, activations + ((long)row * columns), activationScales + ((long)row * blocks), blocks) + offset;
+                            Dot(weightRow, weightRowScales, quantisedActivations + ((long)row * columns), activationScales + ((long)row * blocks), blocks) + offset;
                     }
                 }
             }

@@ -107,7 +107,7 @@ internal static unsafe class SmallBatchExpertMixer
                     }
                     if (gateUpInt8 is not null)
                     {
-                        Int8Gemv.Multiply(gathered, count, gateUpInt8, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
+                        Int8Gemv.Multiply(gathered, count, gateUpInt8.Matrix, gateUpInt8.Activations, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
                     }
                     else
                     {
@@ -125,7 +125,7 @@ internal static unsafe class SmallBatchExpertMixer
                     }
                     if (downInt8 is not null)
                     {
-                        Int8Gemv.Multiply(activated, count, downInt8, expert * hiddenSize, hiddenSize, null, down);
+                        Int8Gemv.Multiply(activated, count, downInt8.Matrix, downInt8.Activations, expert * hiddenSize, hiddenSize, null, down);
                     }
                     else
                     {

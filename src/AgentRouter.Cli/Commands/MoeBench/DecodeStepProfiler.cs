@@ -13,7 +13,8 @@ namespace AgentRouter.Cli.Commands.MoeBench;
 /// timed on its own (best and median of many calls) with the number of tensors it creates (one per
 /// libtorch op result, a proxy for how many ops it dispatches), then the weight products alone, with
 /// libtorch's kernel and with the engine's managed one, on weights that rotate through memory as in
-/// decoding. Benchmark-only.
+/// decoding; then the parts again with the model's int8 decode copies (weight-only, then int8 activations).
+/// Benchmark-only.
 /// </summary>
 internal sealed class DecodeStepProfiler
 {
@@ -59,6 +60,15 @@ internal sealed class DecodeStepProfiler
             Console.WriteLine();
         }
         DecodeLinear.ManagedKernelsEnabled = true;
+        // Then the int8 decode copies (the model is the profiler's own): the same parts with each int8 arithmetic.
+        foreach (var activations in new[] { Int8Activations.Float32, Int8Activations.Int8 })
+        {
+            Int8DecodeWeights.Quantize(_model, activations);
+            Console.WriteLine($"Parts of a batch-1 decode step, int8 decode weights, activations {activations} (torch threads {get_num_threads()}; {_calls} calls each):");
+            Console.WriteLine();
+            PrintParts();
+            Console.WriteLine();
+        }
 
         void PrintParts() => Table(new[]
         {

@@ -47,6 +47,28 @@ public sealed class Int8DecodeTests
         Assert.True(dequantisedWeights.Zip(weights).All(pair => Math.Abs(pair.First - pair.Second) <= (1.0 / 127 / 2) + 1e-6));
     }
 
+    [Fact]
+    public unsafe void VectorisedActivationQuantiserGivesTheBlockQuantiserValuesAndScales()
+    {
+        const int blocks = 40;
+        var random = new Random(9);
+        var input = Enumerable.Range(0, blocks * Int8BlockMatrix.BlockSize).Select(_ => (float)((random.NextDouble() * 8) - 4)).ToArray();
+        input.AsSpan(3 * Int8BlockMatrix.BlockSize, Int8BlockMatrix.BlockSize).Clear();
+        var values = new sbyte[input.Length];
+        var scales = new float[blocks];
+        fixed (float* source = input)
+        fixed (sbyte* target = values)
+        fixed (float* targetScales = scales)
+        {
+            Int8Gemv.QuantiseActivations(source, blocks, target, targetScales);
+        }
+        var expected = Int8BlockMatrix.Quantize(input, blocks, Int8BlockMatrix.BlockSize);
+        Assert.Equal(expected.Scales, scales);
+        // Random doubles never land exactly halfway between two integers, where the two rounding rules would differ.
+        Assert.Equal(expected.Values, values);
+        Assert.Equal(0f, scales[3]);
+    }
+
     [Theory]
     [InlineData(Int8Activations.Float32)]
     [InlineData(Int8Activations.Int8)]

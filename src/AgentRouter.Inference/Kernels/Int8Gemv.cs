@@ -65,14 +65,10 @@ internal static unsafe class Int8Gemv
         var inputScales = ArrayPool<float>.Shared.Rent(rows * blocks);
         try
         {
-            for (var row = 0; row < rows; row++)
+            fixed (sbyte* quantisedValues = quantisedInput)
+            fixed (float* quantisedScales = inputScales)
             {
-                for (var block = 0; block < blocks; block++)
-                {
-                    inputScales[(row * blocks) + block] = Int8BlockMatrix.QuantizeBlock(
-                        new ReadOnlySpan<float>(input + ((long)row * columns) + (block * Int8BlockMatrix.BlockSize), Int8BlockMatrix.BlockSize),
-                        quantisedInput.AsSpan((row * columns) + (block * Int8BlockMatrix.BlockSize), Int8BlockMatrix.BlockSize));
-                }
+                QuantiseActivations(input, rows * blocks, quantisedValues, quantisedScales);
             }
             fixed (sbyte* weights = matrix.Values)
             fixed (float* weightScales = matrix.Scales)
@@ -96,6 +92,35 @@ internal static unsafe class Int8Gemv
         {
             ArrayPool<sbyte>.Shared.Return(quantisedInput);
             ArrayPool<float>.Shared.Return(inputScales);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="blocks"/> consecutive 32-value blocks of activations to int8 with one scale each (max |x| / 127),
+    /// eight values per instruction. Rounds to nearest with ties to even (<c>vcvtps2dq</c>, as llama.cpp's q8_0
+    /// quantiser does), where <see cref="Int8BlockMatrix.QuantizeBlock"/> rounds ties away from zero: the two differ
+    /// only where a value lands exactly halfway between two integers.
+    /// </summary>
+    internal static void QuantiseActivations(float* source, int blocks, sbyte* target, float* scales)
+    {
+        var magnitudeMask = Vector256.Create(0x7FFFFFFF).AsSingle();
+        for (var block = 0; block < blocks; block++)
+        {
+            var values = source + ((long)block * 32);
+            var v0 = Avx.LoadVector256(values);
+            var v1 = Avx.LoadVector256(values + 8);
+            var v2 = Avx.LoadVector256(values + 16);
+            var v3 = Avx.LoadVector256(values + 24);
+            var largest = Avx.Max(Avx.Max(Avx.And(v0, magnitudeMask), Avx.And(v1, magnitudeMask)), Avx.Max(Avx.And(v2, magnitudeMask), Avx.And(v3, magnitudeMask)));
+            var maximum = Vector256.Max(largest, Avx.Permute2x128(largest, largest, 1));
+            maximum = Vector256.Max(maximum, Avx.Permute(maximum, 0b01_00_11_10));
+            maximum = Vector256.Max(maximum, Avx.Permute(maximum, 0b10_11_00_01));
+            var scale = maximum.ToScalar() / 127f;
+            scales[block] = scale;
+            var inverse = Vector256.Create(scale == 0f ? 0f : 1f / scale);
+            var low = Vector256.Narrow(Avx.ConvertToVector256Int32(Avx.Multiply(v0, inverse)), Avx.ConvertToVector256Int32(Avx.Multiply(v1, inverse)));
+            var high = Vector256.Narrow(Avx.ConvertToVector256Int32(Avx.Multiply(v2, inverse)), Avx.ConvertToVector256Int32(Avx.Multiply(v3, inverse)));
+            Vector256.Narrow(low, high).Store(target + ((long)block * 32));
         }
     }
 

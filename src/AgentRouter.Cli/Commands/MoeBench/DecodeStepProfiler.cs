@@ -34,9 +34,9 @@ internal sealed class DecodeStepProfiler
         var modules = _model.named_modules().ToDictionary(pair => pair.name, pair => pair.module, StringComparer.Ordinal);
         var parameters = _model.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter, StringComparer.Ordinal);
         using var inference = inference_mode();
-        using var cache = new KvCache(config, 1, PromptLength + (2 * (_calls + 8)), _model.DType, _model.Device);
         using var prompt = arange(1, PromptLength + 1, 1, ScalarType.Int64).unsqueeze(0);
-        _model.Forward(prompt, null, cache).Dispose();
+        // A fresh cache for every table, so that each measures attention over the same cached lengths.
+        KvCache? cache = null;
         using var token = tensor(new long[] { 7 }, new long[] { 1, 1 });
         using var hidden = randn(1, 1, config.HiddenSize) * 0.5;
         using var flatHidden = hidden.reshape(1, config.HiddenSize);
@@ -70,16 +70,24 @@ internal sealed class DecodeStepProfiler
             Console.WriteLine();
         }
 
-        void PrintParts() => Table(new[]
+        cache?.Dispose();
+
+        void PrintParts()
         {
-            Measure("whole decode step (MoeForCausalLm.Forward, KV cache, last position)", 1, () => _model.Forward(token, null, cache, lastPositionOnly: true).Dispose()),
-            Measure("decoder layer", layers, () => Drop(layer.Forward(hidden, cos, sin, null, cache))),
-            Measure("RMSNorm", (2 * layers) + 1, () => norm.forward(hidden).Dispose()),
-            Measure("attention incl. q/k/v/o projections", layers, () => attention.Forward(hidden, cos, sin, null, cache, 0).Dispose()),
-            Measure("sparse-MoE block (router + k experts)", layers, () => Drop(sparse.Forward(flatHidden))),
-            Measure("lm_head", 1, () => DecodeLinear.Apply(hidden, lmHead).Dispose()),
-            Measure("one tiny libtorch op (add of two [1, H] tensors)", 0, () => flatHidden.add(flatHidden).Dispose()),
-        });
+            cache?.Dispose();
+            cache = new KvCache(config, 1, PromptLength + (3 * (_calls + 8)), _model.DType, _model.Device);
+            _model.Forward(prompt, null, cache).Dispose();
+            Table(new[]
+            {
+                Measure("whole decode step (MoeForCausalLm.Forward, KV cache, last position)", 1, () => _model.Forward(token, null, cache, lastPositionOnly: true).Dispose()),
+                Measure("decoder layer", layers, () => Drop(layer.Forward(hidden, cos, sin, null, cache))),
+                Measure("RMSNorm", (2 * layers) + 1, () => norm.forward(hidden).Dispose()),
+                Measure("attention incl. q/k/v/o projections", layers, () => attention.Forward(hidden, cos, sin, null, cache, 0).Dispose()),
+                Measure("sparse-MoE block (router + k experts)", layers, () => Drop(sparse.Forward(flatHidden))),
+                Measure("lm_head", 1, () => DecodeLinear.Apply(hidden, lmHead).Dispose()),
+                Measure("one tiny libtorch op (add of two [1, H] tensors)", 0, () => flatHidden.add(flatHidden).Dispose()),
+            });
+        }
 
         Console.WriteLine("Weight products alone, [1, K] × [N, K]ᵀ, each call on the next of many such matrices (all of them far larger than the caches):");
         Console.WriteLine();

@@ -39,7 +39,7 @@ public static class Int8DecodeWeights
     /// <summary>Quantises every eligible matrix of <paramref name="model"/> (float32 CPU weights whose rows are whole
     /// 32-value blocks); idempotent. Quantising again with other <paramref name="activations"/> keeps the int8 blocks and
     /// switches only how the decode products treat the activations. The default is <see cref="Int8Activations.Int8"/>,
-    /// llama.cpp's q8_0 arithmetic: measured 1.2–1.3× the weight-only decode on the <c>bench moe</c> model with the same
+    /// llama.cpp's q8_0 arithmetic: measured 1.1–1.4× the weight-only decode on the <c>bench moe</c> model with the same
     /// accuracy as llama.cpp's own q8_0 (docs/benchmarks/llamacpp.md); <see cref="Int8Activations.Float32"/> is the more
     /// accurate, slower choice.</summary>
     public static Int8QuantizationSummary Quantize(MoeForCausalLm model, Int8Activations activations = Int8Activations.Int8)

@@ -11,9 +11,9 @@ namespace AgentRouter.Inference.Tests;
 public sealed class Int8DecodeTests
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public unsafe void KernelEqualsTheBlockArithmeticItStandsFor(bool quantiseActivations)
+    [InlineData(Int8Activations.Int8)]
+    [InlineData(Int8Activations.Float32)]
+    public unsafe void KernelEqualsTheBlockArithmeticItStandsFor(Int8Activations activations)
     {
         const int rows = 3, columns = 96, outFeatures = 20;
         var random = new Random(4);
@@ -23,21 +23,15 @@ public sealed class Int8DecodeTests
         var matrix = Int8BlockMatrix.Quantize(weights, outFeatures, columns);
         var output = new float[rows * outFeatures];
 
-        lock (Int8Mode.Gate)
+        fixed (float* inputValues = input)
+        fixed (float* biasValues = bias)
+        fixed (float* outputValues = output)
         {
-            var previous = Int8Gemv.QuantiseActivations;
-            Int8Gemv.QuantiseActivations = quantiseActivations;
-            fixed (float* inputValues = input)
-            fixed (float* biasValues = bias)
-            fixed (float* outputValues = output)
-            {
-                Int8Gemv.Multiply(inputValues, rows, matrix, 0, outFeatures, biasValues, outputValues);
-            }
-            Int8Gemv.QuantiseActivations = previous;
+            Int8Gemv.Multiply(inputValues, rows, matrix, activations, 0, outFeatures, biasValues, outputValues);
         }
 
         var dequantisedWeights = matrix.Dequantize();
-        var inputMatrix = quantiseActivations ? Int8BlockMatrix.Quantize(input, rows, columns).Dequantize() : input;
+        var inputMatrix = activations == Int8Activations.Int8 ? Int8BlockMatrix.Quantize(input, rows, columns).Dequantize() : input;
         for (var row = 0; row < rows; row++)
         {
             for (var feature = 0; feature < outFeatures; feature++)
@@ -54,7 +48,31 @@ public sealed class Int8DecodeTests
     }
 
     [Fact]
-    public void QuantisedModelKeepsLogitsCosineAbove0999AndTopTokenAlong500DecodePositions()
+    public unsafe void VectorisedActivationQuantiserGivesTheBlockQuantiserValuesAndScales()
+    {
+        const int blocks = 40;
+        var random = new Random(9);
+        var input = Enumerable.Range(0, blocks * Int8BlockMatrix.BlockSize).Select(_ => (float)((random.NextDouble() * 8) - 4)).ToArray();
+        input.AsSpan(3 * Int8BlockMatrix.BlockSize, Int8BlockMatrix.BlockSize).Clear();
+        var values = new sbyte[input.Length];
+        var scales = new float[blocks];
+        fixed (float* source = input)
+        fixed (sbyte* target = values)
+        fixed (float* targetScales = scales)
+        {
+            Int8Gemv.QuantiseActivations(source, blocks, target, targetScales);
+        }
+        var expected = Int8BlockMatrix.Quantize(input, blocks, Int8BlockMatrix.BlockSize);
+        Assert.Equal(expected.Scales, scales);
+        // Random doubles never land exactly halfway between two integers, where the two rounding rules would differ.
+        Assert.Equal(expected.Values, values);
+        Assert.Equal(0f, scales[3]);
+    }
+
+    [Theory]
+    [InlineData(Int8Activations.Float32)]
+    [InlineData(Int8Activations.Int8)]
+    public void QuantisedModelKeepsLogitsCosineAbove0999AndTopTokenAlong500DecodePositions(Int8Activations activations)
     {
         var config = new MoeModelConfig
         {
@@ -67,34 +85,24 @@ public sealed class Int8DecodeTests
         var sequence = prompt.Concat(SequenceGenerator.Generate(model, new[] { prompt }, options).Single().GeneratedIds).ToArray();
         var reference = TeacherForcedLogits(model, sequence);
 
-        var summary = Int8DecodeWeights.Quantize(model);
+        var summary = Int8DecodeWeights.Quantize(model, activations);
         Assert.True(summary.Matrices >= 2 * config.NumLayers * 5, $"{summary.Matrices} matrices quantised");
         Assert.True(summary.Int8Bytes * 3 < summary.Float32Bytes);
-        foreach (var quantiseActivations in new[] { false, true })
-        {
-            float[][] quantised;
-            lock (Int8Mode.Gate)
-            {
-                var previous = Int8Gemv.QuantiseActivations;
-                Int8Gemv.QuantiseActivations = quantiseActivations;
-                quantised = TeacherForcedLogits(model, sequence);
-                Int8Gemv.QuantiseActivations = previous;
-            }
+        var quantised = TeacherForcedLogits(model, sequence);
 
-            // Averaged over positions: a random MoE's nearly tied router scores flip an expert at a handful of positions,
-            // where the cosine dips (measured minimum ~0.997 for both variants; mean 0.9999).
-            var cosines = reference.Zip(quantised, Cosine).ToArray();
-            // Identical logits would mean the decode path never read the int8 copies (quantisation error is ~1e-3).
-            var largestDifference = reference.Zip(quantised, (left, right) => left.Zip(right, (a, b) => Math.Abs(a - b)).Max()).Max();
-            Assert.True(!Int8BlockMatrix.KernelSupported || largestDifference > 1e-5,
-                $"activations int8={quantiseActivations}: logits equal the float32 ones to {largestDifference:G3}: the int8 weights were not used");
-            Assert.True(cosines.Average() >= 0.999, $"activations int8={quantiseActivations}: mean logits cosine {cosines.Average():F5} (min {cosines.Min():F5})");
-            var agree = Enumerable.Range(prompt.Length - 1, 500).Count(position => TokenSampler.ArgMax(quantised[position]) == sequence[position + 1]);
-            // Measured 492/500 weight-only and 482/500 with int8 activations (llama.cpp's q8_0 gives 490/500 on a model like
-            // this): a random model's next-token distribution is nearly flat, so the 99 % goal is out of reach here;
-            // docs/LLAMACPP.md says why.
-            Assert.True(agree >= (quantiseActivations ? 475 : 485), $"activations int8={quantiseActivations}: top-1 agreement {agree}/500");
-        }
+        // Averaged over positions: a random MoE's nearly tied router scores flip an expert at a handful of positions,
+        // where the cosine dips (measured minimum ~0.997 for both variants; mean 0.9999).
+        var cosines = reference.Zip(quantised, Cosine).ToArray();
+        // Identical logits would mean the decode path never read the int8 copies (quantisation error is ~1e-3).
+        var largestDifference = reference.Zip(quantised, (left, right) => left.Zip(right, (a, b) => Math.Abs(a - b)).Max()).Max();
+        Assert.True(!Int8BlockMatrix.KernelSupported || largestDifference > 1e-5,
+            $"activations {activations}: logits equal the float32 ones to {largestDifference:G3}: the int8 weights were not used");
+        Assert.True(cosines.Average() >= 0.999, $"activations {activations}: mean logits cosine {cosines.Average():F5} (min {cosines.Min():F5})");
+        var agree = Enumerable.Range(prompt.Length - 1, 500).Count(position => TokenSampler.ArgMax(quantised[position]) == sequence[position + 1]);
+        // Measured 492/500 weight-only and 482/500 with int8 activations (llama.cpp's q8_0 gives 490/500 on a model like
+        // this): a random model's next-token distribution is nearly flat, so the 99 % goal is out of reach here;
+        // docs/LLAMACPP.md says why.
+        Assert.True(agree >= (activations == Int8Activations.Int8 ? 475 : 485), $"activations {activations}: top-1 agreement {agree}/500");
     }
 
     /// <summary>Logits after each position, fed one token at a time through the KV cache (the decode path).</summary>
@@ -110,11 +118,6 @@ public sealed class Int8DecodeTests
             rows[position] = output.Logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
         }
         return rows;
-    }
-
-    private static class Int8Mode
-    {
-        public static readonly Lock Gate = new();
     }
 
     private static double Cosine(float[] left, float[] right)

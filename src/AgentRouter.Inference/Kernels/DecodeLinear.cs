@@ -91,7 +91,7 @@ public static class DecodeLinear
     {
         if (Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(weight, out var quantised))
         {
-            Int8Gemv.Multiply(input, rows, quantised, 0, outFeatures, bias, output);
+            Int8Gemv.Multiply(input, rows, quantised.Matrix, quantised.Activations, 0, outFeatures, bias, output);
         }
         else
         {

@@ -6,18 +6,13 @@ namespace AgentRouter.Inference.Kernels;
 
 /// <summary>
 /// <c>output[m, n] = Σ_k input[m, k] · W[n, k] (+ bias[n])</c> with W in <see cref="Int8BlockMatrix"/> blocks, for a
-/// few input rows (decoding). By default weight-only: int8 weights are widened to float32 in registers and multiplied
-/// with the float32 activations. With <see cref="QuantiseActivations"/>, each input row is quantised once per call to
+/// few input rows (decoding). With <see cref="Int8Activations.Float32"/> weight-only: int8 weights are widened to float32
+/// in registers and multiplied with the float32 activations. With <see cref="Int8Activations.Int8"/>, each input row is quantised once per call to
 /// the same 32-value blocks and every block pair is an integer dot product (AVX-VNNI <c>vpdpbusd</c> where present,
 /// else AVX2 <c>vpmaddubsw</c>/<c>vpmaddwd</c>) scaled by the two block scales — llama.cpp's q8_0 × q8_0 arithmetic.
 /// </summary>
 internal static unsafe class Int8Gemv
 {
-    /// <summary>True: activations are quantised to int8 blocks too and each block pair is an integer dot product
-    /// (llama.cpp's q8_0 arithmetic; fastest). False: weight-only — int8 weights widened to float32 in registers and
-    /// multiplied with the float32 activations (more accurate, more instructions per weight).</summary>
-    public static bool QuantiseActivations { get; set; }
-
     /// <summary>Weight-only variant: Σ_blocks scale_w · Σ float(w)·a.</summary>
     internal static float DotFloat(sbyte* weights, float* weightScales, float* activations, int blocks)
     {
@@ -39,14 +34,16 @@ internal static unsafe class Int8Gemv
     }
 
     /// <param name="input">[rows, matrix.Columns], row-major.</param>
+    /// <param name="activations">Weight-only float32 activations, or activations quantised to int8 blocks too.</param>
     /// <param name="firstRow">First row of <paramref name="matrix"/> to use (an expert's slice of a stacked matrix).</param>
     /// <param name="outFeatures">How many matrix rows from <paramref name="firstRow"/>.</param>
     /// <param name="output">[rows, outFeatures], overwritten.</param>
-    public static void Multiply(float* input, int rows, Int8BlockMatrix matrix, int firstRow, int outFeatures, float* bias, float* output)
+    public static void Multiply(float* input, int rows, Int8BlockMatrix matrix, Int8Activations activations, int firstRow, int outFeatures, float* bias,
+        float* output)
     {
         var columns = matrix.Columns;
         var blocks = matrix.BlocksPerRow;
-        if (!QuantiseActivations)
+        if (activations == Int8Activations.Float32)
         {
             fixed (sbyte* weightValues = matrix.Values)
             fixed (float* scaleValues = matrix.Scales)
@@ -68,18 +65,14 @@ internal static unsafe class Int8Gemv
         var inputScales = ArrayPool<float>.Shared.Rent(rows * blocks);
         try
         {
-            for (var row = 0; row < rows; row++)
+            fixed (sbyte* quantisedValues = quantisedInput)
+            fixed (float* quantisedScales = inputScales)
             {
-                for (var block = 0; block < blocks; block++)
-                {
-                    inputScales[(row * blocks) + block] = Int8BlockMatrix.QuantizeBlock(
-                        new ReadOnlySpan<float>(input + ((long)row * columns) + (block * Int8BlockMatrix.BlockSize), Int8BlockMatrix.BlockSize),
-                        quantisedInput.AsSpan((row * columns) + (block * Int8BlockMatrix.BlockSize), Int8BlockMatrix.BlockSize));
-                }
+                QuantiseActivations(input, rows * blocks, quantisedValues, quantisedScales);
             }
             fixed (sbyte* weights = matrix.Values)
             fixed (float* weightScales = matrix.Scales)
-            fixed (sbyte* activations = quantisedInput)
+            fixed (sbyte* quantisedActivations = quantisedInput)
             fixed (float* activationScales = inputScales)
             {
                 for (var feature = 0; feature < outFeatures; feature++)
@@ -90,7 +83,7 @@ internal static unsafe class Int8Gemv
                     for (var row = 0; row < rows; row++)
                     {
                         output[((long)row * outFeatures) + feature] =
-                            Dot(weightRow, weightRowScales, activations + ((long)row * columns), activationScales + ((long)row * blocks), blocks) + offset;
+                            Dot(weightRow, weightRowScales, quantisedActivations + ((long)row * columns), activationScales + ((long)row * blocks), blocks) + offset;
                     }
                 }
             }
@@ -99,6 +92,35 @@ internal static unsafe class Int8Gemv
         {
             ArrayPool<sbyte>.Shared.Return(quantisedInput);
             ArrayPool<float>.Shared.Return(inputScales);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="blocks"/> consecutive 32-value blocks of activations to int8 with one scale each (max |x| / 127),
+    /// eight values per instruction. Rounds to nearest with ties to even (<c>vcvtps2dq</c>, as llama.cpp's q8_0
+    /// quantiser does), where <see cref="Int8BlockMatrix.QuantizeBlock"/> rounds ties away from zero: the two differ
+    /// only where a value lands exactly halfway between two integers.
+    /// </summary>
+    internal static void QuantiseActivations(float* source, int blocks, sbyte* target, float* scales)
+    {
+        var magnitudeMask = Vector256.Create(0x7FFFFFFF).AsSingle();
+        for (var block = 0; block < blocks; block++)
+        {
+            var values = source + ((long)block * 32);
+            var v0 = Avx.LoadVector256(values);
+            var v1 = Avx.LoadVector256(values + 8);
+            var v2 = Avx.LoadVector256(values + 16);
+            var v3 = Avx.LoadVector256(values + 24);
+            var largest = Avx.Max(Avx.Max(Avx.And(v0, magnitudeMask), Avx.And(v1, magnitudeMask)), Avx.Max(Avx.And(v2, magnitudeMask), Avx.And(v3, magnitudeMask)));
+            var maximum = Vector256.Max(largest, Avx.Permute2x128(largest, largest, 1));
+            maximum = Vector256.Max(maximum, Avx.Permute(maximum, 0b01_00_11_10));
+            maximum = Vector256.Max(maximum, Avx.Permute(maximum, 0b10_11_00_01));
+            var scale = maximum.ToScalar() / 127f;
+            scales[block] = scale;
+            var inverse = Vector256.Create(scale == 0f ? 0f : 1f / scale);
+            var low = Vector256.Narrow(Avx.ConvertToVector256Int32(Avx.Multiply(v0, inverse)), Avx.ConvertToVector256Int32(Avx.Multiply(v1, inverse)));
+            var high = Vector256.Narrow(Avx.ConvertToVector256Int32(Avx.Multiply(v2, inverse)), Avx.ConvertToVector256Int32(Avx.Multiply(v3, inverse)));
+            Vector256.Narrow(low, high).Store(target + ((long)block * 32));
         }
     }
 

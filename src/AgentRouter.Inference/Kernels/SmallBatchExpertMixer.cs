@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
 
@@ -107,7 +108,7 @@ internal static unsafe class SmallBatchExpertMixer
                     }
                     if (gateUpInt8 is not null)
                     {
-                        Int8Gemv.Multiply(gathered, count, gateUpInt8, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
+                        Int8Gemv.Multiply(gathered, count, gateUpInt8.Matrix, gateUpInt8.Activations, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
                     }
                     else
                     {
@@ -115,17 +116,11 @@ internal static unsafe class SmallBatchExpertMixer
                     }
                     for (var member = 0; member < count; member++)
                     {
-                        var gateUpRow = gateUp + ((long)member * 2 * intermediate);
-                        var activatedRow = activated + ((long)member * intermediate);
-                        for (var index = 0; index < intermediate; index++)
-                        {
-                            var gate = gateUpRow[index];
-                            activatedRow[index] = gate / (1f + MathF.Exp(-gate)) * gateUpRow[intermediate + index];
-                        }
+                        SwiGlu(gateUp + ((long)member * 2 * intermediate), activated + ((long)member * intermediate), intermediate);
                     }
                     if (downInt8 is not null)
                     {
-                        Int8Gemv.Multiply(activated, count, downInt8, expert * hiddenSize, hiddenSize, null, down);
+                        Int8Gemv.Multiply(activated, count, downInt8.Matrix, downInt8.Activations, expert * hiddenSize, hiddenSize, null, down);
                     }
                     else
                     {
@@ -136,7 +131,12 @@ internal static unsafe class SmallBatchExpertMixer
                         var source = down + ((long)member * hiddenSize);
                         var target = mixed + ((long)members[member] * hiddenSize);
                         var weight = memberWeights[member];
-                        for (var index = 0; index < hiddenSize; index++)
+                        var index = 0;
+                        for (; index <= hiddenSize - 8; index += 8)
+                        {
+                            (Vector256.Load(target + index) + (Vector256.Load(source + index) * Vector256.Create(weight))).Store(target + index);
+                        }
+                        for (; index < hiddenSize; index++)
                         {
                             target[index] += source[index] * weight;
                         }
@@ -153,6 +153,23 @@ internal static unsafe class SmallBatchExpertMixer
             pool.Return(scratch);
         }
         return (output, routerLogits);
+    }
+
+    /// <summary>silu(gate) · up for one row of [gate | up], eight at a time (Vector256.Exp is within an ulp or two of MathF.Exp).</summary>
+    private static void SwiGlu(float* gateUpRow, float* activatedRow, int intermediate)
+    {
+        var index = 0;
+        for (; index <= intermediate - 8; index += 8)
+        {
+            var gate = Vector256.Load(gateUpRow + index);
+            var sigmoidDenominator = Vector256<float>.One + Vector256.Exp(-gate);
+            (gate / sigmoidDenominator * Vector256.Load(gateUpRow + intermediate + index)).Store(activatedRow + index);
+        }
+        for (; index < intermediate; index++)
+        {
+            var gate = gateUpRow[index];
+            activatedRow[index] = gate / (1f + MathF.Exp(-gate)) * gateUpRow[intermediate + index];
+        }
     }
 
     /// <summary>softmax in float32, the k largest (lower expert index first on ties), renormalised to sum 1 when asked.</summary>

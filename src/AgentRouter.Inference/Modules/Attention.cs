@@ -1,6 +1,7 @@
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Configuration;
 using AgentRouter.Inference.Generation;
+using AgentRouter.Inference.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -84,6 +85,15 @@ public sealed class Attention : nn.Module
         {
             queries = _queryNorm!.forward(queries);
             keys = _keyNorm!.forward(keys);
+        }
+        if (DecodeAttention.Applies(hidden, cos, additiveMask, cache))
+        {
+            // One token of one sequence: RoPE, scores, softmax and the value sum in managed loops (Kernels/DecodeAttention).
+            var rotatedQueries = DecodeAttention.Rotate(queries, cos, sin, _config.NumHeads, _config.HeadDim);
+            var rotatedKeys = DecodeAttention.Rotate(keys, cos, sin, _config.NumKeyValueHeads, _config.HeadDim);
+            var (allKeys, allValues) = cache!.Append(layerIndex, rotatedKeys, values);
+            var attendedStep = DecodeAttention.Attend(rotatedQueries, allKeys, allValues, _config.NumHeads, _config.NumKeyValueHeads, _config.HeadDim);
+            return LoraProjection.Apply(_outputProjection, attendedStep, adapter?.Output).MoveToOuterDisposeScope();
         }
         queries = RotaryTable.Apply(queries.transpose(1, 2), cos, sin);
         keys = RotaryTable.Apply(keys.transpose(1, 2), cos, sin);

@@ -83,6 +83,24 @@ internal sealed class EngineVsLlamaCpp
         return new EngineFigures("llama.cpp", precision, threads, 1 / gaps[gaps.Count / 2], prefillRates.Max(), ResidentBytes() - before);
     }
 
+    /// <summary>llama.cpp's logits along <paramref name="reference"/>'s tokens, fed one at a time (its decode path), for
+    /// the same accuracy figures as the engine's int8 (an anchor: what llama.cpp's own q8_0 reaches on this model).</summary>
+    public static Int8AccuracyFigures LlamaCppAccuracy(string ggufPath, string precision, int threads, Int8AccuracyReference reference)
+    {
+        var sequence = reference.Sequence;
+        using var model = LlamaCppModel.Load(ggufPath, new LlamaCppModelOptions(ContextSize: sequence.Count + 16, BatchSize: 64, Threads: threads));
+        var rows = new List<float[]>();
+        for (var position = 0; position < sequence.Count - 1; position++)
+        {
+            var logits = model.Feed([sequence[position]], position, logitsForAll: false)[^1];
+            if (position >= reference.FirstComparedPosition)
+            {
+                rows.Add(logits);
+            }
+        }
+        return reference.Compare(rows.ToArray(), precision);
+    }
+
     public static long ResidentBytes()
     {
         using var process = Process.GetCurrentProcess();
@@ -104,11 +122,12 @@ internal sealed class EngineVsLlamaCpp
         }
     }
 
-    /// <summary>Quantises the engine's decode weights to int8 (idempotent) and returns the resident bytes it added.</summary>
-    public static long QuantiseEngine(MoeForCausalLm model)
+    /// <summary>Quantises the engine's decode weights to int8 (idempotent; another <paramref name="activations"/> only
+    /// switches the kernels' arithmetic) and returns the resident bytes it added.</summary>
+    public static long QuantiseEngine(MoeForCausalLm model, Int8Activations activations)
     {
         var before = ResidentBytes();
-        Int8DecodeWeights.Quantize(model);
+        Int8DecodeWeights.Quantize(model, activations);
         return ResidentBytes() - before;
     }
 }

@@ -13,7 +13,8 @@ namespace AgentRouter.Cli.Commands.MoeBench;
 /// timed on its own (best and median of many calls) with the number of tensors it creates (one per
 /// libtorch op result, a proxy for how many ops it dispatches), then the weight products alone, with
 /// libtorch's kernel and with the engine's managed one, on weights that rotate through memory as in
-/// decoding. Benchmark-only.
+/// decoding; then the parts again with the model's int8 decode copies (weight-only, then int8 activations).
+/// Benchmark-only.
 /// </summary>
 internal sealed class DecodeStepProfiler
 {
@@ -33,9 +34,9 @@ internal sealed class DecodeStepProfiler
         var modules = _model.named_modules().ToDictionary(pair => pair.name, pair => pair.module, StringComparer.Ordinal);
         var parameters = _model.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter, StringComparer.Ordinal);
         using var inference = inference_mode();
-        using var cache = new KvCache(config, 1, PromptLength + (2 * (_calls + 8)), _model.DType, _model.Device);
         using var prompt = arange(1, PromptLength + 1, 1, ScalarType.Int64).unsqueeze(0);
-        _model.Forward(prompt, null, cache).Dispose();
+        // A fresh cache for every table, so that each measures attention over the same cached lengths.
+        KvCache? cache = null;
         using var token = tensor(new long[] { 7 }, new long[] { 1, 1 });
         using var hidden = randn(1, 1, config.HiddenSize) * 0.5;
         using var flatHidden = hidden.reshape(1, config.HiddenSize);
@@ -59,17 +60,34 @@ internal sealed class DecodeStepProfiler
             Console.WriteLine();
         }
         DecodeLinear.ManagedKernelsEnabled = true;
-
-        void PrintParts() => Table(new[]
+        // Then the int8 decode copies (the model is the profiler's own): the same parts with each int8 arithmetic.
+        foreach (var activations in new[] { Int8Activations.Float32, Int8Activations.Int8 })
         {
-            Measure("whole decode step (MoeForCausalLm.Forward, KV cache, last position)", 1, () => _model.Forward(token, null, cache, lastPositionOnly: true).Dispose()),
-            Measure("decoder layer", layers, () => Drop(layer.Forward(hidden, cos, sin, null, cache))),
-            Measure("RMSNorm", (2 * layers) + 1, () => norm.forward(hidden).Dispose()),
-            Measure("attention incl. q/k/v/o projections", layers, () => attention.Forward(hidden, cos, sin, null, cache, 0).Dispose()),
-            Measure("sparse-MoE block (router + k experts)", layers, () => Drop(sparse.Forward(flatHidden))),
-            Measure("lm_head", 1, () => DecodeLinear.Apply(hidden, lmHead).Dispose()),
-            Measure("one tiny libtorch op (add of two [1, H] tensors)", 0, () => flatHidden.add(flatHidden).Dispose()),
-        });
+            Int8DecodeWeights.Quantize(_model, activations);
+            Console.WriteLine($"Parts of a batch-1 decode step, int8 decode weights, activations {activations} (torch threads {get_num_threads()}; {_calls} calls each):");
+            Console.WriteLine();
+            PrintParts();
+            Console.WriteLine();
+        }
+
+        cache?.Dispose();
+
+        void PrintParts()
+        {
+            cache?.Dispose();
+            cache = new KvCache(config, 1, PromptLength + (3 * (_calls + 8)), _model.DType, _model.Device);
+            _model.Forward(prompt, null, cache).Dispose();
+            Table(new[]
+            {
+                Measure("whole decode step (MoeForCausalLm.Forward, KV cache, last position)", 1, () => _model.Forward(token, null, cache, lastPositionOnly: true).Dispose()),
+                Measure("decoder layer", layers, () => Drop(layer.Forward(hidden, cos, sin, null, cache))),
+                Measure("RMSNorm", (2 * layers) + 1, () => norm.forward(hidden).Dispose()),
+                Measure("attention incl. q/k/v/o projections", layers, () => attention.Forward(hidden, cos, sin, null, cache, 0).Dispose()),
+                Measure("sparse-MoE block (router + k experts)", layers, () => Drop(sparse.Forward(flatHidden))),
+                Measure("lm_head", 1, () => DecodeLinear.Apply(hidden, lmHead).Dispose()),
+                Measure("one tiny libtorch op (add of two [1, H] tensors)", 0, () => flatHidden.add(flatHidden).Dispose()),
+            });
+        }
 
         Console.WriteLine("Weight products alone, [1, K] × [N, K]ᵀ, each call on the next of many such matrices (all of them far larger than the caches):");
         Console.WriteLine();

@@ -92,7 +92,7 @@ public sealed class Int8DecodeTests
 
         // Averaged over positions: a random MoE's nearly tied router scores flip an expert at a handful of positions,
         // where the cosine dips (measured minimum ~0.997 for both variants; mean 0.9999).
-        var cosines = reference.Zip(quantised, Cosine).ToArray();
+        var cosines = reference.Zip(quantised, LogitsComparison.Cosine).ToArray();
         // Identical logits would mean the decode path never read the int8 copies (quantisation error is ~1e-3).
         var largestDifference = reference.Zip(quantised, (left, right) => left.Zip(right, (a, b) => Math.Abs(a - b)).Max()).Max();
         Assert.True(!Int8BlockMatrix.KernelSupported || largestDifference > 1e-5,
@@ -118,17 +118,5 @@ public sealed class Int8DecodeTests
             rows[position] = output.Logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
         }
         return rows;
-    }
-
-    private static double Cosine(float[] left, float[] right)
-    {
-        double dot = 0, leftNorm = 0, rightNorm = 0;
-        for (var i = 0; i < left.Length; i++)
-        {
-            dot += (double)left[i] * right[i];
-            leftNorm += (double)left[i] * left[i];
-            rightNorm += (double)right[i] * right[i];
-        }
-        return dot / Math.Sqrt(leftNorm * rightNorm);
     }
 }

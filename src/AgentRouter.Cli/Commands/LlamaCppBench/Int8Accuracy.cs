@@ -44,7 +44,7 @@ internal sealed class Int8AccuracyReference
     /// the prompt's last on (the ones that predict the generated tokens).</summary>
     public Int8AccuracyFigures Compare(float[][] quantised, string precision)
     {
-        var cosines = _logits.Zip(quantised, Cosine).ToArray();
+        var cosines = _logits.Zip(quantised, LogitsComparison.Cosine).ToArray();
         var agreements = Enumerable.Range(0, quantised.Length).Count(index => TokenSampler.ArgMax(quantised[index]) == _sequence[_promptLength + index]);
         return new Int8AccuracyFigures(precision, cosines.Average(), cosines.Min(), agreements, quantised.Length);
     }
@@ -69,17 +69,5 @@ internal sealed class Int8AccuracyReference
             }
         }
         return rows.ToArray();
-    }
-
-    private static double Cosine(float[] left, float[] right)
-    {
-        double dot = 0, leftNorm = 0, rightNorm = 0;
-        for (var i = 0; i < left.Length; i++)
-        {
-            dot += (double)left[i] * right[i];
-            leftNorm += (double)left[i] * left[i];
-            rightNorm += (double)right[i] * right[i];
-        }
-        return dot / Math.Sqrt(leftNorm * rightNorm);
     }
 }

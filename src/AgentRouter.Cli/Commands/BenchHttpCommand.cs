@@ -224,8 +224,7 @@ internal static class BenchHttpCommand
             + $"{http.RequestsPerSecond / inProcess.RequestsPerSecond:0.00}x the in-process rate (goal >= 0.20), p99 {http.P99Ms / floor.P99Ms:0.00}x the floor's (goal <= 2)");
         if (http.CpuUsPerRequest is { } serverUs && floor.CpuUsPerRequest is { } floorUs)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"server CPU per chat completion: {serverUs:0.0} µs = {serverUs / floorUs:0.00}x the floor process's {floorUs:0.0} µs "
-                + "(the in-process row counts the whole bench process, load included)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"server CPU per chat completion: {serverUs:0.0} µs = {serverUs / floorUs:0.00}x the floor process's {floorUs:0.0} µs (the in-process row counts the whole bench process, load included)");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"server: {baseUrl}; command: agentrouter {string.Join(' ', arguments)}; {Environment.ProcessorCount} logical cores");

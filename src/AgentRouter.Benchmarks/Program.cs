@@ -9,6 +9,13 @@ if (args is ["cpu-probe", ..])
     return args is [_, var queries] ? CpuTimeProbe.Run(int.Parse(queries, System.Globalization.CultureInfo.InvariantCulture)) : CpuTimeProbe.Run();
 }
 
+// "decision-probe" times SelectInto per policy (fastest and median batch), for quick iteration on the decision path:
+// dotnet run -c Release --project src/AgentRouter.Benchmarks -- decision-probe [POLICY ...]
+if (args is ["decision-probe", .. var policies])
+{
+    return DecisionProbe.Run(policies);
+}
+
 // Every benchmark class in this assembly is selectable with the usual switcher arguments, e.g.
 //   dotnet run -c Release --project src/AgentRouter.Benchmarks -- --filter '*PolicyDecision*' --job short
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

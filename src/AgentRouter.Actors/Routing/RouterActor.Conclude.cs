@@ -107,6 +107,7 @@ public sealed partial class RouterActor
         }
 
         query.ReplyTo.Tell(new QueryAnswered(id, _settings.Name, result, analyses, query.Decision, query.Retries, fellBack));
+        ReturnQuery(query);
     }
 
     private void Fail(InFlightQuery query, QueryFailureReason reason, string message, string? field = null)
@@ -136,6 +137,7 @@ public sealed partial class RouterActor
         _failed++;
         var analyses = query.Analyses.Where(a => a is not null).Select(a => a!).ToArray();
         query.ReplyTo.Tell(new QueryFailed(query.Query.Id, _settings.Name, reason, message, analyses, field));
+        ReturnQuery(query);
     }
 
     private void OnCancel(CancelQuery cancel)

@@ -60,11 +60,14 @@ public sealed partial class RouterActor
         }
 
         _candidates.Clear();
-        foreach (var agent in _agents)
+        _candidateAgents.Clear();
+        for (var index = 0; index < _agents.Length; index++)
         {
+            var agent = _agents[index];
             if (agent.Vitals.Available && (allowed is null || allowed.Contains(agent.Name)))
             {
                 _candidates.Add(new Candidate(agent.Profile, agent.Vitals.Load));
+                _candidateAgents.Add(index);
             }
         }
 

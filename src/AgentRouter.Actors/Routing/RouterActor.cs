@@ -42,6 +42,8 @@ public sealed partial class RouterActor : ReceiveActor
     private readonly string _overloadedMessage;
     private readonly string _backlogMessage;
     private readonly ICell _cell;
+    private string? _lastMergeName;
+    private IMergeStrategy? _lastMerge;
     private long _mergeSequence;
     private long _answered;
     private long _failed;
@@ -154,9 +156,10 @@ public sealed partial class RouterActor : ReceiveActor
         span?.SetTag("agentrouter.query_id", query.Id).SetTag("agentrouter.router", _settings.Name);
         var decideSpan = span is null ? null : RouterTracing.StartDetached(RouterTracing.DecideSpan, span.Context);
         RoutingDecision decision;
+        string? invalidAgent;
         try
         {
-            decision = _policy.Select(query, _candidates, Math.Min(panelSize, _candidates.Count));
+            decision = DecidePanel(query, Math.Min(panelSize, _candidates.Count), out invalidAgent);
         }
         catch (Exception e)
         {
@@ -167,63 +170,48 @@ public sealed partial class RouterActor : ReceiveActor
             return;
         }
 
-        var panel = decision.Panel;
         if (decideSpan is not null)
         {
             decideSpan.SetTag("agentrouter.policy", _policy.Name)
                 .SetTag("agentrouter.candidates", string.Join(",", _candidates.Select(c => c.Profile.Name)))
-                .SetTag("agentrouter.panel", string.Join(",", panel));
+                .SetTag("agentrouter.panel", string.Join(",", decision.Panel));
             decideSpan.Dispose();
         }
 
-        if (panel.Count == 0)
+        var panelCount = decision.Panel.Count;
+        if (panelCount == 0)
         {
             RouterTracing.Fail(span, nameof(QueryFailureReason.NoAgents));
             Reject(replyTo, query.Id, QueryFailureReason.NoAgents, $"policy '{_policy.Name}' chose an empty panel");
             return;
         }
 
-        var now = _time.GetTimestamp();
-        var inFlight = new InFlightQuery(query, replyTo, route.Observer, decision, panel.Count)
+        if (invalidAgent is not null)
         {
-            RetriesLeft = options?.MaxRetries ?? _settings.MaxRetries,
-            DeadlineTicks = now + (options?.QueryDeadline is { } queryDeadline ? Ticks(queryDeadline) : _queryDeadlineTicks),
-            AgentDeadlineTicks = options?.AgentDeadline is { } agentDeadline ? Ticks(agentDeadline) : _agentDeadlineTicks,
-            MergeStrategy = mergeName,
-            Span = span,
-            AgentSpans = span is null ? null : new System.Diagnostics.Activity?[panel.Count],
-        };
-        for (var slot = 0; slot < panel.Count; slot++)
-        {
-            if (!_agentIndex.TryGetValue(panel[slot], out var agentIndex) || IndexOf(panel, panel[slot]) != slot)
-            {
-                RouterTracing.Fail(span, nameof(QueryFailureReason.PolicyFailed));
-                Reject(replyTo, query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' chose unknown or repeated agent '{panel[slot]}'");
-                return;
-            }
+            RouterTracing.Fail(span, nameof(QueryFailureReason.PolicyFailed));
+            Reject(replyTo, query.Id, QueryFailureReason.PolicyFailed, $"policy '{_policy.Name}' chose unknown or repeated agent '{invalidAgent}'");
+            return;
+        }
 
-            inFlight.Slots[slot].Agent = agentIndex;
+        var now = _time.GetTimestamp();
+        var inFlight = RentQuery(query, replyTo, route.Observer, decision, panelCount);
+        inFlight.RetriesLeft = options?.MaxRetries ?? _settings.MaxRetries;
+        inFlight.DeadlineTicks = now + (options?.QueryDeadline is { } queryDeadline ? Ticks(queryDeadline) : _queryDeadlineTicks);
+        inFlight.AgentDeadlineTicks = options?.AgentDeadline is { } agentDeadline ? Ticks(agentDeadline) : _agentDeadlineTicks;
+        inFlight.MergeStrategy = mergeName;
+        inFlight.Span = span;
+        inFlight.AgentSpans = span is null ? null : new System.Diagnostics.Activity?[panelCount];
+        for (var slot = 0; slot < panelCount; slot++)
+        {
+            inFlight.Slots[slot].Agent = _panelAgents[slot];
         }
 
         _inFlight.Add(query.Id, inFlight);
         route.Observer?.Tell(new QueryDecided(query.Id, decision));
-        for (var slot = 0; slot < panel.Count; slot++)
+        for (var slot = 0; slot < panelCount; slot++)
         {
             Dispatch(inFlight, slot, inFlight.Slots[slot].Agent, 0, now);
         }
-    }
-
-    private static int IndexOf(IReadOnlyList<string> panel, string agent)
-    {
-        for (var i = 0; i < panel.Count; i++)
-        {
-            if (panel[i] == agent)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private void Dispatch(InFlightQuery query, int slot, int agentIndex, int attempt, long now)
@@ -283,8 +271,16 @@ public sealed partial class RouterActor : ReceiveActor
     private bool TryResolveMerge(string name, out IMergeStrategy? strategy, out string error)
     {
         error = "";
+        if (ReferenceEquals(name, _lastMergeName))
+        {
+            // Nearly every query names the router's default strategy, the same string each time: no hashing.
+            strategy = _lastMerge;
+            return true;
+        }
+
         if (_merges.TryGetValue(name, out strategy))
         {
+            (_lastMergeName, _lastMerge) = (name, strategy);
             return true;
         }
 
@@ -299,6 +295,7 @@ public sealed partial class RouterActor : ReceiveActor
         }
 
         _merges[name] = strategy;
+        (_lastMergeName, _lastMerge) = (name, strategy);
         return true;
     }
 

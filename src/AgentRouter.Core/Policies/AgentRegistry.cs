@@ -7,6 +7,9 @@ namespace AgentRouter.Core.Policies;
 /// candidate set costs no dictionary lookups.</summary>
 internal sealed class AgentRegistry
 {
+    /// <summary>How many of the last candidates <see cref="GetOrAdd"/> compares by reference before hashing.</summary>
+    private const int ReferenceScanLimit = 32;
+
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];
     private AgentProfile?[] _cachedProfiles = [];
@@ -22,6 +25,17 @@ internal sealed class AgentRegistry
 
     public int GetOrAdd(string name)
     {
+        // Feedback names the agent with the profile's own name string almost always (a replay, a router relaying the
+        // agent's reply): finding that reference among the last candidates skips hashing the name.
+        var cached = Math.Min(_cachedCount, ReferenceScanLimit);
+        for (var i = 0; i < cached; i++)
+        {
+            if (ReferenceEquals(_cachedProfiles[i]!.Name, name))
+            {
+                return _cachedSlots[i];
+            }
+        }
+
         if (_slots.TryGetValue(name, out var slot))
         {
             return slot;
@@ -56,6 +70,7 @@ internal sealed class AgentRegistry
 
         if (changed)
         {
+            _cachedCount = -1; // GetOrAdd below must not read the entries being replaced
             if (_cachedSlots.Length < count)
             {
                 _cachedSlots = new int[count];

@@ -52,22 +52,38 @@ public abstract class BanditPolicyBase : RoutingPolicyBase
             _costRef = _fixedCostRef ?? CostReference.MeanExpectedCost(candidates);
         }
 
-        Span<double> index = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
-        var scores = decision.Start(count, panelSize, Rule, out var panel);
+        Span<double> buffer = count <= PanelSelection.StackLimit ? stackalloc double[3 * count] : new double[3 * count];
+        var index = buffer[..count];
+        var exploit = buffer.Slice(count, count);
+        var explore = buffer.Slice(2 * count, count);
+        var observed = 0;
         for (var i = 0; i < count; i++)
         {
             var slot = slots[i];
-            if (Arms.Pulls[slot] == 0)
+            if (Arms.Pulls[slot] != 0)
+            {
+                exploit[i] = Exploit(slot);
+                observed++;
+            }
+        }
+
+        if (observed > 0)
+        {
+            ExploreObserved(slots, exploit, explore);
+        }
+
+        var scores = decision.Start(count, panelSize, Rule, out var panel);
+        for (var i = 0; i < count; i++)
+        {
+            if (Arms.Pulls[slots[i]] == 0)
             {
                 index[i] = UntriedIndex;
                 scores[i] = new CandidateScore(candidates[i].Name, UntriedIndex, 0, UntriedIndex);
             }
             else
             {
-                var exploit = Exploit(slot);
-                var explore = Explore(slot, exploit);
-                index[i] = exploit + explore;
-                scores[i] = new CandidateScore(candidates[i].Name, index[i], exploit, explore);
+                index[i] = exploit[i] + explore[i];
+                scores[i] = new CandidateScore(candidates[i].Name, index[i], exploit[i], explore[i]);
             }
         }
 
@@ -87,6 +103,20 @@ public abstract class BanditPolicyBase : RoutingPolicyBase
 
     /// <summary>The exploration part added to <paramref name="exploit"/> (bonus or sampled deviation).</summary>
     private protected abstract double Explore(int slot, double exploit);
+
+    /// <summary>Fills <paramref name="explore"/> for every observed arm (pulls above 0), in candidate order, from its
+    /// <paramref name="exploit"/> value; entries of untried arms are left alone. By default one <see cref="Explore"/>
+    /// per arm; a policy that draws random numbers may draw them as a batch, in the same order.</summary>
+    private protected virtual void ExploreObserved(ReadOnlySpan<int> slots, ReadOnlySpan<double> exploit, Span<double> explore)
+    {
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (Arms.Pulls[slots[i]] != 0)
+            {
+                explore[i] = Explore(slots[i], exploit[i]);
+            }
+        }
+    }
 
     /// <summary>Fills <paramref name="panel"/> with candidate indices, best first (by default the top indices).</summary>
     private protected virtual void ChoosePanel(ReadOnlySpan<double> index, Span<int> panel) => PanelSelection.TopK(index, panel);

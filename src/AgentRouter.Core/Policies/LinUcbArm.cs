@@ -2,17 +2,18 @@ namespace AgentRouter.Core.Policies;
 
 /// <summary>One disjoint-LinUCB arm: A⁻¹ (kept by Sherman–Morrison rank-1 updates, never re-inverted), b and
 /// θ = A⁻¹b, with A = λI + Σ xxᵀ and b = Σ r·x.</summary>
-/// <remarks>The decision path reads a single-precision mirror of A⁻¹ whose rows are padded to whole SIMD
-/// vectors: the confidence width needs no more than float precision, and it halves the bytes the d²
-/// quadratic form streams per arm. Learning keeps the double-precision A⁻¹.</remarks>
+/// <remarks>The decision path reads a single-precision mirror of A⁻¹'s upper triangle (<see cref="SymmetricMirror"/>):
+/// the confidence width needs no more than float precision, and it quarters the bytes the d² quadratic form streams
+/// per arm. Learning keeps the double-precision A⁻¹.</remarks>
 internal sealed class LinUcbArm
 {
-    private readonly float[] _mirror;
+    private readonly SymmetricMirror _mirror;
 
     public LinUcbArm(int dimension, double ridge)
     {
         Dimension = dimension;
-        Stride = PaddedStride(dimension);
+        _mirror = new SymmetricMirror(dimension);
+        Stride = _mirror.Stride;
         InverseA = new double[dimension * dimension];
         for (var i = 0; i < dimension; i++)
         {
@@ -21,7 +22,6 @@ internal sealed class LinUcbArm
 
         B = new double[dimension];
         Theta = new double[dimension];
-        _mirror = new float[dimension * Stride];
         RefreshMirror();
     }
 
@@ -30,11 +30,7 @@ internal sealed class LinUcbArm
     /// <summary>Row length of the float mirror: the dimension rounded up to whole SIMD vectors.</summary>
     public int Stride { get; }
 
-    public static int PaddedStride(int dimension)
-    {
-        var width = System.Numerics.Vector<float>.Count;
-        return (dimension + width - 1) / width * width;
-    }
+    public static int PaddedStride(int dimension) => SymmetricMirror.PaddedLength(dimension);
 
     /// <summary>A⁻¹, row-major. Symmetric: every update subtracts a symmetric outer product.</summary>
     public double[] InverseA { get; private set; }
@@ -47,10 +43,9 @@ internal sealed class LinUcbArm
 
     public double Mean(ReadOnlySpan<double> x) => VectorMath.Dot(Theta, x);
 
-    /// <summary>xᵀA⁻¹x from the float mirror, visiting only the rows where x is non-zero.
+    /// <summary>xᵀA⁻¹x from the float mirror, visiting only the rows where x is non-zero (ascending).
     /// <paramref name="paddedX"/> is x in single precision, zero-padded to <see cref="Stride"/>.</summary>
-    public double Variance(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero) =>
-        VectorMath.QuadraticForm(_mirror, Stride, paddedX, nonZero);
+    public double Variance(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero) => _mirror.QuadraticForm(paddedX, nonZero);
 
     /// <summary>A ← A + xxᵀ and b ← b + r·x, with A⁻¹ ← A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x).</summary>
     public void Update(ReadOnlySpan<double> x, double reward, Span<double> scratch)
@@ -82,17 +77,7 @@ internal sealed class LinUcbArm
         RefreshMirror();
     }
 
-    private void RefreshMirror()
-    {
-        var d = Dimension;
-        for (var i = 0; i < d; i++)
-        {
-            for (var j = 0; j < d; j++)
-            {
-                _mirror[i * Stride + j] = (float)InverseA[i * d + j];
-            }
-        }
-    }
+    private void RefreshMirror() => _mirror.CopyFrom(InverseA);
 
     public void Load(double[] inverseA, double[] b, double pulls)
     {

@@ -10,7 +10,7 @@ namespace AgentRouter.Core.Policies;
 /// The feature dimension is fixed by the first query seen; a later mismatch is an error.</summary>
 /// <remarks>Parameters (defaults): alpha 1 (exploration width), ridge 1 (λ of A = λI + Σxxᵀ),
 /// residentPenalty 0, plus costWeight / latencyWeight / costRef as in <see cref="BanditPolicyBase"/>.</remarks>
-public sealed class LinUcbPolicy : IRoutingPolicy
+public sealed class LinUcbPolicy : RoutingPolicyBase
 {
     private const int StackDimensionLimit = 512;
     private readonly AgentRegistry _registry = new();
@@ -31,6 +31,7 @@ public sealed class LinUcbPolicy : IRoutingPolicy
     /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
     /// override (its JSON parameters are not read).</summary>
     internal LinUcbPolicy(PolicySettings settings, LinUcbParameters parameters)
+        : base("linucb")
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -44,16 +45,13 @@ public sealed class LinUcbPolicy : IRoutingPolicy
             $"disjoint LinUCB: index = θᵀx + {_alpha}·sqrt(xᵀA⁻¹x) − {_residentPenalty}·[not resident] (ridge {_ridge}); reward = quality − {Weights.CostWeight}·cost/costRef − {Weights.LatencyWeightPerMs}·latencyMs; panel = top-k by index");
     }
 
-    public string Name => "linucb";
-
     public RewardWeights Weights { get; }
 
     /// <summary>The feature dimension, 0 until the first query fixes it.</summary>
     public int Dimension => _dimension;
 
-    public RoutingDecision Select(Query query, IReadOnlyList<Candidate> candidates, int panelSize)
+    private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
-        PanelSelection.Validate(query, candidates, panelSize);
         var features = CheckFeatures(query);
         var count = candidates.Count;
         var slots = _registry.Resolve(candidates, out var changed);
@@ -82,7 +80,7 @@ public sealed class LinUcbPolicy : IRoutingPolicy
 
         ReadOnlySpan<int> active = nonZero[..nonZeroCount];
         Span<double> index = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
-        var scores = new CandidateScore[count];
+        var scores = decision.Start(count, panelSize, _rule, out var panel);
         for (var i = 0; i < count; i++)
         {
             var arm = _arms[slots[i]];
@@ -93,10 +91,10 @@ public sealed class LinUcbPolicy : IRoutingPolicy
             scores[i] = new CandidateScore(candidates[i].Name, index[i], mean, bonus);
         }
 
-        return new RoutingDecision(query.Id, Name, PanelSelection.TopK(index, candidates, panelSize), scores, _rule);
+        PanelSelection.TopK(index, panel);
     }
 
-    public void Observe(Query query, AgentOutcome outcome)
+    public override void Observe(Query query, AgentOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -159,7 +157,7 @@ public sealed class LinUcbPolicy : IRoutingPolicy
         _registry.TryGet(agent, out var slot) && slot < _arms.Count ? (double[])_arms[slot].InverseA.Clone()
         : throw new ArgumentException($"Agent '{agent}' has no LinUCB arm yet.", nameof(agent));
 
-    public JsonObject Snapshot()
+    public override JsonObject Snapshot()
     {
         var state = PolicyState.Header(Name);
         state["dimension"] = _dimension;
@@ -181,7 +179,7 @@ public sealed class LinUcbPolicy : IRoutingPolicy
         return state;
     }
 
-    public void Restore(JsonObject state)
+    public override void Restore(JsonObject state)
     {
         PolicyState.CheckPolicy(state, Name);
         _dimension = PolicyState.Required<int>(state, "dimension");

@@ -71,4 +71,44 @@ public sealed class ThompsonPolicy : BanditPolicyBase
         var precision = _priorPrecision + pulls * _noisePrecision;
         return Random.NextGaussian() / Math.Sqrt(precision);
     }
+
+    /// <summary>Beta posteriors: every observed arm's sample in one <see cref="DeterministicRandom.NextBetas"/> batch (the
+    /// same draws, in the same order, as one <see cref="Explore"/> per arm, at a fraction of the cost).</summary>
+    private protected override void ExploreObserved(ReadOnlySpan<int> slots, ReadOnlySpan<double> exploit, Span<double> explore)
+    {
+        if (!_bernoulli)
+        {
+            base.ExploreObserved(slots, exploit, explore);
+            return;
+        }
+
+        var count = slots.Length;
+        Span<double> buffer = count <= PanelSelection.StackLimit ? stackalloc double[3 * count] : new double[3 * count];
+        var alpha = buffer[..count];
+        var beta = buffer.Slice(count, count);
+        var sample = buffer.Slice(2 * count, count);
+        var observed = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var slot = slots[i];
+            var pulls = Arms.Pulls[slot];
+            if (pulls != 0)
+            {
+                var successes = Arms.RewardSum[slot];
+                alpha[observed] = _priorAlpha + successes;
+                beta[observed] = _priorBeta + Math.Max(pulls - successes, 0);
+                observed++;
+            }
+        }
+
+        Random.NextBetas(alpha[..observed], beta[..observed], sample[..observed]);
+        var next = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (Arms.Pulls[slots[i]] != 0)
+            {
+                explore[i] = sample[next++] - exploit[i];
+            }
+        }
+    }
 }

@@ -45,68 +45,6 @@ internal static class VectorMath
         return sum;
     }
 
-    /// <summary>Σ_{i ∈ nonZero} x_i·(M_i · x) for a row-major matrix whose rows are <paramref name="stride"/>
-    /// floats (a multiple of the SIMD width), with x zero-padded to the same length. Rows go four at a time
-    /// with independent accumulators, so the FMA latency chain of a single dot product does not serialise
-    /// the work; per-row sums stay in vector registers and only the total is reduced horizontally.</summary>
-    public static float QuadraticForm(ReadOnlySpan<float> matrix, int stride, ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero)
-    {
-        var width = Vector<float>.Count;
-        if (stride % width != 0 || paddedX.Length < stride || matrix.Length % stride != 0)
-        {
-            throw new ArgumentException("The matrix rows and x must be padded to whole SIMD vectors.", nameof(stride));
-        }
-
-        var rows = matrix.Length / stride;
-        foreach (var i in nonZero)
-        {
-            if ((uint)i >= (uint)rows)
-            {
-                throw new ArgumentOutOfRangeException(nameof(nonZero), i, "Row index outside the matrix.");
-            }
-        }
-
-        ref readonly var m = ref MemoryMarshal.GetReference(matrix);
-        ref readonly var x = ref MemoryMarshal.GetReference(paddedX);
-        var step = (nuint)width;
-        var length = (nuint)stride;
-        var total = Vector<float>.Zero;
-        var r = 0;
-        for (; r + 3 < nonZero.Length; r += 4)
-        {
-            var base0 = (nuint)nonZero[r] * length;
-            var base1 = (nuint)nonZero[r + 1] * length;
-            var base2 = (nuint)nonZero[r + 2] * length;
-            var base3 = (nuint)nonZero[r + 3] * length;
-            Vector<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
-            for (nuint k = 0; k < length; k += step)
-            {
-                var xv = Vector.LoadUnsafe(in x, k);
-                acc0 += Vector.LoadUnsafe(in m, base0 + k) * xv;
-                acc1 += Vector.LoadUnsafe(in m, base1 + k) * xv;
-                acc2 += Vector.LoadUnsafe(in m, base2 + k) * xv;
-                acc3 += Vector.LoadUnsafe(in m, base3 + k) * xv;
-            }
-
-            total += acc0 * paddedX[nonZero[r]] + acc1 * paddedX[nonZero[r + 1]]
-                + acc2 * paddedX[nonZero[r + 2]] + acc3 * paddedX[nonZero[r + 3]];
-        }
-
-        for (; r < nonZero.Length; r++)
-        {
-            var rowBase = (nuint)nonZero[r] * length;
-            Vector<float> acc = default;
-            for (nuint k = 0; k < length; k += step)
-            {
-                acc += Vector.LoadUnsafe(in m, rowBase + k) * Vector.LoadUnsafe(in x, k);
-            }
-
-            total += acc * paddedX[nonZero[r]];
-        }
-
-        return Vector.Sum(total);
-    }
-
     /// <summary>y ← y + factor·x over y's length (axpy).</summary>
     public static void AddScaled<T>(Span<T> y, ReadOnlySpan<T> x, T factor)
         where T : unmanaged, INumber<T>

@@ -12,8 +12,10 @@ internal interface IPanelChooser
     bool IsBaseline { get; }
 
     /// <summary>Writes the panel for <paramref name="item"/> into <paramref name="decision"/> as indices into its
-    /// candidates; the replay loop reads it from there, so a decision allocates nothing.</summary>
-    void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision);
+    /// candidates; the replay loop reads it from there, so a decision allocates nothing. <paramref name="query"/> and
+    /// <paramref name="candidates"/> equal the item's (the engine passes its replay-ordered copies: an online policy
+    /// reads those and need not touch the item).</summary>
+    void ChooseInto(ReplayItem item, Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision);
 
     void Observe(Query query, AgentOutcome outcome);
 }
@@ -25,7 +27,8 @@ internal sealed class OnlinePolicyChooser(IRoutingPolicy policy, string? label =
 
     public bool IsBaseline => false;
 
-    public void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision) => policy.SelectInto(item.Query, item.Candidates, panelSize, decision);
+    public void ChooseInto(ReplayItem item, Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision) =>
+        policy.SelectInto(query, candidates, panelSize, decision);
 
     public void Observe(Query query, AgentOutcome outcome) => policy.Observe(query, outcome);
 }

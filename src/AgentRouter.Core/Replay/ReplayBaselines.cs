@@ -55,7 +55,7 @@ public static class ReplayBaselines
 
         public bool IsBaseline => true;
 
-        public void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision)
+        public void ChooseInto(ReplayItem item, Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
         {
             var best = -1;
             RecordedAnswer bestAnswer = default;
@@ -85,7 +85,7 @@ public static class ReplayBaselines
 
         private readonly string _rule = $"hindsight: the most accurate single agent ({ranking[0]})";
 
-        public void ChooseInto(ReplayItem item, int panelSize, DecisionBuffer decision)
+        public void ChooseInto(ReplayItem item, Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
         {
             foreach (var name in ranking)
             {

@@ -25,6 +25,8 @@ public sealed class ReplayEngine
     private readonly IMergeStrategy _merge;
     private readonly int[] _order;
     private readonly ReplayWorkload? _warmup;
+    private ReplayTimeline? _timeline;
+    private int _timelineVersion;
 
     /// <param name="warmup">Optional earlier data (e.g. RouterBench's train split) that every online policy is run
     /// over first, in its own seeded order, learning from every outcome at once, without being scored.</param>
@@ -84,6 +86,7 @@ public sealed class ReplayEngine
             WarmUp(chooser, panelSize, decision);
         }
 
+        var timeline = Timeline();
         for (var step = 0; step < _order.Length; step++)
         {
             while (pending.Count > 0 && pending.Peek().Due <= step)
@@ -92,9 +95,10 @@ public sealed class ReplayEngine
                 chooser.Observe(query, outcome);
             }
 
-            var item = _workload.Items[_order[step]];
+            var item = timeline.Items[step];
+            var candidates = timeline.Candidates[step];
             var started = Stopwatch.GetTimestamp();
-            chooser.ChooseInto(item, panelSize, decision);
+            chooser.ChooseInto(item, timeline.Queries[step], candidates, panelSize, decision);
             run.DecisionTicks += Stopwatch.GetTimestamp() - started;
 
             var panel = decision.Panel;
@@ -104,24 +108,32 @@ public sealed class ReplayEngine
                 throw new InvalidOperationException($"policy '{chooser.Name}' chose no agent for query '{item.Query.Id}', which has {item.Candidates.Count} candidates");
             }
 
+            var first = timeline.Start[step];
+            var offered = timeline.Start[step + 1] - first;
             var cost = 0.0;
             for (var m = 0; m < panel.Length; m++)
             {
-                var agent = CandidateAgent(item, panel[m], chooser);
+                var chosen = panel[m];
+                if ((uint)chosen >= (uint)offered)
+                {
+                    throw new InvalidOperationException($"policy '{chooser.Name}' chose candidate {chosen} for query '{item.Query.Id}', which has {offered} candidates");
+                }
+
+                var agent = timeline.Agents[first + chosen];
                 members[m] = agent;
-                cost += item.AnswerOf(agent)!.Value.Cost;
+                cost += timeline.Cost[first + chosen];
                 run.Traffic[agent]++;
             }
 
             var quality = panel.Length == 1
-                ? item.AnswerOf(members[0])!.Value.Quality
-                : MergedQuality(item, PanelNames(item, panel), members, analyses, observedQuality, observedCount, run);
+                ? timeline.Quality[first + panel[0]]
+                : MergedQuality(item, PanelNames(candidates, panel), members, analyses, observedQuality, observedCount, run);
 
             run.Queries++;
             run.PanelSlots += panel.Length;
             run.QualitySum += quality;
             run.TotalCost += cost;
-            run.CumulativeRegret += item.OracleQuality - quality;
+            run.CumulativeRegret += timeline.Oracle[step] - quality;
             if ((step + 1) % checkpointEvery == 0 && run.RegretCurve.Count < RegretCheckpoints - 1)
             {
                 run.RegretCurve.Add(run.CumulativeRegret);
@@ -129,22 +141,34 @@ public sealed class ReplayEngine
 
             for (var m = 0; m < panel.Length; m++)
             {
-                var outcome = item.OutcomeOf(members[m], item.Candidates[panel[m]].Name);
+                var outcome = timeline.OutcomeOf(step, panel[m]);
                 observedQuality[members[m]] += outcome.Quality;
                 observedCount[members[m]]++;
                 if (_settings.FeedbackDelay == 0)
                 {
-                    chooser.Observe(item.Query, outcome);
+                    chooser.Observe(timeline.Queries[step], outcome);
                 }
                 else
                 {
-                    pending.Enqueue((step + _settings.FeedbackDelay, item.Query, outcome));
+                    pending.Enqueue((step + _settings.FeedbackDelay, timeline.Queries[step], outcome));
                 }
             }
         }
 
         run.RegretCurve.Add(run.CumulativeRegret);
         return run;
+    }
+
+    /// <summary>The workload in replay order, built on the first run and again if the queries have been replaced since.</summary>
+    private ReplayTimeline Timeline()
+    {
+        if (_timeline is null || _timelineVersion != _workload.QueryVersion)
+        {
+            _timelineVersion = _workload.QueryVersion;
+            _timeline = new ReplayTimeline(_workload, _order);
+        }
+
+        return _timeline;
     }
 
     private void WarmUp(IPanelChooser chooser, int panelSize, DecisionBuffer decision)
@@ -154,7 +178,7 @@ public sealed class ReplayEngine
         foreach (var index in order)
         {
             var item = _warmup.Items[index];
-            chooser.ChooseInto(item, panelSize, decision);
+            chooser.ChooseInto(item, item.Query, item.Candidates, panelSize, decision);
             foreach (var chosen in decision.Panel)
             {
                 chooser.Observe(item.Query, item.OutcomeOf(CandidateAgent(item, chosen, chooser), item.Candidates[chosen].Name));
@@ -169,12 +193,12 @@ public sealed class ReplayEngine
             : throw new InvalidOperationException($"policy '{chooser.Name}' chose candidate {chosen} for query '{item.Query.Id}', which has {item.Candidates.Count} candidates");
 
     /// <summary>The panel's agent names, for the merge (panels above one only: the names array is allocated per query).</summary>
-    private static string[] PanelNames(ReplayItem item, ReadOnlySpan<int> panel)
+    private static string[] PanelNames(IReadOnlyList<Candidate> candidates, ReadOnlySpan<int> panel)
     {
         var names = new string[panel.Length];
         for (var m = 0; m < panel.Length; m++)
         {
-            names[m] = item.Candidates[panel[m]].Name;
+            names[m] = candidates[panel[m]].Name;
         }
 
         return names;

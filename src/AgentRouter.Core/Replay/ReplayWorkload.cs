@@ -35,6 +35,10 @@ public sealed class ReplayWorkload
     /// <summary>Feature dimension attached by <see cref="AttachFeatures"/>; 0 when none.</summary>
     public int FeatureDimension { get; private set; }
 
+    /// <summary>Changes whenever the items' queries are replaced (<see cref="AttachFeatures"/>), so that an engine's
+    /// replay-ordered copy of them (<see cref="ReplayTimeline"/>) knows when to rebuild.</summary>
+    internal int QueryVersion { get; private set; }
+
     public bool TryGetAgentIndex(string agent, out int index) => _agentIndex.TryGetValue(agent, out index);
 
     /// <summary>Computes every query's features once, at load time, so that no policy featurizes on its decision path.</summary>
@@ -47,6 +51,7 @@ public sealed class ReplayWorkload
         }
 
         FeatureDimension = featurizer.Dimension;
+        QueryVersion++;
         Load.Assumptions.Add($"query features: {featurizer.GetType().Name}, {featurizer.Dimension} dimensions, computed once at load time");
     }
 }

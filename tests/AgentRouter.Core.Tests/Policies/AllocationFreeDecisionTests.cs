@@ -4,15 +4,16 @@ using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Tests.Policies;
 
-/// <summary>The router's hot path: a context-free policy deciding into a reused <see cref="DecisionBuffer"/> allocates
+/// <summary>The router's hot path: a context-free policy (or LinUCB) deciding into a reused <see cref="DecisionBuffer"/> allocates
 /// nothing, and decides exactly what <see cref="IRoutingPolicy.Select"/> decides.</summary>
 public sealed class AllocationFreeDecisionTests
 {
-    public static TheoryData<string> ContextFreePolicies =>
-        ["ema", "ema-lex", "pheromone", "ucb1", "thompson", "epsilon", "round-robin", "random", "fixed", "all", "least-loaded"];
+    /// <summary>Every context-free policy, and LinUCB (contextual: it reads the query's features).</summary>
+    public static TheoryData<string> AllocationFreePolicies =>
+        ["ema", "ema-lex", "pheromone", "ucb1", "thompson", "epsilon", "round-robin", "random", "fixed", "all", "least-loaded", "linucb"];
 
     [Theory]
-    [MemberData(nameof(ContextFreePolicies))]
+    [MemberData(nameof(AllocationFreePolicies))]
     public void TenThousandDecisionsAfterWarmUpAllocateNothing(string name)
     {
         var (policy, candidates, queries) = Trained(name);
@@ -43,7 +44,7 @@ public sealed class AllocationFreeDecisionTests
     }
 
     [Theory]
-    [MemberData(nameof(ContextFreePolicies))]
+    [MemberData(nameof(AllocationFreePolicies))]
     public void BufferedDecisionsEqualTheRecordsSelectReturns(string name)
     {
         var (recorded, candidates, queries) = Trained(name);
@@ -82,7 +83,7 @@ public sealed class AllocationFreeDecisionTests
     }
 
     [Fact]
-    public void ContextualPoliciesFillTheBufferThroughSelect()
+    public void LinUcbFillsTheBufferWithDistinctPanelMembers()
     {
         var (policy, candidates, queries) = Trained("linucb");
         var decision = new DecisionBuffer();

@@ -3,7 +3,10 @@ using System.Diagnostics;
 namespace AgentRouter.Cli.Bench;
 
 /// <summary>Requests per second and latency percentiles of one closed-loop load run.</summary>
-public sealed record HttpLoadResult(string Path, int Concurrency, double Seconds, long Requests, long Errors, double P50Ms, double P99Ms, string? FirstError)
+/// <param name="CpuUsPerRequest">CPU time (user + system, all threads) of the process that served the load over the measured
+/// window, per request; null when that process was not observed (a server given by URL).</param>
+public sealed record HttpLoadResult(string Path, int Concurrency, double Seconds, long Requests, long Errors, double P50Ms, double P99Ms, string? FirstError,
+    double? CpuUsPerRequest = null)
 {
     public double RequestsPerSecond => Requests / Seconds;
 }
@@ -13,7 +16,10 @@ public sealed record HttpLoadResult(string Path, int Concurrency, double Seconds
 /// hot path) and merged at the end.</summary>
 public static class HttpLoadRun
 {
-    public static async Task<HttpLoadResult> RunAsync(string path, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<long, CancellationToken, Task> request)
+    /// <param name="serverCpu">Reads the serving process's total CPU time, at the start and end of the measured window: CPU
+    /// per request does not depend on how much of the machine others take, unlike the rate.</param>
+    public static async Task<HttpLoadResult> RunAsync(string path, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<long, CancellationToken, Task> request,
+        Func<TimeSpan>? serverCpu = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var perWorker = new List<double>[concurrency];
@@ -55,17 +61,20 @@ public static class HttpLoadRun
         })).ToArray();
 
         await Task.Delay(warmUp).ConfigureAwait(false); // the warm-up window itself, not synchronisation
+        var cpuBefore = serverCpu?.Invoke();
         Volatile.Write(ref measuring, 1);
         var window = Stopwatch.StartNew();
         await Task.Delay(duration).ConfigureAwait(false);
         Volatile.Write(ref measuring, 0);
         var seconds = window.Elapsed.TotalSeconds;
+        var cpu = serverCpu?.Invoke() - cpuBefore;
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
 
         var all = perWorker.SelectMany(l => l).ToArray();
         Array.Sort(all);
-        return new HttpLoadResult(path, concurrency, seconds, all.Length, errors.Sum(), Percentile(all, 0.50), Percentile(all, 0.99), firstError);
+        double? cpuPerRequest = cpu is { } used && all.Length > 0 ? used.TotalMicroseconds / all.Length : null;
+        return new HttpLoadResult(path, concurrency, seconds, all.Length, errors.Sum(), Percentile(all, 0.50), Percentile(all, 0.99), firstError, cpuPerRequest);
     }
 
     private static double Percentile(double[] sorted, double p) =>

@@ -47,13 +47,14 @@ internal static class BenchHttpCommand
                 }
 
                 var responseBytes = await ResponseBytesAsync(baseUrl, modelId, cancellationToken);
-                var http = await MeasureHttpAsync("HTTP /v1/chat/completions (separate process, loopback)", baseUrl, modelId, stream: false, clients, warm, measured);
-                var streamed = await MeasureHttpAsync("HTTP /v1/chat/completions, stream: true (same server)", baseUrl, modelId, stream: true, clients, warm, measured);
+                var serverCpu = CpuOf(child);
+                var http = await MeasureHttpAsync("HTTP /v1/chat/completions (separate process, loopback)", baseUrl, modelId, stream: false, clients, warm, measured, serverCpu);
+                var streamed = await MeasureHttpAsync("HTTP /v1/chat/completions, stream: true (same server)", baseUrl, modelId, stream: true, clients, warm, measured, serverCpu);
                 Stop(ref child);
 
                 var floorUrl = FreeLoopbackUrl();
                 child = await StartChildProcessAsync(floorUrl, ["bench", "http-floor", "--urls", floorUrl, "--response-bytes", responseBytes.ToString(CultureInfo.InvariantCulture)], cancellationToken);
-                var floor = await MeasureHttpAsync(BareKestrelFloor.Describe(responseBytes), floorUrl, modelId, stream: false, clients, warm, measured);
+                var floor = await MeasureHttpAsync(BareKestrelFloor.Describe(responseBytes), floorUrl, modelId, stream: false, clients, warm, measured, CpuOf(child));
                 Stop(ref child);
 
                 var inProcess = await MeasureInProcessAsync(modelId, clients, warm, measured, cancellationToken);
@@ -79,6 +80,13 @@ internal static class BenchHttpCommand
         return command;
     }
 
+    /// <summary>The child's CPU time, read from the OS at each call (null without a child: a server given by URL).</summary>
+    private static Func<TimeSpan>? CpuOf(Process? child) => child is null ? null : () =>
+    {
+        child.Refresh();
+        return child.TotalProcessorTime;
+    };
+
     private static void Stop(ref Process? child)
     {
         child?.Kill(entireProcessTree: true);
@@ -103,7 +111,7 @@ internal static class BenchHttpCommand
             : throw new InvalidOperationException($"the server answered HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
     }
 
-    private static async Task<HttpLoadResult> MeasureHttpAsync(string path, string baseUrl, string model, bool stream, int clients, TimeSpan warm, TimeSpan measured)
+    private static async Task<HttpLoadResult> MeasureHttpAsync(string path, string baseUrl, string model, bool stream, int clients, TimeSpan warm, TimeSpan measured, Func<TimeSpan>? serverCpu)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
@@ -118,7 +126,7 @@ internal static class BenchHttpCommand
             }
 
             await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        });
+        }, serverCpu);
     }
 
     private static async Task<HttpLoadResult> MeasureInProcessAsync(string model, int clients, TimeSpan warm, TimeSpan measured, CancellationToken cancellationToken)
@@ -130,10 +138,17 @@ internal static class BenchHttpCommand
             throw new InvalidOperationException($"unknown model '{model}' (known: {catalog.Known()})");
         }
 
-        await using var runtime = await AgentRouter.Hosting.AgentRouterHost.StartRuntimeAsync(runtimeOptions, cancellationToken: cancellationToken);
+        // The server's composition too (its query featurizer runs for every routed query), so both paths route alike.
+        await using var runtime = await AgentRouter.Hosting.AgentRouterHost.StartRuntimeAsync(runtimeOptions, builder => ServerRuntime.AddServerDefaults(builder), cancellationToken);
         var ask = new AskOptions(entry.RouterName);
+        using var self = Process.GetCurrentProcess();
         return await HttpLoadRun.RunAsync("in-process IAgentRouter.AskAsync", clients, warm, measured, async (i, _) =>
-            await runtime.Client.AskAsync(new Query("bench-" + i.ToString(CultureInfo.InvariantCulture), $"Question {i}: which option is right? A, B, C or D"), ask).ConfigureAwait(false));
+            await runtime.Client.AskAsync(new Query("bench-" + i.ToString(CultureInfo.InvariantCulture), $"Question {i}: which option is right? A, B, C or D"), ask).ConfigureAwait(false),
+            () =>
+            {
+                self.Refresh();
+                return self.TotalProcessorTime;
+            });
     }
 
     private static string FreeLoopbackUrl()
@@ -196,16 +211,22 @@ internal static class BenchHttpCommand
     private static string Report(HttpLoadResult[] results, HttpLoadResult http, HttpLoadResult floor, HttpLoadResult inProcess, string baseUrl, IEnumerable<string> arguments)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| path | clients | requests/s | p50 ms | p99 ms | requests | errors |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| path | clients | requests/s | p50 ms | p99 ms | requests | errors | serving process CPU µs/request |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Concurrency} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.000} | {r.P99Ms:0.000} | {r.Requests:N0} | {r.Errors} |");
+            var cpu = r.CpuUsPerRequest is { } us ? us.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Concurrency} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.000} | {r.P99Ms:0.000} | {r.Requests:N0} | {r.Errors} | {cpu} |");
         }
 
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"chat completions through the router: {http.RequestsPerSecond / floor.RequestsPerSecond:0.00}x the bare-Kestrel floor's rate (goal >= 0.50), "
             + $"{http.RequestsPerSecond / inProcess.RequestsPerSecond:0.00}x the in-process rate (goal >= 0.20), p99 {http.P99Ms / floor.P99Ms:0.00}x the floor's (goal <= 2)");
+        if (http.CpuUsPerRequest is { } serverUs && floor.CpuUsPerRequest is { } floorUs)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"server CPU per chat completion: {serverUs:0.0} µs = {serverUs / floorUs:0.00}x the floor process's {floorUs:0.0} µs (the in-process row counts the whole bench process, load included)");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"server: {baseUrl}; command: agentrouter {string.Join(' ', arguments)}; {Environment.ProcessorCount} logical cores");
         if (results.Select(r => r.FirstError).FirstOrDefault(e => e is not null) is { } error)
         {

@@ -44,8 +44,10 @@ internal sealed class LinUcbArm
     public double Mean(ReadOnlySpan<double> x) => VectorMath.Dot(Theta, x);
 
     /// <summary>xᵀA⁻¹x from the float mirror, visiting only the rows where x is non-zero (ascending).
-    /// <paramref name="paddedX"/> is x in single precision, zero-padded to <see cref="Stride"/>.</summary>
-    public double Variance(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero) => _mirror.QuadraticForm(paddedX, nonZero);
+    /// <paramref name="paddedX"/> is x in single precision, zero-padded to <see cref="Stride"/>; <paramref name="blockEnd"/>
+    /// from <see cref="SymmetricMirror.BlockEnds"/>.</summary>
+    public double Variance(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero, ReadOnlySpan<int> blockEnd) =>
+        _mirror.QuadraticForm(paddedX, nonZero, blockEnd);
 
     /// <summary>A ← A + xxᵀ and b ← b + r·x, with A⁻¹ ← A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x).</summary>
     public void Update(ReadOnlySpan<double> x, double reward, Span<double> scratch)

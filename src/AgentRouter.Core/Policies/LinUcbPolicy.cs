@@ -79,13 +79,15 @@ public sealed class LinUcbPolicy : RoutingPolicyBase
         }
 
         ReadOnlySpan<int> active = nonZero[..nonZeroCount];
+        Span<int> blockEnd = d <= StackDimensionLimit ? stackalloc int[nonZeroCount] : new int[nonZeroCount];
+        SymmetricMirror.BlockEnds(active, blockEnd);
         Span<double> index = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
         var scores = decision.Start(count, panelSize, _rule, out var panel);
         for (var i = 0; i < count; i++)
         {
             var arm = _arms[slots[i]];
             var mean = arm.Mean(x);
-            var bonus = _alpha * Math.Sqrt(Math.Max(arm.Variance(paddedX, active), 0));
+            var bonus = _alpha * Math.Sqrt(Math.Max(arm.Variance(paddedX, active, blockEnd), 0));
             var penalty = candidates[i].Resident ? 0 : _residentPenalty;
             index[i] = mean + bonus - penalty;
             scores[i] = new CandidateScore(candidates[i].Name, index[i], mean, bonus);

@@ -70,6 +70,24 @@ internal sealed class SymmetricMirror
         }
     }
 
+    /// <summary>For each entry of <paramref name="nonZero"/> (ascending), the index one past the last entry in the same
+    /// vector block: worked out once per x and shared by every arm's <see cref="QuadraticForm"/>, which otherwise found
+    /// the block boundaries again for each arm.</summary>
+    public static void BlockEnds(ReadOnlySpan<int> nonZero, Span<int> blockEnd)
+    {
+        var width = VectorWidth;
+        var end = nonZero.Length;
+        for (var r = nonZero.Length - 1; r >= 0; r--)
+        {
+            if (r + 1 < nonZero.Length && nonZero[r + 1] / width != nonZero[r] / width)
+            {
+                end = r + 1;
+            }
+
+            blockEnd[r] = end;
+        }
+    }
+
     private bool IsAscendingInside(ReadOnlySpan<int> rows)
     {
         for (var r = 0; r < rows.Length; r++)
@@ -84,10 +102,11 @@ internal sealed class SymmetricMirror
     }
 
     /// <summary>xᵀMx over the rows listed in <paramref name="nonZero"/> (ascending indices of x's non-zero entries);
-    /// <paramref name="paddedX"/> is x zero-padded to <see cref="Stride"/>.</summary>
-    public float QuadraticForm(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero)
+    /// <paramref name="paddedX"/> is x zero-padded to <see cref="Stride"/>; <paramref name="blockEnd"/> comes from
+    /// <see cref="BlockEnds"/> for the same rows.</summary>
+    public float QuadraticForm(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero, ReadOnlySpan<int> blockEnd)
     {
-        if (paddedX.Length < Stride)
+        if (paddedX.Length < Stride || blockEnd.Length < nonZero.Length)
         {
             throw new ArgumentException("x must be zero-padded to the mirror's stride.", nameof(paddedX));
         }
@@ -96,14 +115,14 @@ internal sealed class SymmetricMirror
         // ascending pass over x.
         Debug.Assert(IsAscendingInside(nonZero), "row indices must be ascending and inside the matrix");
         return Width == Vector512<float>.Count && Vector512.IsHardwareAccelerated
-            ? Sum512(paddedX, nonZero)
+            ? Sum512(paddedX, nonZero, blockEnd)
             : SumPortable(paddedX, nonZero);
     }
 
     /// <summary>Rows sharing a vector block have the same start and length, so they go four at a time (a block's last one
     /// to three rows together, padded with a zero-weighted repeat) with independent accumulators, and into four running
     /// totals: one dependent FMA chain, per row or over all rows, would leave the FMA units idle.</summary>
-    private float Sum512(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero)
+    private float Sum512(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero, ReadOnlySpan<int> blockEnd)
     {
         ref readonly var m = ref MemoryMarshal.GetArrayDataReference(_packed);
         ref readonly var x = ref MemoryMarshal.GetReference(paddedX);
@@ -113,11 +132,7 @@ internal sealed class SymmetricMirror
         while (r < nonZero.Length)
         {
             var start = nonZero[r] / width * width;
-            var end = r + 1;
-            while (end < nonZero.Length && nonZero[end] < start + width)
-            {
-                end++;
-            }
+            var end = blockEnd[r];
 
             var length = (nuint)(Stride - start);
             var xs = (nuint)start;

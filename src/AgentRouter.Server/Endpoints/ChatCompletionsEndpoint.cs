@@ -42,25 +42,14 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
         }
 
         Record(query, answered);
-        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var response = new JsonObject
-        {
-            ["id"] = query.Id,
-            ["object"] = "chat.completion",
-            ["created"] = created,
-            ["model"] = model.Id,
-            ["choices"] = new JsonArray(new JsonObject
-            {
-                ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answered.Answer.Text },
-                ["finish_reason"] = "stop",
-            }),
-            ["usage"] = Usage(query.Text, answered),
-            ["agentrouter"] = OutcomeJson.Answered(answered),
-        };
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        var completion = new Completion(query.Id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model.Id, answered, CompletionWriter.UsageOf(query.Text, answered));
+        await JsonResponse.WriteAsync(context.Response, completion, WriteCompletion, context.RequestAborted).ConfigureAwait(false);
     }
+
+    private readonly record struct Completion(string Id, long Created, string Model, QueryAnswered Answered, CompletionWriter.Usage Usage);
+
+    private static readonly JsonResponse.Body<Completion> WriteCompletion =
+        static (writer, in completion) => CompletionWriter.WriteCompletion(writer, completion.Id, completion.Created, completion.Model, completion.Answered, completion.Usage);
 
     /// <summary>SSE in OpenAI's chunk format. A single-agent panel streams its tokens as they come; a larger
     /// panel's answer exists only after the merge and arrives as one content chunk. Progress (the decision,
@@ -162,14 +151,10 @@ internal sealed class ChatCompletionsEndpoint(ServerRuntime runtime, ServerOptio
         metrics.Answered(answered);
     }
 
-    /// <summary>The tokens the agents counted with their own tokenizers, summed over the panel (what was read and
-    /// generated to produce the answer); estimated from characters when no agent reports usage.</summary>
     private static JsonObject Usage(string prompt, QueryAnswered answered)
     {
-        var counted = answered.Analyses.Where(a => a.Usage is not null).Select(a => a.Usage!).ToList();
-        var input = counted.Count > 0 ? counted.Sum(u => u.PromptTokens) : ChatQueries.EstimateTokens(prompt);
-        var output = counted.Count > 0 ? counted.Sum(u => u.CompletionTokens) : ChatQueries.EstimateTokens(answered.Answer.Text);
-        return new JsonObject { ["prompt_tokens"] = input, ["completion_tokens"] = output, ["total_tokens"] = input + output };
+        var usage = CompletionWriter.UsageOf(prompt, answered);
+        return new JsonObject { ["prompt_tokens"] = usage.PromptTokens, ["completion_tokens"] = usage.CompletionTokens, ["total_tokens"] = usage.TotalTokens };
     }
 
     private static JsonObject Chunk(Query query, string model, long created) => new()

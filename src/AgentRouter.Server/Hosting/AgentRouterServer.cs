@@ -90,10 +90,13 @@ public sealed class AgentRouterServer : IAsyncDisposable
         ServerTracing.Configure(telemetry, options);
         builder.Services.AddRateLimiter(limiter =>
         {
+            // One bucket setting and one factory for every partition, not a closure per request.
+            var bucket = ApiKeyMiddleware.PerMinute(options.RequestsPerMinute);
+            Func<string, TokenBucketRateLimiterOptions> bucketFactory = _ => bucket;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsProbe(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("probes")
-                    : RateLimitPartition.GetTokenBucketLimiter(context.Items[ApiKeyMiddleware.CallerItem] as string ?? "anonymous", _ => ApiKeyMiddleware.PerMinute(options.RequestsPerMinute)));
+                    : RateLimitPartition.GetTokenBucketLimiter(context.Items[ApiKeyMiddleware.CallerItem] as string ?? "anonymous", bucketFactory));
             limiter.OnRejected = (rejected, _) => new ValueTask(
                 ApiError.RateLimited($"rate limit of {options.RequestsPerMinute} requests per minute exceeded for this API key", ApiKeyMiddleware.RetryAfterOf(rejected.Lease, options.RequestsPerMinute))
                     .WriteAsync(rejected.HttpContext));
@@ -114,19 +117,22 @@ public sealed class AgentRouterServer : IAsyncDisposable
 
         app.UseMiddleware<ApiKeyMiddleware>(options);
         app.UseRateLimiter();
-        app.Use(async (context, next) =>
+        // Singletons resolved once: a request that resolves nothing from RequestServices never creates a DI scope.
+        var runtime = app.Services.GetRequiredService<ServerRuntime>();
+        app.Use((context, next) =>
         {
             // Readiness gate: the API needs the actor runtime; probes, metrics and the dashboard page do not.
-            if (context.Request.Path.StartsWithSegments("/v1") && !context.RequestServices.GetRequiredService<ServerRuntime>().IsReady)
+            if (!runtime.IsReady && context.Request.Path.StartsWithSegments("/v1"))
             {
                 throw ApiError.Unavailable("the server is starting or stopping; retry shortly");
             }
 
-            await next(context).ConfigureAwait(false);
+            return next(context);
         });
 
-        app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsEndpoint endpoint) =>
-            ServerTracing.TraceAsync(RouterTracing.ServerChatSpan, context, endpoint.HandleAsync));
+        var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
+        Func<HttpContext, Task> handleChat = chat.HandleAsync;
+        app.MapPost("/v1/chat/completions", context => ServerTracing.TraceAsync(RouterTracing.ServerChatSpan, context, handleChat));
         app.MapPost("/v1/feedback", (HttpContext context, FeedbackEndpoint endpoint) =>
             ServerTracing.TraceAsync(RouterTracing.ServerFeedbackSpan, context, endpoint.HandleAsync));
         app.MapPost("/v1/route", (HttpContext context, DecisionEndpoint endpoint) => endpoint.HandleAsync(context));

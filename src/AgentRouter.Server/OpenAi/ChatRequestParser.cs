@@ -9,7 +9,8 @@ namespace AgentRouter.Server.OpenAi;
 /// rejection is a 400 naming the offending field (e.g. <c>messages[2].content</c>).</summary>
 public static class ChatRequestParser
 {
-    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
+    private static readonly string[] RoleNames = ["system", "developer", "user", "assistant", "tool"];
+    private static readonly HashSet<string> Roles = new(RoleNames, StringComparer.Ordinal);
 
     public static ChatRequest Parse(JsonElement root, ServerOptions limits)
     {
@@ -119,28 +120,24 @@ public static class ChatRequestParser
         var index = 0;
         foreach (var message in array.EnumerateArray())
         {
-            var path = $"messages[{index++}]";
+            // Field paths ("messages[2].role") are built only for an error message.
+            var at = index++;
             if (message.ValueKind != JsonValueKind.Object)
             {
+                var path = $"messages[{at}]";
                 throw ApiError.BadRequest($"'{path}' must be an object, got {JsonFields.Describe(message)}", path, "invalid_type");
             }
 
-            var role = JsonFields.String(message, "role", path + ".role")
-                ?? throw ApiError.BadRequest($"'{path}.role' is required", path + ".role", "missing_required_parameter");
-            if (!Roles.Contains(role))
-            {
-                throw ApiError.BadRequest($"'{path}.role' must be one of {string.Join(", ", Roles)}, got '{role}'", path + ".role", "invalid_value");
-            }
-
-            var content = ReadContent(message, path + ".content");
+            var role = ReadRole(message, at);
+            var content = ReadContent(message, at);
             if (role is "user" or "system" or "developer" && string.IsNullOrWhiteSpace(content))
             {
-                throw ApiError.BadRequest($"'{path}.content' must not be empty", path + ".content", "invalid_value");
+                throw ApiError.BadRequest($"'messages[{at}].content' must not be empty", $"messages[{at}].content", "invalid_value");
             }
 
             if (content.Length > limits.MaxMessageChars)
             {
-                throw ApiError.BadRequest($"'{path}.content' has {content.Length} characters; the limit is {limits.MaxMessageChars}", path + ".content", "message_too_long");
+                throw ApiError.BadRequest($"'messages[{at}].content' has {content.Length} characters; the limit is {limits.MaxMessageChars}", $"messages[{at}].content", "message_too_long");
             }
 
             messages.Add(new ChatMessageInput(role, content));
@@ -149,10 +146,32 @@ public static class ChatRequestParser
         return messages;
     }
 
-    /// <summary>Content is a string or an array of parts; only text parts can be routed.</summary>
-    private static string ReadContent(JsonElement message, string path)
+    /// <summary>The role as one of the shared literals of <see cref="Roles"/> (no string per message).</summary>
+    private static string ReadRole(JsonElement message, int at)
     {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        if (message.TryGetProperty("role"u8, out var value) && value.ValueKind == JsonValueKind.String)
+        {
+            foreach (var known in RoleNames)
+            {
+                if (value.ValueEquals(known))
+                {
+                    return known;
+                }
+            }
+        }
+
+        var path = $"messages[{at}].role";
+        var role = JsonFields.String(message, "role", path)
+            ?? throw ApiError.BadRequest($"'{path}' is required", path, "missing_required_parameter");
+        return Roles.Contains(role)
+            ? role
+            : throw ApiError.BadRequest($"'{path}' must be one of {string.Join(", ", Roles)}, got '{role}'", path, "invalid_value");
+    }
+
+    /// <summary>Content is a string or an array of parts; only text parts can be routed.</summary>
+    private static string ReadContent(JsonElement message, int at)
+    {
+        if (!message.TryGetProperty("content"u8, out var content) || content.ValueKind == JsonValueKind.Null)
         {
             return "";
         }
@@ -161,6 +180,8 @@ public static class ChatRequestParser
         {
             return content.GetString()!;
         }
+
+        var path = $"messages[{at}].content";
 
         if (content.ValueKind != JsonValueKind.Array)
         {

@@ -11,7 +11,7 @@ public static class RequestBody
 {
     private const int MaxDepth = 64;
 
-    public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<RequestJson> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength is { } declared && declared > maxBytes)
@@ -19,53 +19,104 @@ public static class RequestBody
             throw ApiError.TooLarge($"the request body is {declared} bytes; the limit is {maxBytes}");
         }
 
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
+        // One pooled array, sized from Content-Length when it is given (a read of 0 bytes then ends the body).
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1, Math.Max(request.ContentLength + 1 ?? 4096, 256)));
+        var written = 0;
+        try
         {
-            var memory = buffer.GetMemory(16 * 1024);
-            int read;
-            try
+            while (true)
             {
-                read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                throw ApiError.TooLarge($"the request body exceeds the limit of {maxBytes} bytes");
+                if (written == buffer.Length)
+                {
+                    buffer = Grow(buffer, written, maxBytes);
+                }
+
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(buffer.AsMemory(written), cancellationToken).ConfigureAwait(false);
+                }
+                catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                {
+                    throw ApiError.TooLarge($"the request body exceeds the limit of {maxBytes} bytes");
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                written += read;
+                if (written > maxBytes)
+                {
+                    throw ApiError.TooLarge($"the request body exceeds the limit of {maxBytes} bytes");
+                }
             }
 
-            if (read == 0)
+            var json = Parse(buffer.AsMemory(0, written));
+            var body = new RequestJson(json, buffer);
+            buffer = null;
+            return body;
+        }
+        finally
+        {
+            if (buffer is not null)
             {
-                break;
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
-            {
-                throw ApiError.TooLarge($"the request body exceeds the limit of {maxBytes} bytes");
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
 
-        if (buffer.WrittenCount == 0)
+    private static byte[] Grow(byte[] buffer, int written, long maxBytes)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1, (long)buffer.Length * 2));
+        buffer.AsSpan(0, written).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span;
+        if (span.IsEmpty)
         {
             throw ApiError.BadRequest("the request body is empty; a JSON object is required");
         }
 
-        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
+        if (!System.Text.Unicode.Utf8.IsValid(span))
         {
             throw ApiError.BadRequest("the request body is not valid UTF-8", null, "invalid_encoding");
         }
 
-        CheckStringsAndKeys(buffer.WrittenSpan);
+        // Without a backslash no string or key is escaped: no escape can be a lone surrogate, and keys compare byte for
+        // byte, so the parser's own duplicate-key check finds exactly the duplicates the full check would; that check
+        // then only runs to word the error. With escapes, the full check runs first, as every body's did.
+        var escaped = span.Contains((byte)'\\');
+        if (escaped)
+        {
+            CheckStringsAndKeys(span);
+        }
+
         try
         {
-            return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
+            if (!escaped)
+            {
+                CheckStringsAndKeys(span);
+            }
+
             throw ApiError.BadRequest($"the request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", null, "invalid_json");
         }
         catch (ArgumentException e)
         {
+            if (!escaped)
+            {
+                CheckStringsAndKeys(span);
+            }
+
             throw ApiError.BadRequest($"the request body is not valid UTF-8 JSON: {e.Message}", null, "invalid_json");
         }
     }
@@ -128,4 +179,28 @@ public static class RequestBody
     }
 
     private static string Shorten(string key) => key.Length <= 64 ? key : key[..64] + "…";
+}
+
+/// <summary>A parsed request body over its pooled buffer; disposing it returns both.</summary>
+public sealed class RequestJson : IDisposable
+{
+    private readonly JsonDocument _document;
+    private byte[]? _buffer;
+
+    internal RequestJson(JsonDocument document, byte[] buffer)
+    {
+        _document = document;
+        _buffer = buffer;
+    }
+
+    public JsonElement RootElement => _document.RootElement;
+
+    public void Dispose()
+    {
+        _document.Dispose();
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

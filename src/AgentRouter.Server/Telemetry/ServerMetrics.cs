@@ -54,7 +54,7 @@ public sealed class ServerMetrics : IDisposable
 
     public void Request(string endpoint, int status, double seconds)
     {
-        var tags = new TagList { { "endpoint", endpoint }, { "status", status } };
+        var tags = new TagList { { "endpoint", endpoint }, { "status", BoxedStatus(status) } };
         _requests.Add(1, tags);
         _requestSeconds.Record(seconds, new KeyValuePair<string, object?>("endpoint", endpoint));
     }
@@ -65,7 +65,7 @@ public sealed class ServerMetrics : IDisposable
         var cost = 0.0;
         foreach (var analysis in answered.Analyses)
         {
-            _agentRequests.Add(1, new("agent", analysis.Agent), new("status", analysis.Status.ToString()));
+            _agentRequests.Add(1, new("agent", analysis.Agent), new("status", StatusName(analysis.Status)));
             if (analysis.Status == OutcomeStatus.Succeeded)
             {
                 _agentLatencyMs.Record(analysis.LatencyMs, new KeyValuePair<string, object?>("agent", analysis.Agent));
@@ -76,6 +76,20 @@ public sealed class ServerMetrics : IDisposable
 
         _cost.Add(cost, new KeyValuePair<string, object?>("router", answered.Router));
     }
+
+    /// <summary>The status tag's boxed value, shared for the usual codes (a tag value is an object; boxing per request is an allocation).</summary>
+    private static object BoxedStatus(int status) => (uint)status < (uint)StatusBoxes.Length ? StatusBoxes[status] : status;
+
+    private static readonly object[] StatusBoxes = [.. Enumerable.Range(0, 600).Select(code => (object)code)];
+
+    /// <summary>The enum's name without boxing the enum to call ToString.</summary>
+    private static string StatusName(OutcomeStatus status) => status switch
+    {
+        OutcomeStatus.Succeeded => nameof(OutcomeStatus.Succeeded),
+        OutcomeStatus.Failed => nameof(OutcomeStatus.Failed),
+        OutcomeStatus.TimedOut => nameof(OutcomeStatus.TimedOut),
+        _ => status.ToString(),
+    };
 
     public void Feedback(string result) => _feedback.Add(1, new KeyValuePair<string, object?>("result", result));
 

@@ -67,6 +67,23 @@ public sealed class KvCache : IKvCache, IDisposable
 
     public void Advance(long steps) => Length += (int)steps;
 
+    /// <summary>Layer <paramref name="layer"/>'s key store [B, kvHeads, capacity, D] (the managed decode step writes and
+    /// reads it in place).</summary>
+    internal Tensor LayerKeys(int layer) => _keys[layer];
+
+    internal Tensor LayerValues(int layer) => _values[layer];
+
+    /// <summary>Records the next position of a one-sequence cache as a real token: <see cref="RecordTokenMask"/> for a
+    /// [1, 1] all-true mask, written in place without libtorch ops.</summary>
+    internal void RecordOneRealToken()
+    {
+        if (BatchSize != 1 || Length >= Capacity)
+        {
+            throw new InvalidOperationException($"a one-token record needs a one-sequence cache with room; batch {BatchSize}, {Length} of {Capacity} used");
+        }
+        _keyIsToken.bytes[Length] = 1;
+    }
+
     public void Dispose()
     {
         foreach (var tensor in _keys.Concat(_values))

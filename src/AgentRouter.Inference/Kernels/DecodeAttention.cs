@@ -36,24 +36,12 @@ internal static unsafe class DecodeAttention
         var source = contiguousCopy ?? states;
         var sin = contiguousSin ?? signedSin;
         var rotated = empty(new long[] { 1, heads, 1, headDim }, ScalarType.Float32, states.device);
-        var half = headDim / 2;
         fixed (byte* sourceBytes = source.bytes)
         fixed (byte* cosBytes = cos.bytes)
         fixed (byte* sinBytes = sin.bytes)
         fixed (byte* targetBytes = rotated.bytes)
         {
-            var cosValues = (float*)cosBytes;
-            var sinValues = (float*)sinBytes;
-            for (var head = 0; head < heads; head++)
-            {
-                var x = (float*)sourceBytes + ((long)head * headDim);
-                var y = (float*)targetBytes + ((long)head * headDim);
-                for (var i = 0; i < headDim; i++)
-                {
-                    var rolled = i < half ? x[i + half] : x[i - half];
-                    y[i] = (x[i] * cosValues[i]) + (rolled * sinValues[i]);
-                }
-            }
+            Rotate((float*)sourceBytes, (float*)cosBytes, (float*)sinBytes, heads, headDim, (float*)targetBytes);
         }
         return rotated;
     }
@@ -70,7 +58,6 @@ internal static unsafe class DecodeAttention
         values = contiguousValues ?? values;
         var length = (int)keys.shape[2];
         var groups = heads / keyValueHeads;
-        var scale = (float)(1.0 / Math.Sqrt(headDim));
         var output = empty(new long[] { 1, 1, (long)heads * headDim }, ScalarType.Float32, queries.device);
         // Scores of every query head of a group side by side: each cached key and value row is read once per group.
         var scores = ArrayPool<float>.Shared.Rent(length * groups);
@@ -80,36 +67,9 @@ internal static unsafe class DecodeAttention
             fixed (byte* outputBytes = output.bytes)
             fixed (float* weights = scores)
             {
-                var keyBase = (float*)keys.storage<float>().data_ptr() + keys.storage_offset();
-                var valueBase = (float*)values.storage<float>().data_ptr() + values.storage_offset();
-                var (keyHeadStride, keyStepStride) = (keys.stride(1), keys.stride(2));
-                var (valueHeadStride, valueStepStride) = (values.stride(1), values.stride(2));
-                for (var keyValueHead = 0; keyValueHead < keyValueHeads; keyValueHead++)
-                {
-                    var firstQuery = (float*)queryBytes + ((long)keyValueHead * groups * headDim);
-                    for (var step = 0; step < length; step++)
-                    {
-                        var key = keyBase + (keyValueHead * keyHeadStride) + (step * keyStepStride);
-                        for (var member = 0; member < groups; member++)
-                        {
-                            weights[(member * length) + step] = SmallBatchGemv.Dot(key, firstQuery + ((long)member * headDim), headDim) * scale;
-                        }
-                    }
-                    for (var member = 0; member < groups; member++)
-                    {
-                        Softmax(weights + (member * length), length);
-                        new Span<float>((float*)outputBytes + (((long)(keyValueHead * groups) + member) * headDim), headDim).Clear();
-                    }
-                    for (var step = 0; step < length; step++)
-                    {
-                        var value = valueBase + (keyValueHead * valueHeadStride) + (step * valueStepStride);
-                        for (var member = 0; member < groups; member++)
-                        {
-                            var target = (float*)outputBytes + (((long)(keyValueHead * groups) + member) * headDim);
-                            AddScaled(value, weights[(member * length) + step], target, headDim);
-                        }
-                    }
-                }
+                var keyRows = new CachedRows((float*)keys.storage<float>().data_ptr() + keys.storage_offset(), keys.stride(1), keys.stride(2));
+                var valueRows = new CachedRows((float*)values.storage<float>().data_ptr() + values.storage_offset(), values.stride(1), values.stride(2));
+                Attend((float*)queryBytes, keyRows, valueRows, length, heads, keyValueHeads, headDim, weights, (float*)outputBytes);
             }
         }
         finally
@@ -117,6 +77,67 @@ internal static unsafe class DecodeAttention
             ArrayPool<float>.Shared.Return(scores);
         }
         return output;
+    }
+
+    /// <summary>One head's cached rows: row (head, step) starts at <c>Base + head·HeadStride + step·StepStride</c>.</summary>
+    internal readonly struct CachedRows(float* rowBase, long headStride, long stepStride)
+    {
+        public readonly float* Base = rowBase;
+        public readonly long HeadStride = headStride;
+        public readonly long StepStride = stepStride;
+    }
+
+    /// <summary>The pointer form of <see cref="Attend(Tensor, Tensor, Tensor, int, int, int)"/>.</summary>
+    /// <param name="queries">[heads, D], rotated.</param>
+    /// <param name="weights">Scratch of at least <paramref name="length"/> · heads / kvHeads floats.</param>
+    /// <param name="output">[heads · D], overwritten.</param>
+    internal static void Attend(float* queries, CachedRows keys, CachedRows values, int length, int heads, int keyValueHeads, int headDim, float* weights,
+        float* output)
+    {
+        var groups = heads / keyValueHeads;
+        var scale = (float)(1.0 / Math.Sqrt(headDim));
+        for (var keyValueHead = 0; keyValueHead < keyValueHeads; keyValueHead++)
+        {
+            var firstQuery = queries + ((long)keyValueHead * groups * headDim);
+            for (var step = 0; step < length; step++)
+            {
+                var key = keys.Base + (keyValueHead * keys.HeadStride) + (step * keys.StepStride);
+                for (var member = 0; member < groups; member++)
+                {
+                    weights[(member * length) + step] = SmallBatchGemv.Dot(key, firstQuery + ((long)member * headDim), headDim) * scale;
+                }
+            }
+            for (var member = 0; member < groups; member++)
+            {
+                Softmax(weights + (member * length), length);
+                new Span<float>(output + (((long)(keyValueHead * groups) + member) * headDim), headDim).Clear();
+            }
+            for (var step = 0; step < length; step++)
+            {
+                var value = values.Base + (keyValueHead * values.HeadStride) + (step * values.StepStride);
+                for (var member = 0; member < groups; member++)
+                {
+                    AddScaled(value, weights[(member * length) + step], output + (((long)(keyValueHead * groups) + member) * headDim), headDim);
+                }
+            }
+        }
+    }
+
+    /// <summary>The pointer form of <see cref="Rotate(Tensor, Tensor, Tensor, int, int)"/>: <paramref name="heads"/> rows of
+    /// <paramref name="headDim"/> from <paramref name="source"/> to <paramref name="target"/> (may be the same only if distinct rows).</summary>
+    internal static void Rotate(float* source, float* cos, float* signedSin, int heads, int headDim, float* target)
+    {
+        var half = headDim / 2;
+        for (var head = 0; head < heads; head++)
+        {
+            var x = source + ((long)head * headDim);
+            var y = target + ((long)head * headDim);
+            for (var i = 0; i < headDim; i++)
+            {
+                var rolled = i < half ? x[i + half] : x[i - half];
+                y[i] = (x[i] * cos[i]) + (rolled * signedSin[i]);
+            }
+        }
     }
 
     /// <summary>In place, in float32: exp(x − max) / Σ.</summary>

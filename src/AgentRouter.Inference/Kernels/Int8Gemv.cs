@@ -43,55 +43,83 @@ internal static unsafe class Int8Gemv
     {
         var columns = matrix.Columns;
         var blocks = matrix.BlocksPerRow;
-        if (activations == Int8Activations.Float32)
-        {
-            fixed (sbyte* weightValues = matrix.Values)
-            fixed (float* scaleValues = matrix.Scales)
-            {
-                for (var feature = 0; feature < outFeatures; feature++)
-                {
-                    var weightRow = weightValues + ((long)(firstRow + feature) * columns);
-                    var weightRowScales = scaleValues + ((long)(firstRow + feature) * blocks);
-                    var offset = bias is null ? 0f : bias[feature];
-                    for (var row = 0; row < rows; row++)
-                    {
-                        output[((long)row * outFeatures) + feature] = DotFloat(weightRow, weightRowScales, input + ((long)row * columns), blocks) + offset;
-                    }
-                }
-            }
-            return;
-        }
-        var quantisedInput = ArrayPool<sbyte>.Shared.Rent(rows * columns);
-        var inputScales = ArrayPool<float>.Shared.Rent(rows * blocks);
+        var weightBytes = (long)outFeatures * (columns + (blocks * sizeof(float)));
+        var quantised = activations == Int8Activations.Int8;
+        var quantisedInput = quantised ? ArrayPool<sbyte>.Shared.Rent(rows * columns) : null;
+        var inputScales = quantised ? ArrayPool<float>.Shared.Rent(rows * blocks) : null;
         try
         {
+            fixed (sbyte* weights = matrix.Values)
+            fixed (float* weightScales = matrix.Scales)
             fixed (sbyte* quantisedValues = quantisedInput)
             fixed (float* quantisedScales = inputScales)
             {
-                QuantiseActivations(input, rows * blocks, quantisedValues, quantisedScales);
-            }
-            fixed (sbyte* weights = matrix.Values)
-            fixed (float* weightScales = matrix.Scales)
-            fixed (sbyte* quantisedActivations = quantisedInput)
-            fixed (float* activationScales = inputScales)
-            {
-                for (var feature = 0; feature < outFeatures; feature++)
+                if (quantised)
                 {
-                    var weightRow = weights + ((long)(firstRow + feature) * columns);
-                    var weightRowScales = weightScales + ((long)(firstRow + feature) * blocks);
-                    var offset = bias is null ? 0f : bias[feature];
-                    for (var row = 0; row < rows; row++)
-                    {
-                        output[((long)row * outFeatures) + feature] =
-                            Dot(weightRow, weightRowScales, quantisedActivations + ((long)row * columns), activationScales + ((long)row * blocks), blocks) + offset;
-                    }
+                    QuantiseActivations(input, rows * blocks, quantisedValues, quantisedScales);
                 }
+                var job = new Job(input, quantisedValues, quantisedScales, rows, weights + ((long)firstRow * columns), weightScales + ((long)firstRow * blocks),
+                    columns, blocks, outFeatures, bias, output);
+                // The feature rows are shared with the decode helper thread where the engine runs two or more threads (DecodeWorker).
+                DecodeWorker.For(outFeatures, weightBytes, quantised ? (delegate*<void*, int, int, void>)&MultiplyFeaturesInt8 : &MultiplyFeaturesFloat, &job);
             }
         }
         finally
         {
-            ArrayPool<sbyte>.Shared.Return(quantisedInput);
-            ArrayPool<float>.Shared.Return(inputScales);
+            if (quantised)
+            {
+                ArrayPool<sbyte>.Shared.Return(quantisedInput!);
+                ArrayPool<float>.Shared.Return(inputScales!);
+            }
+        }
+    }
+
+    /// <summary>One product's operands, for <see cref="DecodeWorker"/>'s chunks (weights and scales from the first used row).</summary>
+    private readonly struct Job(float* input, sbyte* quantisedInput, float* inputScales, int rows, sbyte* weights, float* weightScales, int columns, int blocks,
+        int outFeatures, float* bias, float* output)
+    {
+        public readonly float* Input = input;
+        public readonly sbyte* QuantisedInput = quantisedInput;
+        public readonly float* InputScales = inputScales;
+        public readonly int Rows = rows;
+        public readonly sbyte* Weights = weights;
+        public readonly float* WeightScales = weightScales;
+        public readonly int Columns = columns;
+        public readonly int Blocks = blocks;
+        public readonly int OutFeatures = outFeatures;
+        public readonly float* Bias = bias;
+        public readonly float* Output = output;
+    }
+
+    private static void MultiplyFeaturesFloat(void* argument, int firstFeature, int endFeature)
+    {
+        var job = (Job*)argument;
+        for (var feature = firstFeature; feature < endFeature; feature++)
+        {
+            var weightRow = job->Weights + ((long)feature * job->Columns);
+            var weightRowScales = job->WeightScales + ((long)feature * job->Blocks);
+            var offset = job->Bias is null ? 0f : job->Bias[feature];
+            for (var row = 0; row < job->Rows; row++)
+            {
+                job->Output[((long)row * job->OutFeatures) + feature] =
+                    DotFloat(weightRow, weightRowScales, job->Input + ((long)row * job->Columns), job->Blocks) + offset;
+            }
+        }
+    }
+
+    private static void MultiplyFeaturesInt8(void* argument, int firstFeature, int endFeature)
+    {
+        var job = (Job*)argument;
+        for (var feature = firstFeature; feature < endFeature; feature++)
+        {
+            var weightRow = job->Weights + ((long)feature * job->Columns);
+            var weightRowScales = job->WeightScales + ((long)feature * job->Blocks);
+            var offset = job->Bias is null ? 0f : job->Bias[feature];
+            for (var row = 0; row < job->Rows; row++)
+            {
+                job->Output[((long)row * job->OutFeatures) + feature] = Dot(weightRow, weightRowScales, job->QuantisedInput + ((long)row * job->Columns),
+                    job->InputScales + ((long)row * job->Blocks), job->Blocks) + offset;
+            }
         }
     }
 

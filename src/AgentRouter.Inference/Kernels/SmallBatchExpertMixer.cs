@@ -34,9 +34,6 @@ internal static unsafe class SmallBatchExpertMixer
         var bfloat16 = tokens.dtype == ScalarType.BFloat16;
         var routerLogits = empty(new long[] { tokenCount, expertCount }, tokens.dtype, tokens.device);
         var output = empty(new long[] { tokenCount, hiddenSize }, tokens.dtype, tokens.device);
-        // Weight-only int8 copies, when the model was quantised for decoding (Int8DecodeWeights).
-        var gateUpInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.GateUpProjection, out var gateUpCopy) ? gateUpCopy : null;
-        var downInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.DownProjection, out var downCopy) ? downCopy : null;
         var selected = new int[tokenCount * expertsPerToken];
         var weights = new float[tokenCount * expertsPerToken];
         var pool = ArrayPool<float>.Shared;
@@ -77,71 +74,8 @@ internal static unsafe class SmallBatchExpertMixer
                     Route(new ReadOnlySpan<float>(logits + ((long)token * expertCount), expertCount), expertsPerToken, renormalise,
                         selected.AsSpan(token * expertsPerToken, expertsPerToken), weights.AsSpan(token * expertsPerToken, expertsPerToken));
                 }
-                new Span<float>(mixed, tokenCount * hiddenSize).Clear();
-
-                var gathered = scratchValues;
-                var gateUp = gathered + (tokenCount * hiddenSize);
-                var activated = gateUp + (tokenCount * 2 * intermediate);
-                var down = activated + (tokenCount * intermediate);
-                var members = new int[tokenCount];
-                var memberWeights = new float[tokenCount];
-                for (var expert = 0; expert < expertCount; expert++)
-                {
-                    var count = 0;
-                    for (var assignment = 0; assignment < selected.Length; assignment++)
-                    {
-                        if (selected[assignment] == expert)
-                        {
-                            members[count] = assignment / expertsPerToken;
-                            memberWeights[count] = weights[assignment];
-                            count++;
-                        }
-                    }
-                    if (count == 0)
-                    {
-                        continue;
-                    }
-                    for (var member = 0; member < count; member++)
-                    {
-                        new ReadOnlySpan<float>(input + ((long)members[member] * hiddenSize), hiddenSize)
-                            .CopyTo(new Span<float>(gathered + ((long)member * hiddenSize), hiddenSize));
-                    }
-                    if (gateUpInt8 is not null)
-                    {
-                        Int8Gemv.Multiply(gathered, count, gateUpInt8.Matrix, gateUpInt8.Activations, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
-                    }
-                    else
-                    {
-                        SmallBatchGemv.Multiply(gathered, count, gateUpBytes, bfloat16, (long)expert * 2 * intermediate * hiddenSize, 2 * intermediate, hiddenSize, null, gateUp);
-                    }
-                    for (var member = 0; member < count; member++)
-                    {
-                        SwiGlu(gateUp + ((long)member * 2 * intermediate), activated + ((long)member * intermediate), intermediate);
-                    }
-                    if (downInt8 is not null)
-                    {
-                        Int8Gemv.Multiply(activated, count, downInt8.Matrix, downInt8.Activations, expert * hiddenSize, hiddenSize, null, down);
-                    }
-                    else
-                    {
-                        SmallBatchGemv.Multiply(activated, count, downBytes, bfloat16, (long)expert * hiddenSize * intermediate, hiddenSize, intermediate, null, down);
-                    }
-                    for (var member = 0; member < count; member++)
-                    {
-                        var source = down + ((long)member * hiddenSize);
-                        var target = mixed + ((long)members[member] * hiddenSize);
-                        var weight = memberWeights[member];
-                        var index = 0;
-                        for (; index <= hiddenSize - 8; index += 8)
-                        {
-                            (Vector256.Load(target + index) + (Vector256.Load(source + index) * Vector256.Create(weight))).Store(target + index);
-                        }
-                        for (; index < hiddenSize; index++)
-                        {
-                            target[index] += source[index] * weight;
-                        }
-                    }
-                }
+                MixSelected(input, tokenCount, hiddenSize, selected, weights, expertsPerToken, expertCount,
+                    new ExpertWeights(experts, gateUpBytes, downBytes, bfloat16), scratchValues, mixed);
                 if (bfloat16)
                 {
                     BFloat16Bits.Narrow(mixed, (ushort*)outputBytes, tokenCount * hiddenSize);
@@ -155,20 +89,125 @@ internal static unsafe class SmallBatchExpertMixer
         return (output, routerLogits);
     }
 
-    /// <summary>silu(gate) · up for one row of [gate | up], eight at a time (Vector256.Exp is within an ulp or two of MathF.Exp).</summary>
-    private static void SwiGlu(float* gateUpRow, float* activatedRow, int intermediate)
+    /// <summary>One layer's fused expert weights as the kernels read them, with their int8 decode copies where the model
+    /// was quantised (<see cref="Int8DecodeWeights"/>).</summary>
+    internal readonly struct ExpertWeights
+    {
+        public ExpertWeights(FusedExperts experts, byte* gateUp, byte* down, bool bfloat16)
+        {
+            GateUp = gateUp;
+            Down = down;
+            BFloat16 = bfloat16;
+            Intermediate = (int)experts.IntermediateSize;
+            GateUpInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.GateUpProjection, out var gateUpCopy) ? gateUpCopy : null;
+            DownInt8 = Int8BlockMatrix.KernelSupported && Int8DecodeWeights.TryGet(experts.DownProjection, out var downCopy) ? downCopy : null;
+        }
+
+        public byte* GateUp { get; }
+
+        public byte* Down { get; }
+
+        public bool BFloat16 { get; }
+
+        public int Intermediate { get; }
+
+        public Int8DecodeWeight? GateUpInt8 { get; }
+
+        public Int8DecodeWeight? DownInt8 { get; }
+    }
+
+    /// <summary>Adds each selected expert's output on its tokens, times its routing weight, to <paramref name="mixed"/>
+    /// (cleared first), expert by expert.</summary>
+    /// <param name="input">[tokenCount, hiddenSize] float32.</param>
+    /// <param name="scratch">At least tokenCount · (2 · hiddenSize + 3 · intermediate) floats.</param>
+    /// <param name="mixed">[tokenCount, hiddenSize] float32, overwritten.</param>
+    internal static void MixSelected(float* input, int tokenCount, int hiddenSize, ReadOnlySpan<int> selected, ReadOnlySpan<float> weights, int expertsPerToken,
+        int expertCount, in ExpertWeights experts, float* scratch, float* mixed)
+    {
+        var intermediate = experts.Intermediate;
+        new Span<float>(mixed, tokenCount * hiddenSize).Clear();
+        var gathered = scratch;
+        var gateUp = gathered + (tokenCount * hiddenSize);
+        var activated = gateUp + (tokenCount * 2 * intermediate);
+        var down = activated + (tokenCount * intermediate);
+        Span<int> members = stackalloc int[tokenCount];
+        Span<float> memberWeights = stackalloc float[tokenCount];
+        for (var expert = 0; expert < expertCount; expert++)
+        {
+            var count = 0;
+            for (var assignment = 0; assignment < selected.Length; assignment++)
+            {
+                if (selected[assignment] == expert)
+                {
+                    members[count] = assignment / expertsPerToken;
+                    memberWeights[count] = weights[assignment];
+                    count++;
+                }
+            }
+            if (count == 0)
+            {
+                continue;
+            }
+            for (var member = 0; member < count; member++)
+            {
+                new ReadOnlySpan<float>(input + ((long)members[member] * hiddenSize), hiddenSize)
+                    .CopyTo(new Span<float>(gathered + ((long)member * hiddenSize), hiddenSize));
+            }
+            if (experts.GateUpInt8 is { } gateUpInt8)
+            {
+                Int8Gemv.Multiply(gathered, count, gateUpInt8.Matrix, gateUpInt8.Activations, expert * 2 * intermediate, 2 * intermediate, null, gateUp);
+            }
+            else
+            {
+                SmallBatchGemv.Multiply(gathered, count, experts.GateUp, experts.BFloat16, (long)expert * 2 * intermediate * hiddenSize, 2 * intermediate, hiddenSize, null, gateUp);
+            }
+            for (var member = 0; member < count; member++)
+            {
+                SwiGlu(gateUp + ((long)member * 2 * intermediate), gateUp + ((long)member * 2 * intermediate) + intermediate, activated + ((long)member * intermediate), intermediate);
+            }
+            if (experts.DownInt8 is { } downInt8)
+            {
+                Int8Gemv.Multiply(activated, count, downInt8.Matrix, downInt8.Activations, expert * hiddenSize, hiddenSize, null, down);
+            }
+            else
+            {
+                SmallBatchGemv.Multiply(activated, count, experts.Down, experts.BFloat16, (long)expert * hiddenSize * intermediate, hiddenSize, intermediate, null, down);
+            }
+            for (var member = 0; member < count; member++)
+            {
+                AddScaled(down + ((long)member * hiddenSize), memberWeights[member], mixed + ((long)members[member] * hiddenSize), hiddenSize);
+            }
+        }
+    }
+
+    /// <summary>target += weight · source over <paramref name="length"/> floats, eight at a time.</summary>
+    internal static void AddScaled(float* source, float weight, float* target, int length)
+    {
+        var index = 0;
+        for (; index <= length - 8; index += 8)
+        {
+            (Vector256.Load(target + index) + (Vector256.Load(source + index) * Vector256.Create(weight))).Store(target + index);
+        }
+        for (; index < length; index++)
+        {
+            target[index] += source[index] * weight;
+        }
+    }
+
+    /// <summary>silu(gate) · up for one row, eight at a time (Vector256.Exp is within an ulp or two of MathF.Exp).</summary>
+    internal static void SwiGlu(float* gateRow, float* upRow, float* activatedRow, int intermediate)
     {
         var index = 0;
         for (; index <= intermediate - 8; index += 8)
         {
-            var gate = Vector256.Load(gateUpRow + index);
+            var gate = Vector256.Load(gateRow + index);
             var sigmoidDenominator = Vector256<float>.One + Vector256.Exp(-gate);
-            (gate / sigmoidDenominator * Vector256.Load(gateUpRow + intermediate + index)).Store(activatedRow + index);
+            (gate / sigmoidDenominator * Vector256.Load(upRow + index)).Store(activatedRow + index);
         }
         for (; index < intermediate; index++)
         {
-            var gate = gateUpRow[index];
-            activatedRow[index] = gate / (1f + MathF.Exp(-gate)) * gateUpRow[intermediate + index];
+            var gate = gateRow[index];
+            activatedRow[index] = gate / (1f + MathF.Exp(-gate)) * upRow[index];
         }
     }
 

@@ -35,13 +35,40 @@ internal static unsafe class SmallBatchGemv
     public static float DotBFloat16(ushort* a, float* b, int length) => Dot<ushort, BFloat16Weights>(a, b, length);
 
     // One loop for both weight types: TReader is a struct, so the JIT compiles each instantiation on its own with the
-    // reader's loads inlined, the same code the two hand-written copies were.
+    // reader's loads inlined, the same code the two hand-written copies were. The feature rows are shared with the decode
+    // helper thread where the engine runs two or more threads (DecodeWorker).
     private static void Multiply<TWeight, TReader>(float* input, int rows, TWeight* weight, int outFeatures, int inFeatures, float* bias,
         float* output)
         where TWeight : unmanaged
         where TReader : struct, IWeightReader<TWeight>
     {
-        for (var feature = 0; feature < outFeatures; feature++)
+        var job = new Job(input, rows, weight, outFeatures, inFeatures, bias, output);
+        DecodeWorker.For(outFeatures, (long)outFeatures * inFeatures * sizeof(TWeight), &MultiplyFeatures<TWeight, TReader>, &job);
+    }
+
+    /// <summary>One product's operands, for <see cref="DecodeWorker"/>'s chunks.</summary>
+    private readonly struct Job(float* input, int rows, void* weight, int outFeatures, int inFeatures, float* bias, float* output)
+    {
+        public readonly float* Input = input;
+        public readonly int Rows = rows;
+        public readonly void* Weight = weight;
+        public readonly int OutFeatures = outFeatures;
+        public readonly int InFeatures = inFeatures;
+        public readonly float* Bias = bias;
+        public readonly float* Output = output;
+    }
+
+    private static void MultiplyFeatures<TWeight, TReader>(void* argument, int firstFeature, int endFeature)
+        where TWeight : unmanaged
+        where TReader : struct, IWeightReader<TWeight>
+    {
+        var job = (Job*)argument;
+        var input = job->Input;
+        var bias = job->Bias;
+        var output = job->Output;
+        var (rows, outFeatures, inFeatures) = (job->Rows, job->OutFeatures, job->InFeatures);
+        var weight = (TWeight*)job->Weight;
+        for (var feature = firstFeature; feature < endFeature; feature++)
         {
             var weightRow = weight + ((long)feature * inFeatures);
             var offset = bias is null ? 0f : bias[feature];

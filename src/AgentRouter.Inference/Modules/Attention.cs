@@ -53,6 +53,20 @@ public sealed class Attention : nn.Module
         }
     }
 
+    internal MoeModelConfig Config => _config;
+
+    internal Linear QueryProjection => _queryProjection;
+
+    internal Linear KeyProjection => _keyProjection;
+
+    internal Linear ValueProjection => _valueProjection;
+
+    internal Linear OutputProjection => _outputProjection;
+
+    internal RmsNorm? QueryNorm => _queryNorm;
+
+    internal RmsNorm? KeyNorm => _keyNorm;
+
     /// <param name="hidden">[B, T, H].</param>
     /// <param name="cos">[B, 1, T, D] from <see cref="RotaryTable.Gather"/>.</param>
     /// <param name="sin">[B, 1, T, D], the signed sin of <see cref="RotaryTable.Gather"/>.</param>

@@ -41,6 +41,14 @@ public sealed class DecoderLayer : nn.Module
 
     public SparseMoeBlock? SparseMlp => _sparseMlp;
 
+    internal RmsNorm InputNorm => _inputNorm;
+
+    internal Attention SelfAttention => _attention;
+
+    internal RmsNorm PostAttentionNorm => _postAttentionNorm;
+
+    internal DenseMlp? DenseMlp => _denseMlp;
+
     /// <summary>Returns the new hidden states and, for a sparse layer, the router logits [B*T, E].</summary>
     public (Tensor Hidden, Tensor? RouterLogits) Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? additiveMask, IKvCache? cache,
         LoraAdapter? adapter = null)

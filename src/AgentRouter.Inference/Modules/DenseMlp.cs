@@ -22,6 +22,12 @@ public sealed class DenseMlp : nn.Module<Tensor, Tensor>
         register_module("down_proj", _downProjection);
     }
 
+    internal Linear GateProjection => _gateProjection;
+
+    internal Linear UpProjection => _upProjection;
+
+    internal Linear DownProjection => _downProjection;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

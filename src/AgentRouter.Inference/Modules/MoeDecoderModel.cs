@@ -32,6 +32,12 @@ public sealed class MoeDecoderModel : nn.Module
 
     public IReadOnlyList<DecoderLayer> Layers => _layers.ToList();
 
+    internal ModuleList<DecoderLayer> LayerList => _layers;
+
+    internal RmsNorm FinalNorm => _norm;
+
+    internal RotaryTable Rotary => _rotary;
+
     /// <summary>Hidden states after the final norm [B, T, H] and the router logits of the sparse layers.</summary>
     /// <param name="adapter">The LoRA adapter to apply on top of the shared base weights for this call, or null.</param>
     public (Tensor Hidden, List<Tensor> RouterLogits) Forward(Tensor inputIds, Tensor? attentionMask, IKvCache? cache, LoraAdapter? adapter = null)

@@ -39,6 +39,9 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
 
     public Device Device => _model.EmbedTokens.weight!.device;
 
+    /// <summary>The output projection [V, H]: <c>lm_head</c>, or the embeddings when they are tied.</summary>
+    internal Tensor LanguageModelHeadWeight => _languageModelHead is not null ? _languageModelHead.weight! : _model.EmbedTokens.weight!;
+
     public ScalarType DType => _model.EmbedTokens.weight!.dtype;
 
     /// <summary>Logits [B, T, V] for a full batch without cache or padding (the training path).</summary>
@@ -57,13 +60,19 @@ public sealed class MoeForCausalLm : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"adapter '{adapter.Name}' has {adapter.LayerCount} layers but the model has {Config.NumLayers}", nameof(adapter));
         }
+        // One token of one sequence with a plain KV cache: the whole step in managed loops (Kernels/ManagedDecodeStep).
+        if (ManagedDecodeStep.Applies(this, inputIds, attentionMask, cache, adapter)
+            && ManagedDecodeStep.TryRun(this, inputIds, (KvCache)cache!) is { } managed)
+        {
+            return managed;
+        }
         using var scope = NewDisposeScope();
         var (hidden, routerLogits) = _model.Forward(inputIds, attentionMask, cache, adapter);
         if (lastPositionOnly)
         {
             hidden = hidden.narrow(1, hidden.shape[1] - 1, 1);
         }
-        var logits = DecodeLinear.Apply(hidden, _languageModelHead is not null ? _languageModelHead.weight! : _model.EmbedTokens.weight!);
+        var logits = DecodeLinear.Apply(hidden, LanguageModelHeadWeight);
         foreach (var tensor in routerLogits)
         {
             tensor.MoveToOuterDisposeScope();

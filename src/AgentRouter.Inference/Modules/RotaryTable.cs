@@ -47,7 +47,9 @@ public sealed class RotaryTable : IDisposable
         _tables.Clear();
     }
 
-    private (Tensor Cos, Tensor Sin) TableFor(Device device, long length)
+    /// <summary>The float32 tables [at least <paramref name="length"/>, headDim] on <paramref name="device"/>: row p holds
+    /// position p's cos and signed sin (what <see cref="Gather"/> selects).</summary>
+    internal (Tensor Cos, Tensor Sin) TableFor(Device device, long length)
     {
         var key = device.ToString();
         if (_tables.TryGetValue(key, out var table) && table.Cos.shape[0] >= length)

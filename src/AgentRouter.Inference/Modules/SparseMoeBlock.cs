@@ -41,6 +41,16 @@ public sealed class SparseMoeBlock : nn.Module
 
     public FusedExperts Experts => _experts;
 
+    internal Linear Router => _router;
+
+    internal DenseMlp? SharedExpert => _sharedExpert;
+
+    internal Linear? SharedExpertGate => _sharedExpertGate;
+
+    internal int ExpertsPerToken => _expertsPerToken;
+
+    internal bool Renormalise => _renormalise;
+
     /// <summary>The expert combination strategy; benchmarks swap in a reference implementation.</summary>
     public IExpertDispatch Dispatch { get; set; } = GroupedExpertDispatch.Instance;
 

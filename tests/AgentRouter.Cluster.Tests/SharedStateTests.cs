@@ -93,8 +93,7 @@ public sealed class SharedStateTests(RedisFixture redis) : IClassFixture<RedisFi
         await Eventually.Until(() => node.Monitor.Status() is { FeedbackApplied: 1, FeedbackDuplicates: 1 }, "one feedback applied, one ignored as duplicate");
         await Eventually.Until(() => node.Policy.AppliedCount == 2, "both panel members' rewards applied");
         Assert.Equal(2, await node.Database.StreamLengthAsync(node.Keys.Outcomes("r")));
-        var pending = await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers");
-        Assert.Equal(0, pending.PendingMessageCount);
+        await AllAcknowledgedAsync(node);
     }
 
     [Fact]
@@ -113,7 +112,7 @@ public sealed class SharedStateTests(RedisFixture redis) : IClassFixture<RedisFi
         await using var survivor = await StateHarness.StartAsync(options, "survivor", withFeedback: true);
         await Eventually.Until(() => survivor.Monitor.Status() is { FeedbackReclaimed: 1, FeedbackApplied: 1 }, "the survivor reclaimed and applied the entry");
         await Eventually.Until(() => node.Policy.AppliedCount == 2, "the rewards reached the policy");
-        Assert.Equal(0, (await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers")).PendingMessageCount);
+        await AllAcknowledgedAsync(node);
     }
 
     [Fact]
@@ -125,7 +124,7 @@ public sealed class SharedStateTests(RedisFixture redis) : IClassFixture<RedisFi
         await Eventually.Until(() => node.Monitor.Status().FeedbackParked >= 1, "the feedback was parked, not dropped");
         await Eventually.Until(() => node.Monitor.Status().FeedbackUnknown == 1, () => $"the unknown feedback was given up after the grace ({node.Describe()})");
         Assert.Equal(0, node.Policy.AppliedCount);
-        Assert.Equal(0, (await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers")).PendingMessageCount);
+        await AllAcknowledgedAsync(node);
     }
 
     [Fact]
@@ -140,7 +139,7 @@ public sealed class SharedStateTests(RedisFixture redis) : IClassFixture<RedisFi
         RecordAnswered(node, "q-early"); // e.g. the serving node's buffer flushed after a Redis outage
         await Eventually.Until(() => node.Monitor.Status() is { FeedbackApplied: 1, FeedbackUnknown: 0 }, () => $"the parked feedback was applied ({node.Describe()})");
         await Eventually.Until(() => node.Policy.AppliedCount == 2, "both panel members' rewards applied");
-        Assert.Equal(0, (await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers")).PendingMessageCount);
+        await AllAcknowledgedAsync(node);
     }
 
     [Fact]
@@ -181,6 +180,15 @@ public sealed class SharedStateTests(RedisFixture redis) : IClassFixture<RedisFi
         Assert.Equal(0, a.Monitor.Status().Dropped);
         await Eventually.Until(() => a.Database.KeyExists(a.Keys.Snapshot("r")), "the snapshot was written again after Redis lost it");
     }
+
+    /// <summary>
+    /// The processor counts an entry (applied, duplicate, unknown) before its batch's XACK returns, so the pending list
+    /// empties a moment after the counters move: wait for it rather than read it once.
+    /// </summary>
+    private static Task AllAcknowledgedAsync(StateHarness node) =>
+        Eventually.UntilAsync(
+            async () => (await node.Database.StreamPendingAsync(node.Keys.Feedback, "routers")).PendingMessageCount == 0,
+            () => "every feedback entry was acknowledged");
 
     private static void RecordAnswered(StateHarness node, string queryId)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using AgentRouter.Core.Domain;
 
@@ -42,6 +43,9 @@ public abstract class BanditPolicyBase : RoutingPolicyBase
 
     protected abstract string Rule { get; }
 
+    /// <remarks>Its stack scratch is not zeroed first (every entry read was written in this call: exploit and explore
+    /// only for observed arms, and read only for them).</remarks>
+    [SkipLocalsInit]
     private protected sealed override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         var count = candidates.Count;
@@ -56,34 +60,26 @@ public abstract class BanditPolicyBase : RoutingPolicyBase
         var index = buffer[..count];
         var exploit = buffer.Slice(count, count);
         var explore = buffer.Slice(2 * count, count);
-        var observed = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var slot = slots[i];
-            if (Arms.Pulls[slot] != 0)
-            {
-                exploit[i] = Exploit(slot);
-                observed++;
-            }
-        }
-
-        if (observed > 0)
+        if (ExploitObserved(slots, exploit) > 0)
         {
             ExploreObserved(slots, exploit, explore);
         }
 
         var scores = decision.Start(count, panelSize, Rule, out var panel);
+        var pulls = Arms.Pulls;
         for (var i = 0; i < count; i++)
         {
-            if (Arms.Pulls[slots[i]] == 0)
+            // The registry's name is the candidate's (slots were resolved by name), read without an interface call.
+            var slot = slots[i];
+            if (pulls[slot] == 0)
             {
                 index[i] = UntriedIndex;
-                scores[i] = new CandidateScore(candidates[i].Name, UntriedIndex, 0, UntriedIndex);
+                scores[i] = new CandidateScore(_registry.NameOf(slot), UntriedIndex, 0, UntriedIndex);
             }
             else
             {
                 index[i] = exploit[i] + explore[i];
-                scores[i] = new CandidateScore(candidates[i].Name, index[i], exploit[i], explore[i]);
+                scores[i] = new CandidateScore(_registry.NameOf(slot), index[i], exploit[i], explore[i]);
             }
         }
 
@@ -100,6 +96,26 @@ public abstract class BanditPolicyBase : RoutingPolicyBase
 
     /// <summary>The learned value of an observed arm (its posterior or empirical mean).</summary>
     private protected abstract double Exploit(int slot);
+
+    /// <summary>Fills <paramref name="exploit"/> for every observed arm (pulls above 0), in candidate order, and returns how
+    /// many there are; entries of untried arms are left alone. One virtual call per decision rather than one per arm
+    /// (<see cref="Decide"/> uses stack scratch, so it is compiled without the profile that would devirtualise
+    /// <see cref="Exploit"/>); a policy may override it with the same values computed in one loop.</summary>
+    private protected virtual int ExploitObserved(ReadOnlySpan<int> slots, Span<double> exploit)
+    {
+        var observed = 0;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var slot = slots[i];
+            if (Arms.Pulls[slot] != 0)
+            {
+                exploit[i] = Exploit(slot);
+                observed++;
+            }
+        }
+
+        return observed;
+    }
 
     /// <summary>The exploration part added to <paramref name="exploit"/> (bonus or sampled deviation).</summary>
     private protected abstract double Explore(int slot, double exploit);

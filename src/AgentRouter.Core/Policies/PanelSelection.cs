@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using AgentRouter.Core.Domain;
 
 namespace AgentRouter.Core.Policies;
@@ -67,7 +69,50 @@ internal static class PanelSelection
         }
     }
 
+    /// <summary>The index of the first highest score (a NaN never wins, except at index 0, which then stays). Sampled scores
+    /// (Thompson) make a scan's "is this one larger" a coin toss the branch predictor keeps getting wrong, so the maximum
+    /// is found with vector max instructions and then its first index by comparison masks; scores holding a NaN take the
+    /// scalar scan, whose answer the vector path reproduces for every other input.</summary>
     public static int ArgMax(ReadOnlySpan<double> scores)
+    {
+        if (Vector256.IsHardwareAccelerated && scores.Length >= Vector256<double>.Count)
+        {
+            var width = Vector256<double>.Count;
+            var last = scores.Length - width;
+            var maximum = Vector256.Create(scores[..width]);
+            var unordered = ~Vector256.Equals(maximum, maximum);
+            for (var i = width; i < scores.Length; i += width)
+            {
+                var block = Vector256.Create(scores.Slice(Math.Min(i, last), width));
+                unordered |= ~Vector256.Equals(block, block);
+                maximum = Vector256.Max(maximum, block);
+            }
+
+            if (unordered == Vector256<double>.Zero)
+            {
+                var best = double.NegativeInfinity;
+                for (var lane = 0; lane < width; lane++)
+                {
+                    best = Math.Max(best, maximum[lane]);
+                }
+
+                var target = Vector256.Create(best);
+                for (var i = 0; ; i += width)
+                {
+                    var start = Math.Min(i, last);
+                    var hits = Vector256.Equals(Vector256.Create(scores.Slice(start, width)), target).ExtractMostSignificantBits();
+                    if (hits != 0)
+                    {
+                        return start + BitOperations.TrailingZeroCount(hits);
+                    }
+                }
+            }
+        }
+
+        return ArgMaxScan(scores);
+    }
+
+    private static int ArgMaxScan(ReadOnlySpan<double> scores)
     {
         var best = 0;
         for (var i = 1; i < scores.Length; i++)

@@ -13,7 +13,6 @@ internal sealed class LinUcbArm
     {
         Dimension = dimension;
         _mirror = new SymmetricMirror(dimension);
-        Stride = _mirror.Stride;
         InverseA = new double[dimension * dimension];
         for (var i = 0; i < dimension; i++)
         {
@@ -27,11 +26,6 @@ internal sealed class LinUcbArm
 
     public int Dimension { get; }
 
-    /// <summary>Row length of the float mirror: the dimension rounded up to whole SIMD vectors.</summary>
-    public int Stride { get; }
-
-    public static int PaddedStride(int dimension) => SymmetricMirror.PaddedLength(dimension);
-
     /// <summary>A⁻¹, row-major. Symmetric: every update subtracts a symmetric outer product.</summary>
     public double[] InverseA { get; private set; }
 
@@ -43,11 +37,8 @@ internal sealed class LinUcbArm
 
     public double Mean(ReadOnlySpan<double> x) => VectorMath.Dot(Theta, x);
 
-    /// <summary>xᵀA⁻¹x from the float mirror, visiting only the rows where x is non-zero (ascending).
-    /// <paramref name="paddedX"/> is x in single precision, zero-padded to <see cref="Stride"/>; <paramref name="blockEnd"/>
-    /// from <see cref="SymmetricMirror.BlockEnds"/>.</summary>
-    public double Variance(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero, ReadOnlySpan<int> blockEnd) =>
-        _mirror.QuadraticForm(paddedX, nonZero, blockEnd);
+    /// <summary>xᵀA⁻¹x from the float mirror, visiting only the rows where x is non-zero (the plan's x).</summary>
+    public double Variance(QuadraticFormPlan plan) => _mirror.QuadraticForm(plan);
 
     /// <summary>A ← A + xxᵀ and b ← b + r·x, with A⁻¹ ← A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x).</summary>
     public void Update(ReadOnlySpan<double> x, double reward, Span<double> scratch)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using AgentRouter.Core.Domain;
 
@@ -22,6 +23,7 @@ public sealed class LinUcbPolicy : RoutingPolicyBase
     private readonly string _rule;
     private double _costRef = 1;
     private int _dimension;
+    private QuadraticFormPlan? _plan;
 
     public LinUcbPolicy(PolicySettings settings)
         : this(settings, PolicyCatalog.ParametersOf<LinUcbParameters>("linucb", settings))
@@ -50,6 +52,7 @@ public sealed class LinUcbPolicy : RoutingPolicyBase
     /// <summary>The feature dimension, 0 until the first query fixes it.</summary>
     public int Dimension => _dimension;
 
+    [SkipLocalsInit] // every scratch entry read is written first
     private protected override void Decide(Query query, IReadOnlyList<Candidate> candidates, int panelSize, DecisionBuffer decision)
     {
         var features = CheckFeatures(query);
@@ -62,35 +65,26 @@ public sealed class LinUcbPolicy : RoutingPolicyBase
         }
 
         var d = _dimension;
-        var stride = LinUcbArm.PaddedStride(d);
         Span<double> x = d <= StackDimensionLimit ? stackalloc double[d] : new double[d];
-        Span<float> paddedX = stride <= StackDimensionLimit ? stackalloc float[stride] : new float[stride];
-        paddedX.Clear();
-        Span<int> nonZero = d <= StackDimensionLimit ? stackalloc int[d] : new int[d];
-        var nonZeroCount = 0;
         for (var i = 0; i < d; i++)
         {
             x[i] = features[i];
-            paddedX[i] = features[i];
-            if (features[i] != 0)
-            {
-                nonZero[nonZeroCount++] = i;
-            }
         }
 
-        ReadOnlySpan<int> active = nonZero[..nonZeroCount];
-        Span<int> blockEnd = d <= StackDimensionLimit ? stackalloc int[nonZeroCount] : new int[nonZeroCount];
-        SymmetricMirror.BlockEnds(active, blockEnd);
+        // x's non-zero rows, offsets and padding, once for all arms (their mirrors share one layout).
+        var plan = _plan is { } existing && existing.Dimension == d ? existing : _plan = new QuadraticFormPlan(d);
+        plan.Prepare(features);
         Span<double> index = count <= PanelSelection.StackLimit ? stackalloc double[count] : new double[count];
         var scores = decision.Start(count, panelSize, _rule, out var panel);
         for (var i = 0; i < count; i++)
         {
             var arm = _arms[slots[i]];
             var mean = arm.Mean(x);
-            var bonus = _alpha * Math.Sqrt(Math.Max(arm.Variance(paddedX, active, blockEnd), 0));
-            var penalty = candidates[i].Resident ? 0 : _residentPenalty;
+            var bonus = _alpha * Math.Sqrt(Math.Max(arm.Variance(plan), 0));
+            var candidate = candidates[i];
+            var penalty = candidate.Resident ? 0 : _residentPenalty;
             index[i] = mean + bonus - penalty;
-            scores[i] = new CandidateScore(candidates[i].Name, index[i], mean, bonus);
+            scores[i] = new CandidateScore(candidate.Name, index[i], mean, bonus);
         }
 
         PanelSelection.TopK(index, panel);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -23,18 +22,25 @@ internal sealed class SymmetricMirror
     public SymmetricMirror(int dimension)
     {
         Dimension = dimension;
-        Width = VectorWidth;
         Stride = PaddedLength(dimension);
-        _rowOffset = new int[dimension + 1];
+        _rowOffset = RowOffsets(dimension, Stride);
+        _packed = new float[_rowOffset[dimension]];
+    }
+
+    /// <summary>Where each row begins in the packed array, and (at index <paramref name="dimension"/>) the total length: the
+    /// same for every mirror of one dimension, which is what lets a <see cref="QuadraticFormPlan"/> serve them all.</summary>
+    public static int[] RowOffsets(int dimension, int stride)
+    {
+        var offsets = new int[dimension + 1];
         var offset = 0;
         for (var i = 0; i < dimension; i++)
         {
-            _rowOffset[i] = offset;
-            offset += Stride - RowStart(i);
+            offsets[i] = offset;
+            offset += stride - RowStart(i);
         }
 
-        _rowOffset[dimension] = offset;
-        _packed = new float[offset];
+        offsets[dimension] = offset;
+        return offsets;
     }
 
     public int Dimension { get; }
@@ -42,16 +48,24 @@ internal sealed class SymmetricMirror
     /// <summary>Floats per SIMD vector of the layout: 512-bit vectors where they are accelerated.</summary>
     public static int VectorWidth => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
 
-    /// <summary><paramref name="dimension"/> rounded up to whole vectors.</summary>
-    public static int PaddedLength(int dimension) => (dimension + VectorWidth - 1) / VectorWidth * VectorWidth;
+    /// <summary><paramref name="dimension"/> rounded up to whole vectors; on the 512-bit path to whole groups of four
+    /// vectors (64 columns), the unit <see cref="Sum512"/> keeps in registers. The padding columns hold zeros.</summary>
+    public static int PaddedLength(int dimension)
+    {
+        var unit = Uses512 ? GroupWidth : VectorWidth;
+        return (dimension + unit - 1) / unit * unit;
+    }
 
-    /// <summary>Floats per SIMD vector in the layout.</summary>
-    public int Width { get; }
+    /// <summary>Columns <see cref="Sum512"/> keeps in registers at a time: four 16-float vectors.</summary>
+    public const int GroupWidth = 64;
+
+    private static bool Uses512 => VectorWidth == Vector512<float>.Count && Vector512.IsHardwareAccelerated;
 
     /// <summary>The dimension rounded up to whole vectors: the length x must be zero-padded to.</summary>
     public int Stride { get; }
 
-    private int RowStart(int row) => row / Width * Width;
+    /// <summary>The first column a row keeps: the start of the vector holding its diagonal.</summary>
+    public static int RowStart(int row) => row / VectorWidth * VectorWidth;
 
     /// <summary>Copies the symmetric row-major <paramref name="matrix"/> (d×d doubles) into the layout.</summary>
     public void CopyFrom(ReadOnlySpan<double> matrix)
@@ -70,117 +84,138 @@ internal sealed class SymmetricMirror
         }
     }
 
-    /// <summary>For each entry of <paramref name="nonZero"/> (ascending), the index one past the last entry in the same
-    /// vector block: worked out once per x and shared by every arm's <see cref="QuadraticForm"/>, which otherwise found
-    /// the block boundaries again for each arm.</summary>
-    public static void BlockEnds(ReadOnlySpan<int> nonZero, Span<int> blockEnd)
+    /// <summary>xᵀMx for the x of <paramref name="plan"/> (prepared for this dimension).</summary>
+    public float QuadraticForm(QuadraticFormPlan plan)
     {
-        var width = VectorWidth;
-        var end = nonZero.Length;
-        for (var r = nonZero.Length - 1; r >= 0; r--)
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Dimension != Dimension || plan.Stride != Stride)
         {
-            if (r + 1 < nonZero.Length && nonZero[r + 1] / width != nonZero[r] / width)
-            {
-                end = r + 1;
-            }
-
-            blockEnd[r] = end;
-        }
-    }
-
-    private bool IsAscendingInside(ReadOnlySpan<int> rows)
-    {
-        for (var r = 0; r < rows.Length; r++)
-        {
-            if ((uint)rows[r] >= (uint)Dimension || (r > 0 && rows[r] <= rows[r - 1]))
-            {
-                return false;
-            }
+            throw new ArgumentException($"The plan is for dimension {plan.Dimension}; this mirror is {Dimension}.", nameof(plan));
         }
 
-        return true;
+        return Uses512 ? Sum512(plan) : SumPortable(plan.PaddedX, plan.NonZero);
     }
 
-    /// <summary>xᵀMx over the rows listed in <paramref name="nonZero"/> (ascending indices of x's non-zero entries);
-    /// <paramref name="paddedX"/> is x zero-padded to <see cref="Stride"/>; <paramref name="blockEnd"/> comes from
-    /// <see cref="BlockEnds"/> for the same rows.</summary>
-    public float QuadraticForm(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero, ReadOnlySpan<int> blockEnd)
+    /// <summary>
+    /// By columns: v = Σ_i x_i·U_i is kept in registers, four 16-float vectors (64 columns) at a time, and xᵀMx = v·x.
+    /// A row adds one broadcast-multiply-add per vector it covers, with no per-row horizontal work, and rows go two at a
+    /// time into two sets of accumulators so that consecutive rows do not wait on each other's additions. Rows come in
+    /// runs by how many of a group's vectors they cover (all four for rows starting at or left of the group, then three,
+    /// two, one); the plan has every row's offsets and weight and every run's end, shared by all arms of a decision.
+    /// </summary>
+    /// <remarks>Replaced a row-at-a-time form (four rows' dot products, then their totals) that spent most of its
+    /// instructions on per-row bookkeeping (docs/benchmarks/policy-decisions.md, 2026-12-06).</remarks>
+    private float Sum512(QuadraticFormPlan plan)
     {
-        if (paddedX.Length < Stride || blockEnd.Length < nonZero.Length)
-        {
-            throw new ArgumentException("x must be zero-padded to the mirror's stride.", nameof(paddedX));
-        }
-
-        // Not re-checked per call (it cost ~20 ns per arm, 16 arms per decision): the caller builds the list in one
-        // ascending pass over x.
-        Debug.Assert(IsAscendingInside(nonZero), "row indices must be ascending and inside the matrix");
-        return Width == Vector512<float>.Count && Vector512.IsHardwareAccelerated
-            ? Sum512(paddedX, nonZero, blockEnd)
-            : SumPortable(paddedX, nonZero);
-    }
-
-    /// <summary>Rows sharing a vector block have the same start and length, so they go four at a time (a block's last one
-    /// to three rows together, padded with a zero-weighted repeat) with independent accumulators, and into four running
-    /// totals: one dependent FMA chain, per row or over all rows, would leave the FMA units idle.</summary>
-    private float Sum512(ReadOnlySpan<float> paddedX, ReadOnlySpan<int> nonZero, ReadOnlySpan<int> blockEnd)
-    {
-        ref readonly var m = ref MemoryMarshal.GetArrayDataReference(_packed);
-        ref readonly var x = ref MemoryMarshal.GetReference(paddedX);
         const int width = 16;
-        Vector512<float> total0 = default, total1 = default, total2 = default, total3 = default;
+        ref var m = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref var x = ref MemoryMarshal.GetArrayDataReference(plan.PaddedX);
+        ref var weight = ref MemoryMarshal.GetArrayDataReference(plan.Weight);
+        ref var rowOffset = ref MemoryMarshal.GetArrayDataReference(plan.RowOffset);
+        ref var groupBase = ref MemoryMarshal.GetArrayDataReference(plan.GroupBase);
+        var runEnd = plan.RunEnd;
+        var total = Vector512<float>.Zero;
         var r = 0;
-        while (r < nonZero.Length)
+        for (var group = 0; group < runEnd.Length / 4; group++)
         {
-            var start = nonZero[r] / width * width;
-            var end = blockEnd[r];
+            var first = group * GroupWidth;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
 
-            var length = (nuint)(Stride - start);
-            var xs = (nuint)start;
-            for (; r + 3 < end; r += 4)
+            // Rows starting at or left of the group (earlier groups' rows included): all four vectors, from column first.
+            var end = runEnd[group * 4];
+            for (r = 0; r + 1 < end; r += 2)
             {
-                var base0 = (nuint)_rowOffset[nonZero[r]];
-                var base1 = (nuint)_rowOffset[nonZero[r + 1]];
-                var base2 = (nuint)_rowOffset[nonZero[r + 2]];
-                var base3 = (nuint)_rowOffset[nonZero[r + 3]];
-                Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
-                for (nuint k = 0; k < length; k += width)
-                {
-                    var xv = Vector512.LoadUnsafe(in x, xs + k);
-                    acc0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(in m, base0 + k), xv, acc0);
-                    acc1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(in m, base1 + k), xv, acc1);
-                    acc2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(in m, base2 + k), xv, acc2);
-                    acc3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(in m, base3 + k), xv, acc3);
-                }
-
-                total0 = Vector512.FusedMultiplyAdd(acc0, Vector512.Create(paddedX[nonZero[r]]), total0);
-                total1 = Vector512.FusedMultiplyAdd(acc1, Vector512.Create(paddedX[nonZero[r + 1]]), total1);
-                total2 = Vector512.FusedMultiplyAdd(acc2, Vector512.Create(paddedX[nonZero[r + 2]]), total2);
-                total3 = Vector512.FusedMultiplyAdd(acc3, Vector512.Create(paddedX[nonZero[r + 3]]), total3);
+                ref var at0 = ref Unsafe.Add(ref m, Unsafe.Add(ref groupBase, r) + first);
+                ref var at1 = ref Unsafe.Add(ref m, Unsafe.Add(ref groupBase, r + 1) + first);
+                var w0 = Vector512.Create(Unsafe.Add(ref weight, r));
+                var w1 = Vector512.Create(Unsafe.Add(ref weight, r + 1));
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0), w0, a0);
+                b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1), w1, b0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, width), w0, a1);
+                b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1, width), w1, b1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, 2 * width), w0, a2);
+                b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1, 2 * width), w1, b2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, 3 * width), w0, a3);
+                b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1, 3 * width), w1, b3);
             }
 
             if (r < end)
             {
-                var base0 = (nuint)_rowOffset[nonZero[r]];
-                var base1 = (nuint)_rowOffset[nonZero[r + 1 < end ? r + 1 : r]];
-                var base2 = (nuint)_rowOffset[nonZero[r + 2 < end ? r + 2 : r]];
-                Vector512<float> acc0 = default, acc1 = default, acc2 = default;
-                for (nuint k = 0; k < length; k += width)
-                {
-                    var xv = Vector512.LoadUnsafe(in x, xs + k);
-                    acc0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(in m, base0 + k), xv, acc0);
-                    acc1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(in m, base1 + k), xv, acc1);
-                    acc2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(in m, base2 + k), xv, acc2);
-                }
-
-                // Rows past the block's end repeat its first remaining row, weighted by 0.
-                total0 = Vector512.FusedMultiplyAdd(acc0, Vector512.Create(paddedX[nonZero[r]]), total0);
-                total1 = Vector512.FusedMultiplyAdd(acc1, Vector512.Create(r + 1 < end ? paddedX[nonZero[r + 1]] : 0f), total1);
-                total2 = Vector512.FusedMultiplyAdd(acc2, Vector512.Create(r + 2 < end ? paddedX[nonZero[r + 2]] : 0f), total2);
-                r = end;
+                ref var at0 = ref Unsafe.Add(ref m, Unsafe.Add(ref groupBase, r) + first);
+                var w0 = Vector512.Create(Unsafe.Add(ref weight, r));
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0), w0, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, width), w0, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, 2 * width), w0, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, 3 * width), w0, a3);
+                r++;
             }
+
+            // Rows starting at the group's second vector: three vectors, from their own start.
+            for (end = runEnd[(group * 4) + 1]; r + 1 < end; r += 2)
+            {
+                ref var at0 = ref Unsafe.Add(ref m, Unsafe.Add(ref rowOffset, r));
+                ref var at1 = ref Unsafe.Add(ref m, Unsafe.Add(ref rowOffset, r + 1));
+                var w0 = Vector512.Create(Unsafe.Add(ref weight, r));
+                var w1 = Vector512.Create(Unsafe.Add(ref weight, r + 1));
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0), w0, a1);
+                b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1), w1, b1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, width), w0, a2);
+                b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1, width), w1, b2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, 2 * width), w0, a3);
+                b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1, 2 * width), w1, b3);
+            }
+
+            if (r < end)
+            {
+                ref var at0 = ref Unsafe.Add(ref m, Unsafe.Add(ref rowOffset, r));
+                var w0 = Vector512.Create(Unsafe.Add(ref weight, r));
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0), w0, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, width), w0, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, 2 * width), w0, a3);
+                r++;
+            }
+
+            // Third vector: two.
+            for (end = runEnd[(group * 4) + 2]; r + 1 < end; r += 2)
+            {
+                ref var at0 = ref Unsafe.Add(ref m, Unsafe.Add(ref rowOffset, r));
+                ref var at1 = ref Unsafe.Add(ref m, Unsafe.Add(ref rowOffset, r + 1));
+                var w0 = Vector512.Create(Unsafe.Add(ref weight, r));
+                var w1 = Vector512.Create(Unsafe.Add(ref weight, r + 1));
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0), w0, a2);
+                b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1), w1, b2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, width), w0, a3);
+                b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at1, width), w1, b3);
+            }
+
+            if (r < end)
+            {
+                ref var at0 = ref Unsafe.Add(ref m, Unsafe.Add(ref rowOffset, r));
+                var w0 = Vector512.Create(Unsafe.Add(ref weight, r));
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0), w0, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref at0, width), w0, a3);
+                r++;
+            }
+
+            // Last vector: one.
+            for (end = runEnd[(group * 4) + 3]; r + 1 < end; r += 2)
+            {
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)Unsafe.Add(ref rowOffset, r)), Vector512.Create(Unsafe.Add(ref weight, r)), a3);
+                b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)Unsafe.Add(ref rowOffset, r + 1)), Vector512.Create(Unsafe.Add(ref weight, r + 1)), b3);
+            }
+
+            if (r < end)
+            {
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)Unsafe.Add(ref rowOffset, r)), Vector512.Create(Unsafe.Add(ref weight, r)), a3);
+            }
+
+            total = Vector512.FusedMultiplyAdd(a0 + b0, Vector512.LoadUnsafe(ref x, (nuint)first), total);
+            total = Vector512.FusedMultiplyAdd(a1 + b1, Vector512.LoadUnsafe(ref x, (nuint)(first + width)), total);
+            total = Vector512.FusedMultiplyAdd(a2 + b2, Vector512.LoadUnsafe(ref x, (nuint)(first + (2 * width))), total);
+            total = Vector512.FusedMultiplyAdd(a3 + b3, Vector512.LoadUnsafe(ref x, (nuint)(first + (3 * width))), total);
         }
 
-        var total = (total0 + total1) + (total2 + total3);
         return Vector512.Sum(total);
     }
 

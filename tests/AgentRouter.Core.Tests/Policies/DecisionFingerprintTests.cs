@@ -20,9 +20,10 @@ public sealed class DecisionFingerprintTests
         { "ucb1", "dd7cdfdc6654a26a" },
         { "thompson", "da9f85910636b58b" },
         { "epsilon", "6b941eb06fc44a9b" },
-        // Re-recorded once (was 7c844053688f301e) when the exploration width moved to an upper-triangle float mirror
-        // summed in another order: the scores' last bits moved, the panels did not (Panels_are_unchanged).
-        { "linucb", "f6b6e60cb51d6577" },
+        // Re-recorded twice, each time the exploration width's float sum changed order and the scores' last bits moved
+        // while the panels did not (Panels_are_unchanged): 7c844053688f301e → f6b6e60cb51d6577 (upper-triangle mirror),
+        // → 083effc56292d784 (summed by columns, 2026-12-06).
+        { "linucb", "083effc56292d784" },
         { "random", "80b1c9e3b417c10c" },
         { "round-robin", "72484c800864b95d" },
         { "fixed", "72ced863f3cde5b5" },

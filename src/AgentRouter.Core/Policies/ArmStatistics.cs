@@ -8,6 +8,11 @@ internal sealed class ArmStatistics
     public double[] Pulls = [];
     public double[] RewardSum = [];
 
+    /// <summary>Changes whenever the statistics are replaced wholesale (a snapshot restore). Between two changes an arm's
+    /// state is identified by its pull count, since every observation adds exactly one pull: what a policy caches per
+    /// arm stays valid while both match.</summary>
+    public int Generation { get; private set; }
+
     /// <summary>Observations over all arms (the n of UCB1's ln n).</summary>
     public double TotalPulls { get; private set; }
 
@@ -42,6 +47,7 @@ internal sealed class ArmStatistics
 
     public void ReadFrom(JsonObject state, int agents)
     {
+        Generation++;
         Pulls = PolicyState.ReadDoubles(state, "pulls", agents);
         RewardSum = PolicyState.ReadDoubles(state, "rewardSum", agents);
         var total = 0.0;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentRouter.Core.Domain;
 using AgentRouter.Core.Policies;
 
 namespace AgentRouter.Core.Tests.Policies;
@@ -49,6 +50,29 @@ public class SnapshotRoundtripTests
         Assert.Equal(
             problem.Run(original, 300, 50, 1, withTaskType: false).Select(d => string.Join(",", d.Panel)),
             problem.Run(restored, 300, 50, 1, withTaskType: false).Select(d => string.Join(",", d.Panel)));
+    }
+
+    /// <summary>Thompson caches each arm's posterior while its pull count is unchanged; a snapshot restored into a policy
+    /// that has already decided must not be read through that cache, even where an arm's pull count is the same and its
+    /// rewards differ.</summary>
+    [Fact]
+    public void Restoring_into_a_policy_that_has_decided_replaces_its_cached_posteriors()
+    {
+        Candidate[] candidates = [new(AgentProfile.Simple("a")), new(AgentProfile.Simple("b"))];
+        var query = new Query("q", "which?");
+        var learner = PolicyCatalog.Create("thompson", new PolicySettings(Seed: 3));
+        var other = PolicyCatalog.Create("thompson", new PolicySettings(Seed: 3));
+        learner.Observe(query, new AgentOutcome("a", 1, 1, 0));
+        learner.Observe(query, new AgentOutcome("b", 1, 1, 0));
+        other.Observe(query, new AgentOutcome("a", 0, 1, 0));
+        other.Observe(query, new AgentOutcome("b", 0, 1, 0));
+        learner.Select(query, candidates, 1); // fills the cache: one pull per arm, reward 1
+
+        learner.Restore(JsonNode.Parse(other.Snapshot().ToJsonString())!.AsObject()); // one pull per arm, reward 0
+        var afterRestore = learner.Select(query, candidates, 1);
+        var fromOther = other.Select(query, candidates, 1);
+        Assert.Equal(fromOther.Scores, afterRestore.Scores);
+        Assert.Equal(1.0 / 3, afterRestore.Scores[0].Exploit, 12); // Beta(1, 2): the reward-0 posterior
     }
 
     [Fact]

@@ -50,7 +50,7 @@ internal sealed class FeedbackWeightedVote(IReadOnlyDictionary<string, string> t
     public MergeResult Merge(IReadOnlyList<AgentAnalysis> analyses, MergeContext context)
     {
         ArgumentNullException.ThrowIfNull(analyses);
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(context.Ranking, nameof(context)); // a default MergeContext has no ranking
         if (!taskTypeOfQuery.TryGetValue(context.QueryId, out var taskType))
         {
             return _vote.Merge(analyses, context);

@@ -17,7 +17,7 @@ public sealed class AgreementMerge : IMergeStrategy
     public MergeResult Merge(IReadOnlyList<AgentAnalysis> analyses, MergeContext context)
     {
         ArgumentNullException.ThrowIfNull(analyses);
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(context.Ranking, nameof(context)); // a default MergeContext has no ranking
         if (context.Options is not null)
         {
             return new MajorityMerge().Merge(analyses, context) with { Strategy = Name };

@@ -10,6 +10,8 @@ public sealed class UsageErrorTests
     [InlineData("train", "--config")]
     [InlineData("model logits some-folder", "--ids")]
     [InlineData("train --config x.json --threads 0", "--threads")]
+    [InlineData("bench moe --profile --model llama", "--model")]
+    [InlineData("bench moe --model qwen3", "--model")]
     public async Task Bad_options_exit_with_2_naming_the_option(string commandLine, string option)
     {
         var error = new StringWriter();

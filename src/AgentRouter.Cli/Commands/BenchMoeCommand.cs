@@ -40,23 +40,44 @@ internal static class BenchMoeCommand
         var prompt = new Option<int>("--prefill-tokens") { Description = "Prompt length for the prefill figure.", DefaultValueFactory = _ => 256 };
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0 = libtorch's default)." };
         var profile = new Option<bool>("--profile") { Description = "Instead of the benchmark, print where a batch-1 decode step spends its time." };
-        var moe = new Command("moe", "Benchmark sparse-MoE decode/prefill against the bandwidth roofline and a naive expert loop.") { steps, repetitions, prompt, threads, profile };
-        moe.SetAction(parseResult =>
+        var model = new Option<string>("--model")
+        {
+            Description = "With --profile: moe (the benchmark's Mixtral) or qwen3 (the Qwen3-MoE of `bench llamacpp`, 735M parameters, ~3 GB).",
+            DefaultValueFactory = _ => "moe",
+        };
+        model.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not ("moe" or "qwen3"))
+            {
+                result.AddError($"--model must be moe or qwen3, not '{result.GetValueOrDefault<string>()}'.");
+            }
+        });
+        var moe = new Command("moe", "Benchmark sparse-MoE decode/prefill against the bandwidth roofline and a naive expert loop.") { steps, repetitions, prompt, threads, profile, model };
+        moe.Validators.Add(result =>
+        {
+            if (result.GetValue(model) != "moe" && !result.GetValue(profile))
+            {
+                result.AddError("--model applies to --profile only; the benchmark itself runs the moe model.");
+            }
+        });
+        moe.SetAction(parseResult => CliErrors.Guard(() =>
         {
             if (parseResult.GetValue(threads) > 0)
             {
                 set_num_threads(parseResult.GetValue(threads));
             }
+            var modelName = parseResult.GetValue(model);
+            var config = modelName == "qwen3" ? BenchLlamaCppCommand.Qwen3Config : BenchmarkConfig;
             if (parseResult.GetValue(profile))
             {
-                using var model = MoeForCausalLm.CreateRandom(BenchmarkConfig, seed: 1234);
-                model.eval();
-                new DecodeStepProfiler(model, calls: 200).Print();
+                using var profiled = MoeForCausalLm.CreateRandom(config, seed: 1234);
+                profiled.eval();
+                new DecodeStepProfiler(profiled, calls: 200).Print();
                 return 0;
             }
             Run(parseResult.GetValue(steps), parseResult.GetValue(repetitions), parseResult.GetValue(prompt));
             return 0;
-        });
+        }));
         return moe;
     }
 

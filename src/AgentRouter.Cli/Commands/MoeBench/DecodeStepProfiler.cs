@@ -104,9 +104,12 @@ internal sealed class DecodeStepProfiler
         {
             var elements = rows * columns;
             var count = pool.shape[0] / elements;
-            // A stride coprime with the count visits every matrix before any repeats, in no sequential order.
-            var matrices = Enumerable.Range(0, (int)count)
-                .Select(index => pool.narrow(0, (index * 7919L % count) * elements, elements).view(rows, columns)).ToArray();
+            // A stride coprime with the count visits every matrix before any repeats, in no sequential order. A product
+            // larger than the pool (the Qwen3 lm_head: 622 MB) gets one matrix of its own, far larger than the caches too.
+            var matrices = count == 0
+                ? [randn(rows, columns)]
+                : Enumerable.Range(0, (int)count)
+                    .Select(index => pool.narrow(0, (index * 7919L % count) * elements, elements).view(rows, columns)).ToArray();
             using var input = randn(1, columns);
             var next = 0;
             var torchRow = Measure(name, 0, () => nn.functional.linear(input, matrices[next++ % matrices.Length]).Dispose());

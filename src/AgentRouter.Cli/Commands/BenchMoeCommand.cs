@@ -55,7 +55,8 @@ internal static class BenchMoeCommand
         var moe = new Command("moe", "Benchmark sparse-MoE decode/prefill against the bandwidth roofline and a naive expert loop.") { steps, repetitions, prompt, threads, profile, model };
         moe.Validators.Add(result =>
         {
-            if (result.GetValue(model) != "moe" && !result.GetValue(profile))
+            // Only a --model the user wrote counts: in a validator an absent option reads as null, not as its default.
+            if (result.GetResult(model) is { Implicit: false } && result.GetValue(model) is { } chosen && chosen != "moe" && !result.GetValue(profile))
             {
                 result.AddError("--model applies to --profile only; the benchmark itself runs the moe model.");
             }

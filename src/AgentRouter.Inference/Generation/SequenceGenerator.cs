@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AgentRouter.Inference.Adapters;
 using AgentRouter.Inference.Modules;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public static class SequenceGenerator
         var stepLogits = Enumerable.Range(0, batch).Select(_ => new List<float[]>()).ToArray();
         var stopReasons = Enumerable.Repeat(StopReason.MaxNewTokens, batch).ToArray();
         var finished = new bool[batch];
+        var chosen = new int[batch];
         var hasPadding = prompts.Any(prompt => prompt.Count != longest);
 
         using var inference = inference_mode();
@@ -34,17 +36,30 @@ public static class SequenceGenerator
         for (var step = 0; step < options.MaxNewTokens; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            float[][] rows;
+            // Tokens are chosen straight from the logits tensor's memory: copying a Qwen-sized row (151,936 floats, 600 KB)
+            // to managed arrays put two large-object allocations on every step, and their collections on the decode path.
             using (NewDisposeScope())
             {
                 var (inputIds, mask) = cache is not null && step > 0
                     ? (LastTokens(sequences, model.Device), null)
                     : PaddedBatch(sequences, model.Device, hasPadding);
                 using var output = model.Forward(inputIds, mask, cache, lastPositionOnly: true, adapter);
-                var logits = output.Logits.to(ScalarType.Float32).cpu().reshape(batch, -1);
-                var flat = logits.data<float>().ToArray();
+                var logits = output.Logits.to(ScalarType.Float32).cpu().reshape(batch, -1).contiguous();
                 var vocabulary = (int)logits.shape[1];
-                rows = Enumerable.Range(0, batch).Select(row => flat.AsSpan(row * vocabulary, vocabulary).ToArray()).ToArray();
+                var flat = MemoryMarshal.Cast<byte, float>(logits.bytes);
+                for (var sequence = 0; sequence < batch; sequence++)
+                {
+                    if (finished[sequence])
+                    {
+                        continue;
+                    }
+                    var row = flat.Slice(sequence * vocabulary, vocabulary);
+                    chosen[sequence] = TokenSampler.Choose(row, options, random);
+                    if (options.RecordStepLogits)
+                    {
+                        stepLogits[sequence].Add(row.ToArray());
+                    }
+                }
             }
             for (var sequence = 0; sequence < batch; sequence++)
             {
@@ -52,13 +67,9 @@ public static class SequenceGenerator
                 {
                     continue;
                 }
-                var token = TokenSampler.Choose(rows[sequence], options, random);
+                var token = chosen[sequence];
                 sequences[sequence].Add(token);
                 generated[sequence].Add(token);
-                if (options.RecordStepLogits)
-                {
-                    stepLogits[sequence].Add(rows[sequence]);
-                }
                 var produced = new GeneratedToken(sequence, step, token);
                 onToken?.Invoke(produced);
                 if (stopTokens.Contains(token))

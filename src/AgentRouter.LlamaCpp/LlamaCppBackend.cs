@@ -144,7 +144,7 @@ public sealed class LlamaCppBackend : IModelBackend, IDisposable
         var decoder = _model.CreateDecoder();
         var generated = 0;
         _model.Reset(); // each request starts from an empty context
-        var logits = _model.Feed(ids, 0, logitsForAll: false)[^1];
+        var logits = _model.FeedForLastLogits(ids, 0);
         while (generated < options.MaxNewTokens)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -161,7 +161,7 @@ public sealed class LlamaCppBackend : IModelBackend, IDisposable
             }
             if (generated < options.MaxNewTokens)
             {
-                logits = _model.Feed([next], ids.Length + generated - 1, logitsForAll: false)[^1];
+                logits = _model.FeedForLastLogits([next], ids.Length + generated - 1);
             }
         }
         var answer = text.Finish();

@@ -51,13 +51,13 @@ internal sealed class EngineVsLlamaCpp
         for (var repetition = 0; repetition <= _repetitions; repetition++)
         {
             model.Reset();
-            var logits = model.Feed(prompt, 0, logitsForAll: false)[^1];
+            var logits = model.FeedForLastLogits(prompt, 0);
             var watch = Stopwatch.StartNew();
             var previous = 0.0;
             for (var step = 0; step < _decodeSteps; step++)
             {
                 var next = TokenSampler.ArgMax(logits);
-                logits = model.Feed([next], prompt.Length + step, logitsForAll: false)[^1];
+                logits = model.FeedForLastLogits([next], prompt.Length + step);
                 var now = watch.Elapsed.TotalSeconds;
                 if (repetition > 0)
                 {

@@ -1,0 +1,110 @@
+namespace AgentRouter.Core.Predictive;
+
+/// <summary>A contextual policy's arms fitted offline on the training data of its router, as PILOT warm-starts
+/// LinUCB: each model's regression sees z = [R·x/‖R·x‖, 1, P̂_m(x)] with P̂ predicted out of fold (the router is
+/// retrained k times, each time without the rows it then predicts), so the fit learns how far to trust P̂ on
+/// queries the router has not seen — a calibration of the router plus a per-model intercept. A router with no signal
+/// is shrunk to each model's mean quality; one that is right is kept. Every training row narrows the arms'
+/// confidence, so the online policy starts with little left to explore.</summary>
+public sealed class ContextualWarmStart
+{
+    private readonly LinearArm[] _arms;
+
+    private ContextualWarmStart(LinearArm[] arms, int projectionSize, int seed, int rows, string predictorLabel)
+    {
+        _arms = arms;
+        ProjectionSize = projectionSize;
+        Seed = seed;
+        Rows = rows;
+        PredictorLabel = predictorLabel;
+    }
+
+    public int ProjectionSize { get; }
+
+    public int Seed { get; }
+
+    /// <summary>Training queries the arms were fitted on.</summary>
+    public int Rows { get; }
+
+    public string PredictorLabel { get; }
+
+    /// <summary>Fits the arms on <paramref name="table"/> (the router's training table, same model order).</summary>
+    /// <param name="spec">The router's kind and hyper-parameters, retrained per fold.</param>
+    /// <param name="folds">Out-of-fold splits (at least 2).</param>
+    public static ContextualWarmStart Fit(
+        RouterFile router, PredictorSpec spec, OutcomeTable table, int projectionSize, int seed, int folds = 5, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(table);
+        if (!router.Models.SequenceEqual(table.Models, StringComparer.Ordinal) || router.Predictor.Dimension != table.Dimension)
+        {
+            throw new RouterFileException($"router '{router.Predictor.Label}' was not trained on this table's models and dimension");
+        }
+
+        var outOfFold = OutOfFoldPredictions(spec, table, folds, seed, progress);
+        var projection = new RandomProjection(seed, projectionSize, table.Dimension);
+        var arms = Enumerable.Range(0, table.Models.Count)
+            .Select(m => new LinearArm(m, projectionSize + 2, router.MeanCost[m], priorCoefficient: projectionSize + 1))
+            .ToArray();
+        var z = new double[projectionSize + 2];
+        for (var q = 0; q < table.Features.Count; q++)
+        {
+            projection.Context(table.Features[q]).CopyTo(z, 0);
+            for (var m = 0; m < arms.Length; m++)
+            {
+                var quality = table.Quality[q][m];
+                if (double.IsFinite(quality))
+                {
+                    z[projectionSize + 1] = outOfFold[q][m];
+                    arms[m].Update(z, quality);
+                }
+            }
+        }
+
+        return new ContextualWarmStart(arms, projectionSize, seed, table.Features.Count, router.Predictor.Label);
+    }
+
+    /// <summary>P̂ for every training row from a router trained without that row's fold (folds assigned by a seeded
+    /// shuffle).</summary>
+    public static double[][] OutOfFoldPredictions(PredictorSpec spec, OutcomeTable table, int folds, int seed, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(table);
+        var rows = table.Features.Count;
+        if (folds < 2 || folds > rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds, $"Out-of-fold prediction needs between 2 and {rows} folds.");
+        }
+
+        var order = Enumerable.Range(0, rows).ToArray();
+        new Random(seed).Shuffle(order);
+        var foldOf = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            foldOf[order[i]] = i % folds;
+        }
+
+        var predictions = new double[rows][];
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var kept = Enumerable.Range(0, rows).Where(q => foldOf[q] != fold).ToArray();
+            var subset = new OutcomeTable(table.Models, kept.Select(q => table.Features[q]).ToArray(), kept.Select(q => table.Quality[q]).ToArray(), table.MeanCost);
+            var predictor = spec.Train(subset, seed + fold);
+            for (var q = 0; q < rows; q++)
+            {
+                if (foldOf[q] == fold)
+                {
+                    predictor.Predict(table.Features[q], predictions[q] = new double[table.Models.Count]);
+                }
+            }
+
+            progress?.Invoke($"{predictor.Label}: out-of-fold predictions, fold {fold + 1} of {folds}");
+        }
+
+        return predictions;
+    }
+
+    /// <summary>The fitted arm of a model (by the router's model index).</summary>
+    internal LinearArm ArmOf(int model) => _arms[model];
+}

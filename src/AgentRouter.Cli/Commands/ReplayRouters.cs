@@ -15,11 +15,6 @@ namespace AgentRouter.Cli.Commands;
 internal sealed class ReplayRouters
 {
     private const int LatencySamples = 50;
-    // The warm-started arms regress quality on [R·x (8-d), 1, P̂]: ten parameters per model fitted on ~1,000–2,000
-    // training rows. 8 dimensions and α = 0.1 were chosen on RouterBench ARC (1–32 tried; 4–16 within 0.002 AIQ of
-    // each other, 32 worse by 0.01, α 0–0.2 within 0.001); the open7b tasks were not used to choose them.
-    private const int WarmProjectionSize = 8;
-    private const double WarmAlpha = 0.1;
     private static readonly string[] WarmStartedFamilies = ["knn-10", "mlp-100", "mf"];
 
     private ReplayRouters(IReadOnlyList<ExtraRouter> routers, IReadOnlyList<RouterFile> trained, double embedMsPerQuery, Dictionary<string, float[]> byText)
@@ -69,7 +64,7 @@ internal sealed class ReplayRouters
                 if (WarmStartedFamilies.Contains(predictor.Label))
                 {
                     started = Stopwatch.GetTimestamp();
-                    warmStarts[file] = ContextualWarmStart.Fit(file, spec, table, WarmProjectionSize, seed, progress: progress);
+                    warmStarts[file] = ContextualWarmStart.Fit(file, spec, table, ContextualWarmStart.DefaultProjectionSize, seed, progress: progress);
                     progress($"ctx-{predictor.Label}: arms fitted on {table.Features.Count} training queries with out-of-fold P̂ in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
                 }
             }
@@ -95,14 +90,17 @@ internal sealed class ReplayRouters
         }
 
         // Contextual policies on top of a trained router: one per router family (KNN k=10, the one-layer MLP, MF), with
-        // arms fitted on the training split (out-of-fold P̂) when this replay trained the router.
-        foreach (var file in trained.Where(file => WarmStartedFamilies.Contains(file.Predictor.Label)))
+        // arms fitted on the training split (out-of-fold P̂) when this replay trained the router or the router file
+        // holds them; a router file without them gives the router-prior policy.
+        foreach (var file in trained.Where(file => WarmStartedFamilies.Contains(file.Predictor.Label) || file.WarmStart is not null))
         {
             var predictions = new ConditionalWeakTable<float[], double[]>();
-            var warmStart = warmStarts.GetValueOrDefault(file);
+            var warmStart = warmStarts.GetValueOrDefault(file) ?? file.WarmStart;
+            var projection = warmStart?.ProjectionSize ?? ContextualWarmStart.DefaultProjectionSize;
+            var alpha = warmStart is null ? ContextualParameters.DefaultAlpha : ContextualWarmStart.DefaultAlpha;
             routers.Add(new ExtraRouter($"ctx-{file.Predictor.Label}", warmStart is null ? "contextual (router prior)" : "contextual (warm-started)", grid,
                 lambda => new EmbeddedQueryPolicy(
-                    new ContextualBanditPolicy(file, lambda ?? PredictiveRouterPolicy.DefaultWillingness, seed, WarmAlpha, WarmProjectionSize, predictions: predictions, warmStart: warmStart),
+                    new ContextualBanditPolicy(file, lambda ?? PredictiveRouterPolicy.DefaultWillingness, seed, alpha, projection, predictions: predictions, warmStart: warmStart),
                     byText)));
         }
 

@@ -22,8 +22,12 @@ internal static class TrainRouterCommand
         var output = new Option<string?>("--out") { Description = "Router file to write (default routers/<kind label>.router.json)." };
         var format = new Option<string>("--format") { Description = "routerbench, open7b or auto.", DefaultValueFactory = _ => "auto" };
         var cache = new Option<string?>("--embedding-cache") { Description = "Folder for cached query embeddings." };
+        var noWarmStart = new Option<bool>("--no-warm-start")
+        {
+            Description = "Do not fit the contextual policy's arms on the data (out-of-fold, 5 retrainings) into the router file.",
+        };
         var command = new Command("train-router", "Train a predictive router (KNN, MLP or matrix factorisation) on logged outcomes over sentence embeddings.");
-        foreach (var option in new Option[] { data, kind, k, hidden, seed, output, format, cache })
+        foreach (var option in new Option[] { data, kind, k, hidden, seed, output, format, cache, noWarmStart })
         {
             command.Options.Add(option);
         }
@@ -52,9 +56,21 @@ internal static class TrainRouterCommand
                 var table = OutcomeTable.FromWorkload(workload, vectors);
                 var started = Stopwatch.GetTimestamp();
                 var predictor = spec.Train(table, parse.GetValue(seed), Console.WriteLine);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {predictor.Label} in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
                 var path = parse.GetValue(output) ?? Path.Combine("routers", $"{predictor.Label}.router.json");
-                new RouterFile(predictor, table.Models, table.MeanCost, embedder.ModelId, $"{workload.Source} ({table.Features.Count} queries)", parse.GetValue(seed)).Save(path);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {predictor.Label} in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s; wrote {path}"));
+                var router = new RouterFile(predictor, table.Models, table.MeanCost, embedder.ModelId, $"{workload.Source} ({table.Features.Count} queries)", parse.GetValue(seed));
+                if (!parse.GetValue(noWarmStart))
+                {
+                    started = Stopwatch.GetTimestamp();
+                    router = router with
+                    {
+                        WarmStart = ContextualWarmStart.Fit(router, spec, table, ContextualWarmStart.DefaultProjectionSize, parse.GetValue(seed), progress: Console.WriteLine),
+                    };
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fitted the contextual warm start (out-of-fold {predictor.Label}) in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
+                }
+
+                router.Save(path);
+                Console.WriteLine($"wrote {path}");
                 return 0;
             }
             catch (Exception error) when (error is ReplayDataException or RouterFileException or EmbeddingModelException or ArgumentException)

@@ -62,12 +62,16 @@ internal sealed class ParameterReader
     /// <summary>The smallest non-zero magnitude any number parameter may have.</summary>
     public const double MinMagnitude = 1e-12;
 
-    public int Int(string name, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    public int Int(string name, int defaultValue, int min = int.MinValue, int max = int.MaxValue) =>
+        OptionalInt(name, min, max) ?? defaultValue;
+
+    /// <summary>An integer in [min, max], or null when the parameter is absent.</summary>
+    public int? OptionalInt(string name, int min = int.MinValue, int max = int.MaxValue)
     {
         var node = Find(name);
         if (node is null)
         {
-            return defaultValue;
+            return null;
         }
 
         var value = ReadNumber(name, node);

@@ -33,8 +33,8 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
     /// <param name="router">Warm start; null for a cold start.</param>
     /// <param name="alpha">UCB width in quality units.</param>
     /// <param name="projectionSize">Dimensions of the random projection (the context LinUCB sees, plus an intercept).</param>
-    /// <param name="warmStart">Arms fitted on the router's training data (same projection size and seed); null: the
-    /// arms start from the prior "quality = P̂".</param>
+    /// <param name="warmStart">Arms fitted on the router's training data (same projection size; its seed then draws the
+    /// projection); null: the arms start from the prior "quality = P̂".</param>
     public ContextualBanditPolicy(
         RouterFile? router, double willingness, int seed, double alpha = 0.2, int projectionSize = 32, string? name = null,
         ConditionalWeakTable<float[], double[]>? predictions = null, ContextualWarmStart? warmStart = null)
@@ -45,10 +45,10 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
             throw new ArgumentOutOfRangeException(nameof(willingness), "λ and α must be finite and non-negative.");
         }
 
-        if (warmStart is not null && (router is null || warmStart.ProjectionSize != projectionSize || warmStart.Seed != seed))
+        if (warmStart is not null && (router is null || warmStart.ProjectionSize != projectionSize))
         {
             throw new ArgumentException(
-                $"A warm start needs the router it was fitted for and the same projection size and seed (fitted: {warmStart.ProjectionSize}-d, seed {warmStart.Seed}; asked: {projectionSize}-d, seed {seed}).",
+                $"A warm start needs the router it was fitted for and the same projection size (fitted: {warmStart.ProjectionSize}-d; asked: {projectionSize}-d).",
                 nameof(warmStart));
         }
 
@@ -57,15 +57,16 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
         _willingness = willingness;
         _alpha = alpha;
         _projectionSize = projectionSize;
-        _seed = seed;
+        _seed = warmStart?.Seed ?? seed; // the warm start's arms were fitted on the projection its seed draws
         _predictions = predictions ?? [];
         _armContext = new double[projectionSize + 2];
         Name = name ?? (router is null ? "ctx-linucb" : $"ctx-{router.Predictor.Label}");
     }
 
     /// <summary>Preset form (catalog name "contextual"): parameters "routerFile" (optional: cold start without),
-    /// "willingness", "alpha", "projection", "learn" (false: never update, so with alpha 0 it routes exactly as
-    /// the trained router, <see cref="PredictiveRouterPolicy"/>); the settings' cost weight, when given, is λ.</summary>
+    /// "willingness", "alpha", "projection", "learn" (false: never update, so with alpha 0 and no warm start it routes
+    /// exactly as the trained router, <see cref="PredictiveRouterPolicy"/>), "warmStart" (false: ignore the fitted arms
+    /// a router file may hold); the settings' cost weight, when given, is λ. See <see cref="ContextualParameters"/>.</summary>
     public ContextualBanditPolicy(PolicySettings settings)
         : this(settings, PolicyCatalog.ParametersOf<ContextualParameters>("contextual", settings))
     {
@@ -74,13 +75,19 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
     /// <summary>From parameters already read and checked; <paramref name="settings"/> gives the seed and the cost-weight
     /// override (its JSON parameters are not read).</summary>
     internal ContextualBanditPolicy(PolicySettings settings, ContextualParameters parameters)
+        : this(parameters.RouterFile is { } path ? RouterFile.Load(path) : null, settings, parameters)
+    {
+    }
+
+    private ContextualBanditPolicy(RouterFile? router, PolicySettings settings, ContextualParameters parameters)
         : this(
-            parameters.RouterFile is { } path ? RouterFile.Load(path) : null,
+            router,
             settings.CostWeight ?? parameters.Willingness,
             settings.Seed,
-            parameters.Alpha,
-            parameters.Projection,
-            "contextual")
+            parameters.Alpha ?? (WarmStartOf(router, parameters) is null ? ContextualParameters.DefaultAlpha : ContextualWarmStart.DefaultAlpha),
+            parameters.Projection ?? WarmStartOf(router, parameters)?.ProjectionSize ?? ContextualParameters.DefaultProjection,
+            "contextual",
+            warmStart: WarmStartOf(router, parameters))
     {
         _learn = parameters.Learn;
     }
@@ -143,6 +150,9 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
             }
         }
     }
+
+    private static ContextualWarmStart? WarmStartOf(RouterFile? router, ContextualParameters parameters) =>
+        parameters.WarmStart ? router?.WarmStart : null;
 
     /// <summary>The context an arm sees: the shared z, and with a router its P̂ for the arm's model in the last slot.</summary>
     private ReadOnlySpan<double> ArmContext(double[] z, LinearArm arm, double[]? basePrediction)

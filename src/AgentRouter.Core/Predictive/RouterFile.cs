@@ -9,7 +9,11 @@ namespace AgentRouter.Core.Predictive;
 /// A policy preset names it (<c>{"policy": "predictive", "parameters": {"routerFile": "…"}}</c>).</summary>
 /// <param name="EmbeddingModel">The <see cref="Featurization.ITextEmbedder.ModelId"/> its features came from.</param>
 /// <param name="TrainedOn">The training data's source and size, for the reader.</param>
-public sealed record RouterFile(IOutcomePredictor Predictor, IReadOnlyList<string> Models, IReadOnlyList<double> MeanCost, string EmbeddingModel, string TrainedOn, int Seed)
+/// <param name="WarmStart">Contextual arms fitted on the same training data (optional): a <c>contextual</c> preset
+/// naming the file starts from them.</param>
+public sealed record RouterFile(
+    IOutcomePredictor Predictor, IReadOnlyList<string> Models, IReadOnlyList<double> MeanCost, string EmbeddingModel, string TrainedOn, int Seed,
+    ContextualWarmStart? WarmStart = null)
 {
     public const string FormatName = "agentrouter-router/1";
 
@@ -28,6 +32,11 @@ public sealed record RouterFile(IOutcomePredictor Predictor, IReadOnlyList<strin
             ["meanCost"] = new JsonArray(MeanCost.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
             ["predictor"] = Predictor.Save(),
         };
+        if (WarmStart is not null)
+        {
+            json["contextualWarmStart"] = WarmStart.Save();
+        }
+
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
@@ -68,7 +77,14 @@ public sealed record RouterFile(IOutcomePredictor Predictor, IReadOnlyList<strin
                 "mf" => MatrixFactorizationPredictor.Load(state, dimension, models.Length),
                 var other => throw new RouterFileException($"field 'kind' is '{other}'; known: knn, mlp, mf"),
             };
-            return new RouterFile(predictor, models, Doubles(root, "meanCost", models.Length), String(root, "embeddingModel"), String(root, "trainedOn"), Int(root, "seed"));
+            var meanCost = Doubles(root, "meanCost", models.Length);
+            var warmStart = root["contextualWarmStart"] switch
+            {
+                null => null,
+                JsonObject warmState => ContextualWarmStart.Load(warmState, meanCost, predictor.Label),
+                _ => throw new RouterFileException("field 'contextualWarmStart' is not an object"),
+            };
+            return new RouterFile(predictor, models, meanCost, String(root, "embeddingModel"), String(root, "trainedOn"), Int(root, "seed"), warmStart);
         }
         catch (RouterFileException error)
         {

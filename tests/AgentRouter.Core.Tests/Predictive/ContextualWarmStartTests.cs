@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AgentRouter.Core.Domain;
 using AgentRouter.Core.Policies;
 using AgentRouter.Core.Predictive;
@@ -109,12 +110,61 @@ public sealed class ContextualWarmStartTests
         var warmStart = ContextualWarmStart.Fit(router, spec, table, projectionSize: 4, seed: 1);
 
         var size = Assert.Throws<ArgumentException>(() => new ContextualBanditPolicy(router, 1, seed: 1, projectionSize: 8, warmStart: warmStart));
-        Assert.Contains("projection size and seed", size.Message, StringComparison.Ordinal);
+        Assert.Contains("same projection size", size.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new ContextualBanditPolicy(null, 1, seed: 1, projectionSize: 4, warmStart: warmStart));
 
         var otherModels = new RouterFile(router.Predictor, ["strong", "other"], EqualCosts, "test", "no signal", 1);
         var models = Assert.Throws<RouterFileException>(() => ContextualWarmStart.Fit(otherModels, spec, table, 4, 1));
         Assert.Contains("not trained on this table", models.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => ContextualWarmStart.OutOfFoldPredictions(spec, table, folds: 1, seed: 1));
+    }
+
+    [Fact]
+    public void A_router_file_carries_its_warm_start_to_a_contextual_preset()
+    {
+        var (table, test) = NoSignal(seed: 9);
+        var spec = new PredictorSpec("knn", K: 5);
+        var trained = new RouterFile(spec.Train(table, 1), Models, [0.001, 0.002], "test", "no signal", 1);
+        trained = trained with { WarmStart = ContextualWarmStart.Fit(trained, spec, table, projectionSize: 4, seed: 6) };
+        var directory = Directory.CreateTempSubdirectory("agentrouter-warm-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "knn.router.json");
+            trained.Save(path);
+            var loaded = RouterFile.Load(path);
+            Assert.Equal(trained.WarmStart!.Save().ToJsonString(), loaded.WarmStart!.Save().ToJsonString());
+
+            // The preset (policy seed 1) starts from the saved arms, on the projection the warm start was fitted with
+            // (seed 6, 4-d), with the warm default α — the same scores as the in-memory policy.
+            var candidates = Models.Select(m => new Candidate(AgentProfile.Simple(m))).ToArray();
+            IReadOnlyList<CandidateScore> Scores(IRoutingPolicy policy, int i) =>
+                policy.Select(new Query($"q{i}", "text", Features: test[i]), candidates, 1).Scores;
+            var preset = new ContextualBanditPolicy(new PolicySettings(1, Parameters: new JsonObject { ["routerFile"] = path, ["willingness"] = 0.5 }));
+            var inMemory = new ContextualBanditPolicy(trained, 0.5, seed: 1, ContextualWarmStart.DefaultAlpha, projectionSize: 4, warmStart: trained.WarmStart);
+            var ignoring = new ContextualBanditPolicy(new PolicySettings(1, Parameters: new JsonObject { ["routerFile"] = path, ["willingness"] = 0.5, ["warmStart"] = false }));
+            var routerPrior = new ContextualBanditPolicy(trained, 0.5, seed: 1, ContextualParameters.DefaultAlpha, ContextualParameters.DefaultProjection);
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(Scores(inMemory, i), Scores(preset, i));
+                Assert.Equal(Scores(routerPrior, i), Scores(ignoring, i));
+            }
+
+            Assert.NotEqual(Scores(preset, 0), Scores(ignoring, 0));
+            var projection = Assert.Throws<ArgumentException>(() => new ContextualBanditPolicy(
+                new PolicySettings(1, Parameters: new JsonObject { ["routerFile"] = path, ["projection"] = 16 })));
+            Assert.Contains("projection size", projection.Message, StringComparison.Ordinal);
+
+            // A damaged warm start is refused with the file and the field.
+            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            json["contextualWarmStart"]!["arms"]!.AsArray().RemoveAt(1);
+            File.WriteAllText(path, json.ToJsonString());
+            var damaged = Assert.Throws<RouterFileException>(() => RouterFile.Load(path));
+            Assert.Contains(path, damaged.Message, StringComparison.Ordinal);
+            Assert.Contains("contextualWarmStart.arms", damaged.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 }

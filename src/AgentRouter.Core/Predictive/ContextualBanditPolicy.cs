@@ -45,10 +45,10 @@ public sealed class ContextualBanditPolicy : IRoutingPolicy
             throw new ArgumentOutOfRangeException(nameof(willingness), "λ and α must be finite and non-negative.");
         }
 
-        if (warmStart is not null && (router is null || warmStart.ProjectionSize != projectionSize))
+        if (warmStart is not null && (router is null || warmStart.ProjectionSize != projectionSize || warmStart.ModelCount != router.Models.Count))
         {
             throw new ArgumentException(
-                $"A warm start needs the router it was fitted for and the same projection size (fitted: {warmStart.ProjectionSize}-d; asked: {projectionSize}-d).",
+                $"A warm start needs the router it was fitted for and the same projection size (fitted: {warmStart.ProjectionSize}-d, {warmStart.ModelCount} models; asked: {projectionSize}-d, {router?.Models.Count ?? 0} models).",
                 nameof(warmStart));
         }
 

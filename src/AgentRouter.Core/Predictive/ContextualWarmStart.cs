@@ -20,13 +20,12 @@ public sealed class ContextualWarmStart
 
     private readonly LinearArm[] _arms;
 
-    private ContextualWarmStart(LinearArm[] arms, int projectionSize, int seed, int rows, string predictorLabel)
+    private ContextualWarmStart(LinearArm[] arms, int projectionSize, int seed, int rows)
     {
         _arms = arms;
         ProjectionSize = projectionSize;
         Seed = seed;
         Rows = rows;
-        PredictorLabel = predictorLabel;
     }
 
     public int ProjectionSize { get; }
@@ -36,7 +35,8 @@ public sealed class ContextualWarmStart
     /// <summary>Training queries the arms were fitted on.</summary>
     public int Rows { get; }
 
-    public string PredictorLabel { get; }
+    /// <summary>Models (arms), in the router's model order.</summary>
+    public int ModelCount => _arms.Length;
 
     /// <summary>Fits the arms on <paramref name="table"/> (the router's training table, same model order).</summary>
     /// <param name="spec">The router's kind and hyper-parameters, retrained per fold.</param>
@@ -72,7 +72,7 @@ public sealed class ContextualWarmStart
             }
         }
 
-        return new ContextualWarmStart(arms, projectionSize, seed, table.Features.Count, router.Predictor.Label);
+        return new ContextualWarmStart(arms, projectionSize, seed, table.Features.Count);
     }
 
     /// <summary>P̂ for every training row from a router trained without that row's fold (folds assigned by a seeded
@@ -124,9 +124,11 @@ public sealed class ContextualWarmStart
         ["arms"] = new JsonArray(_arms.Select(arm => (JsonNode?)arm.Snapshot()).ToArray()),
     };
 
-    /// <summary>Reads <see cref="Save"/>'s form for a router with <paramref name="meanCost"/>'s models.</summary>
+    /// <summary>Reads <see cref="Save"/>'s form for a router with <paramref name="meanCost"/>'s models. Each arm's stored
+    /// sizes are checked before its (projection + 2)² matrix is allocated, so a file claiming a large projection
+    /// with small arrays costs nothing.</summary>
     /// <exception cref="RouterFileException">A field is missing or has the wrong size.</exception>
-    public static ContextualWarmStart Load(JsonObject state, IReadOnlyList<double> meanCost, string predictorLabel)
+    public static ContextualWarmStart Load(JsonObject state, IReadOnlyList<double> meanCost)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(meanCost);
@@ -145,10 +147,17 @@ public sealed class ContextualWarmStart
         var arms = new LinearArm[meanCost.Count];
         for (var m = 0; m < arms.Length; m++)
         {
-            arms[m] = new LinearArm(m, projection + 2, meanCost[m], priorCoefficient: projection + 1);
             try
             {
-                arms[m].Restore(armStates[m] as JsonObject ?? throw new RouterFileException("is not an object"));
+                var armState = armStates[m] as JsonObject ?? throw new RouterFileException("is not an object");
+                var size = projection + 2;
+                if (RouterFile.Array(armState, "inverse").Count != size * size || RouterFile.Array(armState, "b").Count != size)
+                {
+                    throw new RouterFileException($"'inverse' and 'b' must hold {size}×{size} and {size} values for a {projection}-d projection");
+                }
+
+                arms[m] = new LinearArm(m, size, meanCost[m], priorCoefficient: projection + 1);
+                arms[m].Restore(armState);
             }
             catch (RouterFileException error)
             {
@@ -156,7 +165,7 @@ public sealed class ContextualWarmStart
             }
         }
 
-        return new ContextualWarmStart(arms, projection, RouterFile.Int(state, "seed"), RouterFile.Int(state, "rows"), predictorLabel);
+        return new ContextualWarmStart(arms, projection, RouterFile.Int(state, "seed"), RouterFile.Int(state, "rows"));
     }
 
     /// <summary>The fitted arm of a model (by the router's model index).</summary>

@@ -81,7 +81,7 @@ public sealed record RouterFile(
             var warmStart = root["contextualWarmStart"] switch
             {
                 null => null,
-                JsonObject warmState => ContextualWarmStart.Load(warmState, meanCost, predictor.Label),
+                JsonObject warmState => ContextualWarmStart.Load(warmState, meanCost),
                 _ => throw new RouterFileException("field 'contextualWarmStart' is not an object"),
             };
             return new RouterFile(predictor, models, meanCost, String(root, "embeddingModel"), String(root, "trainedOn"), Int(root, "seed"), warmStart);

@@ -23,6 +23,15 @@ public sealed class ContextualWarmStartTests
         return (new OutcomeTable(Models, features, quality, EqualCosts), Enumerable.Range(0, 300).Select(_ => Features()).ToArray());
     }
 
+    /// <summary>A KNN-5 router trained on the no-signal table and its warm start (4-d projection).</summary>
+    private static (OutcomeTable Table, float[][] Test, PredictorSpec Spec, RouterFile Router, ContextualWarmStart WarmStart) NoSignalRouter(int seed)
+    {
+        var (table, test) = NoSignal(seed);
+        var spec = new PredictorSpec("knn", K: 5);
+        var router = new RouterFile(spec.Train(table, 1), Models, EqualCosts, "test", "no signal", 1);
+        return (table, test, spec, router, ContextualWarmStart.Fit(router, spec, table, projectionSize: 4, seed: 1));
+    }
+
     private static double ShareRoutedTo(IRoutingPolicy policy, float[][] test, string model)
     {
         var candidates = Models.Select(m => new Candidate(AgentProfile.Simple(m))).ToArray();
@@ -33,10 +42,7 @@ public sealed class ContextualWarmStartTests
     [Fact]
     public void Warm_start_shrinks_a_router_without_signal_to_the_models_means()
     {
-        var (table, test) = NoSignal(seed: 2);
-        var spec = new PredictorSpec("knn", K: 5);
-        var router = new RouterFile(spec.Train(table, 1), Models, EqualCosts, "test", "no signal", 1);
-        var warmStart = ContextualWarmStart.Fit(router, spec, table, projectionSize: 4, seed: 1);
+        var (_, test, _, router, warmStart) = NoSignalRouter(seed: 2);
 
         // KNN-5 on noise often rates "weak" above "strong" for a query; the calibrated arms learn that its P̂ carries
         // nothing and route by the means.
@@ -104,10 +110,7 @@ public sealed class ContextualWarmStartTests
     [Fact]
     public void Mismatched_warm_starts_are_refused_with_the_cause()
     {
-        var (table, _) = NoSignal(seed: 1);
-        var spec = new PredictorSpec("knn", K: 5);
-        var router = new RouterFile(spec.Train(table, 1), Models, EqualCosts, "test", "no signal", 1);
-        var warmStart = ContextualWarmStart.Fit(router, spec, table, projectionSize: 4, seed: 1);
+        var (table, _, spec, router, warmStart) = NoSignalRouter(seed: 1);
 
         var size = Assert.Throws<ArgumentException>(() => new ContextualBanditPolicy(router, 1, seed: 1, projectionSize: 8, warmStart: warmStart));
         Assert.Contains("same projection size", size.Message, StringComparison.Ordinal);
@@ -117,6 +120,19 @@ public sealed class ContextualWarmStartTests
         var models = Assert.Throws<RouterFileException>(() => ContextualWarmStart.Fit(otherModels, spec, table, 4, 1));
         Assert.Contains("not trained on this table", models.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => ContextualWarmStart.OutOfFoldPredictions(spec, table, folds: 1, seed: 1));
+        Assert.Throws<ArgumentException>(() => new ContextualBanditPolicy(otherModels with { Models = ["strong", "weak", "third"], MeanCost = [1, 1, 1] }, 1, seed: 1, projectionSize: 4, warmStart: warmStart));
+    }
+
+    [Fact]
+    public void A_warm_start_claiming_a_huge_projection_is_refused_before_its_matrices_are_allocated()
+    {
+        var (_, _, _, _, warmStart) = NoSignalRouter(seed: 3);
+        var state = JsonNode.Parse(warmStart.Save().ToJsonString())!.AsObject();
+        state["projection"] = 4096; // arms still hold 6×6 matrices; a (4098)² matrix would be 134 MB per arm
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<RouterFileException>(() => ContextualWarmStart.Load(state, EqualCosts));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "allocated before validating");
+        Assert.Contains("contextualWarmStart.arms'[0]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,6 +75,7 @@ public sealed class ServedQueriesTests
         foreach (var id in ids)
         {
             served.Add(id, "router"); // fills the ring and evicts
+            served.Add(id, "other"); // both router names have their codes before measuring
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
